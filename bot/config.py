@@ -1,0 +1,68 @@
+"""Settings from the environment and `.env` (pydantic-settings). The only place that reads them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/b12bot.sqlite3"
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see `.env.example` for a commented copy."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr = Field(default=SecretStr(""))
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_base_url: str | None = None
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
+    rate_limit: bool = True
+    re_remind_after_minutes: int = Field(default=120, ge=5, le=12 * 60)
+    sweep_interval_seconds: int = Field(default=60, ge=5, le=3600)
+    claim_lease_seconds: int = Field(default=120, ge=10, le=3600)
+    late_after_minutes: int = Field(default=5, ge=1, le=120)
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        return value.strip() or None if value else None
+
+    def require_token(self) -> str:
+        token = self.bot_token.get_secret_value().strip()
+        if not token:
+            raise ConfigError(
+                "BOT_TOKEN is not set. Put BOT_TOKEN=<token from @BotFather> in .env "
+                "(see .env.example) or in the environment."
+            )
+        return token
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong: printed as one line, not a traceback."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid settings: {problems}") from None

@@ -1,0 +1,47 @@
+"""Injection-site rotation: which site to suggest next.
+
+The suggestion is the site unused the longest (never-used sites first), ties in the patient's own
+list order. Sites the caller marks unavailable (e.g. an open reaction) are left out unless that
+would leave nothing to suggest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+DEFAULT_SITES: tuple[str, ...] = (
+    "Abdomen left",
+    "Abdomen right",
+    "Thigh left",
+    "Thigh right",
+)
+ARM_SITES: tuple[str, ...] = ("Arm left", "Arm right")
+SITE_CHOICES: tuple[str, ...] = DEFAULT_SITES + ARM_SITES
+
+
+def rotation_order(
+    sites: Sequence[str],
+    last_used: Mapping[str, datetime],
+    unavailable: Iterable[str] = (),
+) -> list[str]:
+    """Sites from best to worst next choice: unused the longest first, list order on ties."""
+    blocked = set(unavailable)
+    usable = [s for s in sites if s not in blocked] or list(sites)
+    position = {site: i for i, site in enumerate(sites)}
+
+    def key(site: str) -> tuple[int, float, int]:
+        used = last_used.get(site)
+        return (0 if used is None else 1, used.timestamp() if used else 0.0, position[site])
+
+    return sorted(usable, key=key)
+
+
+def suggest_site(
+    sites: Sequence[str],
+    last_used: Mapping[str, datetime],
+    unavailable: Iterable[str] = (),
+) -> str | None:
+    """The site to use next, or None when the patient has no sites."""
+    order = rotation_order(sites, last_used, unavailable)
+    return order[0] if order else None

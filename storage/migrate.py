@@ -1,0 +1,50 @@
+"""Alembic migrations, run programmatically on start-up (and by `alembic` from the repo root)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from storage.database import create_sync_db_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database_url"] = url
+    return config
+
+
+def upgrade(url: str) -> None:
+    """Bring the database at `url` to the newest schema (creates it on first run)."""
+    engine = create_sync_db_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
+def pending(url: str) -> list[str]:
+    """Revisions not yet applied to the database at `url` (for `python -m bot check --dry-run`)."""
+    script = ScriptDirectory.from_config(alembic_config(url))
+    engine = create_sync_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    finally:
+        engine.dispose()
+    revisions = []
+    for rev in script.walk_revisions():
+        if rev.revision in current:
+            break
+        revisions.append(rev.revision)
+    return list(reversed(revisions))

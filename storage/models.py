@@ -1,0 +1,174 @@
+"""SQLAlchemy 2 models. All datetimes are stored in UTC (columns named *_at)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware in Python, UTC in the database (SQLite keeps no offset, so we normalise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class DoseStatus(StrEnum):
+    SCHEDULED = "scheduled"  # planned, reminder not sent yet
+    DUE = "due"  # reminder sent, waiting for the patient
+    DONE = "done"
+    SKIPPED = "skipped"
+    MISSED = "missed"
+    CANCELLED = "cancelled"  # the plan changed before this dose was due
+
+
+OPEN_DOSE_STATUSES = (DoseStatus.SCHEDULED, DoseStatus.DUE)
+
+
+class ReminderKind(StrEnum):
+    DOSE_DUE = "dose_due"
+    RE_REMIND = "re_remind"
+    SNOOZE = "snooze"
+    MISSED_CHECK = "missed_check"
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class Patient(Base):
+    __tablename__ = "patient"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime]
+    # Set when the patient blocked the bot: reminders pause until they come back.
+    blocked_at: Mapped[datetime | None]
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    product: Mapped[str] = mapped_column(String(32))
+    product_name: Mapped[str] = mapped_column(String(100), default="")
+    strength: Mapped[str] = mapped_column(String(100))
+    dose: Mapped[str] = mapped_column(String(100))
+    route: Mapped[str] = mapped_column(String(32))
+    phases: Mapped[list[Any]]
+    time_of_day: Mapped[str] = mapped_column(String(5))  # "HH:MM", local
+    timezone: Mapped[str] = mapped_column(String(64))
+    sites: Mapped[list[Any]]
+    clinician_name: Mapped[str] = mapped_column(String(200))
+    clinician_contact: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    phase_index: Mapped[int] = mapped_column(Integer, default=0)
+    phase_started_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_plan_patient_active", "patient_id", "active"),)
+
+
+class Dose(Base):
+    __tablename__ = "dose"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    phase_index: Mapped[int] = mapped_column(Integer)
+    number_in_phase: Mapped[int] = mapped_column(Integer)
+    phase_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=DoseStatus.SCHEDULED)
+    given_at: Mapped[datetime | None]
+    site: Mapped[str | None] = mapped_column(String(100))
+    skip_reason: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_dose_patient_status", "patient_id", "status"),
+        Index("ix_dose_plan_due", "plan_id", "due_at"),
+    )
+
+
+class Reminder(Base):
+    """One message to send: the source of truth for what is owed to whom and when."""
+
+    __tablename__ = "reminder"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    dose_id: Mapped[int] = mapped_column(ForeignKey("dose.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default=ReminderState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("kind", "dose_id", "due_at"),
+        Index("ix_reminder_state_due", "state", "due_at"),
+        Index("ix_reminder_dose", "dose_id"),
+    )
+
+
+class Draft(Base):
+    """A conversation in progress (setup): survives restarts and works across instances."""
+
+    __tablename__ = "draft"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
