@@ -153,6 +153,7 @@ class Reminder(Base):
     state: Mapped[str] = mapped_column(String(16), default=ReminderState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None]  # set after a failed send: back off until then
     sent_at: Mapped[datetime | None]
 
     __table_args__ = (

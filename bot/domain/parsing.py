@@ -352,4 +352,3 @@ def parse_weekdays(text: str) -> tuple[int, ...] | None:
             return None
         days.add(_WEEKDAY_WORDS[word])
     return tuple(sorted(days)) or None
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.plan import CadenceKind, LengthKind, Phase, Plan
@@ -138,14 +139,30 @@ def next_dose(plan: Plan, progress: Progress, not_before: datetime) -> NextDose 
     )
 
 
-def advance(progress: Progress, dose: NextDose, given_at: datetime | None) -> Progress:
-    """Progress after `dose` is given at `given_at` (or skipped, when `given_at` is None)."""
+class Outcome(StrEnum):
+    GIVEN = "given"
+    SKIPPED = "skipped"  # uses up its slot: the next dose counts from this one's due date
+    MISSED = "missed"  # does not: the bot reminds again at the next slot
+
+
+def advance(
+    progress: Progress, dose: NextDose, outcome: Outcome, given_at: datetime | None = None
+) -> Progress:
+    """Progress after `dose` ends as `outcome` (`given_at` is required for GIVEN)."""
+    given = outcome is Outcome.GIVEN
+    if given and given_at is None:
+        raise ValueError("a given dose needs the time it was given")
+    latest_given = progress.last_given_at
+    if given and given_at is not None:
+        latest_given = max(given_at, latest_given) if latest_given else given_at
     return Progress(
         phase_index=dose.phase_index,
-        given_in_phase=dose.number_in_phase if given_at else dose.number_in_phase - 1,
+        given_in_phase=dose.number_in_phase if given else dose.number_in_phase - 1,
         phase_started_on=dose.phase_started_on,
-        last_given_at=given_at or progress.last_given_at,
-        last_skipped_due_at=progress.last_skipped_due_at if given_at else dose.due_at,
+        last_given_at=latest_given,
+        last_skipped_due_at=dose.due_at
+        if outcome is Outcome.SKIPPED
+        else progress.last_skipped_due_at,
         previous_due_at=dose.due_at,
     )
 
@@ -159,7 +176,7 @@ def preview(plan: Plan, progress: Progress, now: datetime, count: int = 5) -> li
         if dose is None:
             break
         doses.append(dose)
-        progress = advance(progress, dose, dose.due_at)
+        progress = advance(progress, dose, Outcome.GIVEN, dose.due_at)
         not_before = dose.due_at + timedelta(seconds=1)
     return doses
 

@@ -1,0 +1,45 @@
+"""`python -m bot` (or `b12bot`): load settings, build the application, run long polling."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+from telegram import Update
+
+from bot import logs
+from bot.config import ConfigError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in {"-h", "--help"}:
+        print("usage: python -m bot    (runs the bot; settings come from the environment / .env)")
+        return 0
+    if args:
+        print(f"error: unknown command {args[0]!r}; run `python -m bot --help`", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+        settings.require_token()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings)
+    from bot.app import build_application  # after logging is set up
+
+    app = build_application(settings)
+    log.info("starting mode=polling")
+    app.run_polling(
+        allowed_updates=Update.ALL_TYPES,
+        stop_signals=(signal.SIGINT, signal.SIGTERM),
+        drop_pending_updates=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

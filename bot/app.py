@@ -1,0 +1,88 @@
+"""Composition root: build_application wires settings, database, scheduler and handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.request import BaseRequest
+
+from bot import handlers, texts
+from bot.clock import utcnow
+from bot.config import Settings
+from bot.context import SERVICES_KEY, BotContext, Services, services_of
+from bot.dosing import Dosing
+from bot.reminders import ReminderService, ReminderTimer
+from storage.database import create_async_db_engine, create_sync_db_engine, session_factory
+from storage.migrate import upgrade
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> AnyApp:
+    """The whole bot, ready for run_polling/run_webhook (or for tests to drive).
+
+    `request` replaces the HTTP layer (tests pass an in-process fake Telegram).
+    """
+    builder = (
+        Application.builder()
+        .token(settings.require_token())
+        .context_types(ContextTypes(context=BotContext))
+        .job_queue(None)
+        .post_init(_on_startup)
+        .post_shutdown(_on_shutdown)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: AnyApp = builder.build()
+
+    engine = create_async_db_engine(settings.database_url)
+    sync_engine = create_sync_db_engine(settings.database_url)
+    repo = Repository(session_factory(engine))
+    timer = ReminderTimer(sync_engine, settings.sweep_interval_seconds)
+    dosing = Dosing(repo, timer, clock, timedelta(minutes=settings.re_remind_after_minutes))
+    reminders = ReminderService(
+        repo, dosing, timer, app.bot, clock,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
+        late_after=timedelta(minutes=settings.late_after_minutes),
+    )  # fmt: skip
+    app.bot_data[SERVICES_KEY] = Services(
+        settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer,
+        dosing=dosing, reminders=reminders, clock=clock,
+    )  # fmt: skip
+    handlers.register(app)
+    return app
+
+
+async def _on_startup(app: AnyApp) -> None:
+    """Migrate the database, set the command menu, start the reminder timer, catch up."""
+    services = services_of(app)
+    await asyncio.to_thread(upgrade, services.settings.database_url)
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
+    services.reminders.activate()
+    caught_up = await services.reminders.sweep()
+    log.info("started reminders_caught_up=%s", caught_up)
+
+
+async def _on_shutdown(app: AnyApp) -> None:
+    """Let a delivery in progress finish, stop the scheduler, close the database."""
+    services = services_of(app)
+    await services.reminders.stop()
+    await services.engine.dispose()
+    services.sync_engine.dispose()
+    log.info("stopped")

@@ -1,0 +1,45 @@
+"""The long-lived services, and the typed handler context that reaches them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.dosing import Dosing
+from bot.reminders import ReminderService, ReminderTimer
+from storage.repository import Repository
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sync_engine: Engine
+    repo: Repository
+    timer: ReminderTimer
+    dosing: Dosing
+    reminders: ReminderService
+    clock: Callable[[], datetime]
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with typed access to the services built in `build_application`."""
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.application)
+
+
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    found = app.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,200 @@
+"""Dose use-cases: start a plan, confirm, skip, snooze, mark missed.
+
+The glue between the pure domain (what is next), the repository (one transaction per action)
+and the timer (arm a wake-up for every new reminder). Handlers and reminder jobs both call these,
+so neither computes schedules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.domain import schedule
+from bot.domain.plan import Plan
+from bot.domain.rotation import rotation_order
+from bot.domain.schedule import NextDose, Progress
+from storage.models import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind
+from storage.repository import DoseView, NewDose, Outcome, ReminderSpec, Repository, Snapshot
+
+# How far before its due time a dose can be confirmed (an early injection the same morning).
+EARLY_CONFIRM = timedelta(hours=12)
+
+
+class Timer(Protocol):
+    def arm(self, times: list[datetime]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened, for the handler to word the reply."""
+
+    outcome: str  # Outcome.OK / ALREADY / NOT_FOUND, or one of the reasons below
+    dose: DoseView | None = None
+    next_dose: DoseView | None = None
+    plan_finished: bool = False
+
+
+NOT_DUE_YET = "not_due_yet"
+_OUTCOMES = {
+    DoseStatus.DONE: schedule.Outcome.GIVEN,
+    DoseStatus.SKIPPED: schedule.Outcome.SKIPPED,
+    DoseStatus.MISSED: schedule.Outcome.MISSED,
+}
+NO_OPEN_DOSE = "no_open_dose"
+
+
+class Dosing:
+    def __init__(
+        self,
+        repo: Repository,
+        timer: Timer,
+        clock: Callable[[], datetime],
+        re_remind_after: timedelta,
+    ) -> None:
+        self.repo = repo
+        self.timer = timer
+        self.clock = clock
+        self.re_remind_after = re_remind_after
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def reminders_for(self, plan: Plan, dose: NextDose) -> list[ReminderSpec]:
+        """Due message; one re-reminder; the missed check at the next day's reminder time."""
+        missed_at = schedule.next_day_slot(dose.due_at, plan)
+        specs = [ReminderSpec(ReminderKind.DOSE_DUE, dose.due_at)]
+        re_at = dose.due_at + self.re_remind_after
+        if re_at < missed_at:
+            specs.append(ReminderSpec(ReminderKind.RE_REMIND, re_at))
+        specs.append(ReminderSpec(ReminderKind.MISSED_CHECK, missed_at))
+        return specs
+
+    @staticmethod
+    def site_order(snap: Snapshot) -> list[str]:
+        """The patient's sites, best next choice first."""
+        if snap.plan is None:
+            return []
+        return rotation_order(snap.plan.sites, snap.last_used)
+
+    def _arm(self, new: NewDose | None) -> DoseView | None:
+        if new is None:
+            return None
+        self.timer.arm(new.reminder_times)
+        return new.dose
+
+    # --- use-cases --------------------------------------------------------------------------------
+
+    async def start_plan(self, patient_id: int, plan: Plan) -> DoseView | None:
+        """Save a (new) plan and schedule its first dose; the old plan's open doses are cancelled."""
+        now = self.clock()
+        first = schedule.next_dose(plan, Progress(), now)
+        specs = self.reminders_for(plan, first) if first else []
+        return self._arm(await self.repo.save_plan(patient_id, plan, first, specs, now))
+
+    def _next(
+        self, snap: Snapshot, dose: DoseView, outcome: schedule.Outcome, given_at: datetime | None
+    ) -> NextDose | None:
+        """The dose after `dose` once it ends as `outcome`, counting per DESIGN.md."""
+        assert snap.plan is not None
+        current = NextDose(
+            dose.phase_index,
+            dose.number_in_phase,
+            dose.due_at,
+            dose.phase_changed,
+            snap.progress.phase_started_on or dose.due_at.date(),
+        )
+        progress = schedule.advance(snap.progress, current, outcome, given_at)
+        # never schedule before now, nor at or before the dose just closed
+        not_before = max(self.clock(), dose.due_at + timedelta(seconds=1))
+        return schedule.next_dose(snap.plan, progress, not_before)
+
+    async def _close(
+        self, snap: Snapshot, dose: DoseView, status: DoseStatus, **fields: object
+    ) -> Result:
+        assert snap.plan is not None
+        given_at = fields.get("given_at")
+        assert given_at is None or isinstance(given_at, datetime)
+        nxt = self._next(snap, dose, _OUTCOMES[status], given_at)
+        outcome, new = await self.repo.close_dose(
+            dose.id,
+            snap.patient_id,
+            status,
+            self.clock(),
+            next_dose=nxt,
+            reminders=self.reminders_for(snap.plan, nxt) if nxt else (),
+            **fields,  # type: ignore[arg-type]
+        )
+        if outcome != Outcome.OK:
+            return Result(outcome, await self.repo.dose(dose.id))
+        return Result(
+            Outcome.OK,
+            dose=await self.repo.dose(dose.id),
+            next_dose=self._arm(new),
+            plan_finished=nxt is None,
+        )
+
+    def target_for(self, snap: Snapshot, dose_id: int | None) -> DoseView | str:
+        """The open dose a reply refers to, or why there is none."""
+        dose = snap.open_dose
+        if dose is None:
+            return NO_OPEN_DOSE
+        if dose_id is not None and dose.id != dose_id:
+            return Outcome.ALREADY
+        if dose.status == DoseStatus.SCHEDULED and dose.due_at - EARLY_CONFIRM > self.clock():
+            return NOT_DUE_YET
+        return dose
+
+    async def confirm(
+        self, snap: Snapshot, dose_id: int | None, site: str, given_at: datetime | None
+    ) -> Result:
+        """Record a dose as given at `site`. `given_at` defaults to now; an earlier time that
+        belongs to a dose already marked missed ("done yesterday 21:00") records that one."""
+        now = self.clock()
+        given = given_at or now
+        if given_at is not None and snap.plan_id is not None:
+            older = await self._missed_dose_for(snap, given)
+            if older is not None:
+                return await self._close(
+                    snap, older, DoseStatus.DONE, from_statuses=(DoseStatus.MISSED,),
+                    given_at=given, site=site,
+                )  # fmt: skip
+        target = self.target_for(snap, dose_id)
+        if isinstance(target, str):
+            if dose_id is not None:
+                return Result(target, await self.repo.dose(dose_id))
+            return Result(target, snap.open_dose)
+        return await self._close(snap, target, DoseStatus.DONE, given_at=given, site=site)
+
+    async def _missed_dose_for(self, snap: Snapshot, given: datetime) -> DoseView | None:
+        """A missed dose that a back-dated time belongs to (before the open dose's window)."""
+        open_dose = snap.open_dose
+        if open_dose is not None and given >= open_dose.due_at - EARLY_CONFIRM:
+            return None
+        assert snap.plan_id is not None
+        for dose in await self.repo.recent_missed(snap.plan_id, given - timedelta(days=7)):
+            if dose.due_at - EARLY_CONFIRM <= given:
+                return dose
+        return None
+
+    async def skip(self, snap: Snapshot, dose_id: int | None, reason: str) -> Result:
+        target = self.target_for(snap, dose_id)
+        if isinstance(target, str):
+            return Result(target, await self.repo.dose(dose_id) if dose_id else snap.open_dose)
+        return await self._close(snap, target, DoseStatus.SKIPPED, skip_reason=reason)
+
+    async def mark_missed(self, snap: Snapshot, dose: DoseView) -> Result:
+        """No answer by the next day's reminder time: missed, and the next dose is planned
+        from the last injection actually given (never doubled)."""
+        return await self._close(snap, dose, DoseStatus.MISSED, from_statuses=OPEN_DOSE_STATUSES)
+
+    async def snooze(self, snap: Snapshot, dose_id: int | None, minutes: int) -> Result:
+        target = self.target_for(snap, dose_id)
+        if isinstance(target, str):
+            return Result(target, snap.open_dose)
+        until = self.clock() + timedelta(minutes=minutes)
+        outcome, at = await self.repo.snooze(target.id, snap.patient_id, until)
+        if at is not None:
+            self.timer.arm([at])
+        return Result(outcome, target)

@@ -1,0 +1,111 @@
+"""Commands: /start, /help, /plan, /next, /history, /cancel."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+
+from bot import keyboards as kb
+from bot import texts
+from bot.context import BotContext
+from bot.handlers import setup
+from bot.handlers.dose import status_word
+from storage.models import DoseStatus
+
+
+async def _reply(
+    update: Update, text: str, keyboard: kb.InlineKeyboardMarkup | None = None
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start: set up a plan, or offer to set it up again."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    if snap is not None and snap.plan is not None:
+        await _reply(
+            update,
+            texts.ALREADY_SET_UP,
+            kb.menu([("setup", "Set up again"), ("keep", "Keep my plan")]),
+        )
+        return
+    await setup.begin(update, context)
+
+
+async def help_(update: Update, context: BotContext) -> None:
+    """/help: every command, and what typed replies work."""
+    await _reply(update, texts.HELP)
+
+
+async def plan(update: Update, context: BotContext) -> None:
+    """/plan: the plan as entered."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    if snap is None or snap.plan is None:
+        await _reply(update, texts.NEED_SETUP)
+        return
+    await _reply(
+        update,
+        "Your plan, as you entered it:\n\n"
+        + texts.plan_summary(snap.plan)
+        + "\n\nTo change it, run /start and set it up again.",
+    )
+
+
+async def next_(update: Update, context: BotContext) -> None:
+    """/next: when and where the next dose is."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    snap = await services.repo.snapshot(chat.id)
+    if snap is None or snap.plan is None:
+        await _reply(update, texts.NEED_SETUP)
+        return
+    if snap.open_dose is None:
+        await _reply(update, texts.PLAN_FINISHED)
+        return
+    order = services.dosing.site_order(snap)
+    tz = ZoneInfo(snap.plan.timezone)
+    await _reply(
+        update,
+        texts.next_summary(
+            snap.open_dose.due_at, order[0] if order else None, tz, services.clock(),
+            snap.open_dose.status,
+        ),
+    )  # fmt: skip
+
+
+async def history(update: Update, context: BotContext) -> None:
+    """/history: the last 10 doses with their sites and status."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    snap = await services.repo.snapshot(chat.id)
+    if snap is None or snap.plan is None:
+        await _reply(update, texts.NEED_SETUP)
+        return
+    tz, now = ZoneInfo(snap.plan.timezone), services.clock()
+    rows = []
+    for dose in await services.repo.history(snap.patient_id, 10):
+        at = dose.given_at if dose.status == DoseStatus.DONE and dose.given_at else dose.due_at
+        detail = dose.site or (dose.skip_reason or "")
+        rows.append((texts.when(at, tz, now), status_word(dose.status), detail))
+    await _reply(update, texts.history(rows))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/cancel: drop the conversation in progress; nothing half-done is saved."""
+    chat = update.effective_chat
+    assert chat is not None
+    draft = await context.services.repo.draft(chat.id)
+    if draft is None:
+        await _reply(update, texts.NOTHING_TO_CANCEL)
+        return
+    await context.services.repo.delete_draft(chat.id)
+    await _reply(update, texts.CANCELLED)

@@ -1,0 +1,288 @@
+"""Replies to a dose: Done (with a site), Snooze, Skip, by button or typed text.
+
+Every button carries a dose id; it only counts if that dose belongs to the pressing patient and
+is still open. Everything else ("already recorded", "out of date") changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import keyboards as kb
+from bot import texts
+from bot.context import BotContext
+from bot.domain.parsing import Intent, IntentKind, match_sites, parse_reply
+from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
+from storage.models import DoseStatus
+from storage.repository import Outcome, Snapshot
+
+SKIP_FLOW = "skip_reason"
+MIN_SNOOZE, MAX_SNOOZE, DEFAULT_SNOOZE = 5, 240, 30
+MAX_REASON = 200
+
+
+async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+
+
+def _site_keyboard(
+    snap: Snapshot,
+    dose_id: int,
+    context: BotContext,
+    given_at: datetime | None,
+    only: list[str] | None = None,
+) -> InlineKeyboardMarkup:
+    """Site buttons, suggested first, each with when it was last used."""
+    assert snap.plan is not None
+    now = context.services.clock()
+    order = [s for s in context.services.dosing.site_order(snap) if only is None or s in only]
+    sites = list(snap.plan.sites)
+    stamp = int(given_at.timestamp()) if given_at else None
+    buttons = []
+    for rank, site in enumerate(order):
+        label = f"{site} · {texts.ago(snap.last_used.get(site), now)}"
+        label = ("⭐ " + label) if rank == 0 and only is None else label
+        parts: list[object] = [dose_id, "site", sites.index(site)]
+        if stamp is not None:
+            parts.append(stamp)
+        buttons.append(kb.InlineKeyboardButton(label, callback_data=kb.encode(kb.DOSE, *parts)))
+    return kb.rows(buttons, 1)
+
+
+def _outcome_text(result: Result, snap: Snapshot, context: BotContext) -> str:
+    """Words for a confirmation/skip that did not go through."""
+    assert snap.plan is not None
+    now = context.services.clock()
+    tz = ZoneInfo(snap.plan.timezone)
+    open_dose = snap.open_dose
+    if result.outcome == NOT_DUE_YET and open_dose is not None:
+        return texts.NOT_DUE_YET.format(next=texts.when(open_dose.due_at, tz, now))
+    if result.outcome == NO_OPEN_DOSE:
+        return texts.PLAN_FINISHED
+    if result.outcome == Outcome.ALREADY and result.dose is not None:
+        return texts.ALREADY_RECORDED.format(status=result.dose.status)
+    return texts.STALE_BUTTON
+
+
+def _after_close(result: Result, snap: Snapshot, context: BotContext, first_line: str) -> str:
+    assert snap.plan is not None
+    now = context.services.clock()
+    tz = ZoneInfo(snap.plan.timezone)
+    lines = [first_line]
+    nxt = result.next_dose
+    if nxt is not None:
+        site = context.services.dosing.site_order(snap)
+        lines.append(texts.next_due_line(nxt.due_at, site[0] if site else None, tz, now))
+    elif result.plan_finished:
+        lines.append(texts.PLAN_FINISHED)
+    return "\n".join(lines)
+
+
+async def _confirm(
+    update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, site: str,
+    given_at: datetime | None,
+) -> str:  # fmt: skip
+    services = context.services
+    assert snap.plan is not None
+    result = await services.dosing.confirm(snap, dose_id, site, given_at)
+    if result.outcome != Outcome.OK or result.dose is None:
+        return _outcome_text(result, snap, context)
+    fresh = await services.repo.snapshot(snap.chat_id) or snap
+    tz = ZoneInfo(snap.plan.timezone)
+    given = result.dose.given_at or services.clock()
+    return _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
+
+
+async def _skip(
+    update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, reason: str
+) -> str:
+    result = await context.services.dosing.skip(snap, dose_id, reason)
+    if result.outcome != Outcome.OK:
+        return _outcome_text(result, snap, context)
+    fresh = await context.services.repo.snapshot(snap.chat_id) or snap
+    return _after_close(result, fresh, context, texts.skipped(reason))
+
+
+async def _snooze(context: BotContext, snap: Snapshot, dose_id: int | None, minutes: int) -> str:
+    assert snap.plan is not None
+    result = await context.services.dosing.snooze(snap, dose_id, minutes)
+    if result.outcome != Outcome.OK:
+        return _outcome_text(result, snap, context)
+    now = context.services.clock()
+    at = now + timedelta(minutes=minutes)
+    return texts.SNOOZED.format(at=texts.when(at, ZoneInfo(snap.plan.timezone), now))
+
+
+# --- buttons --------------------------------------------------------------------------------------
+
+
+async def on_dose_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    dose_id, action = callback.int_part(0), callback.part(1)
+    snap = await context.services.repo.snapshot(chat.id)
+    dose = await context.services.repo.dose(dose_id) if dose_id is not None else None
+    if snap is None or snap.plan is None or dose is None or dose.plan_id != snap.plan_id:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    open_ = snap.open_dose is not None and snap.open_dose.id == dose.id
+    if not open_ and action != "site":
+        await query.answer()
+        await _reply(update, texts.ALREADY_RECORDED.format(status=dose.status))
+        return
+    await query.answer()
+    match action:
+        case "done":
+            await _reply(update, texts.ASK_SITE, _site_keyboard(snap, dose.id, context, None))
+        case "site":
+            await _site_pressed(update, context, snap, dose.id, callback)
+        case "snz" if callback.part(2) == "":
+            await query.edit_message_reply_markup(kb.snooze_choices(dose.id))
+        case "snz":
+            minutes = callback.int_part(2)
+            if minutes not in kb.SNOOZE_MINUTES:
+                await _reply(update, texts.STALE_BUTTON)
+                return
+            await query.edit_message_text(await _snooze(context, snap, dose.id, minutes))
+        case "skip":
+            await _reply(
+                update, texts.ASK_SKIP_REASON, kb.skip_reasons(dose.id, texts.SKIP_REASONS)
+            )
+        case "why":
+            await _why_pressed(update, context, snap, dose.id, callback.part(2))
+        case _:
+            await _reply(update, texts.STALE_BUTTON)
+
+
+async def _site_pressed(
+    update: Update, context: BotContext, snap: Snapshot, dose_id: int, callback: kb.Callback
+) -> None:
+    assert snap.plan is not None
+    query = update.callback_query
+    assert query is not None
+    index = callback.int_part(2)
+    if index is None or index >= len(snap.plan.sites):
+        await _reply(update, texts.STALE_BUTTON)
+        return
+    given_at = None
+    stamp = callback.int_part(3)
+    if stamp is not None:
+        given_at = datetime.fromtimestamp(stamp, UTC)
+        now = context.services.clock()
+        if given_at > now + timedelta(minutes=5) or now - given_at > timedelta(days=7):
+            await _reply(update, texts.STALE_BUTTON)
+            return
+    text = await _confirm(update, context, snap, dose_id, snap.plan.sites[index], given_at)
+    await query.edit_message_text(text, reply_markup=None)
+
+
+async def _why_pressed(
+    update: Update, context: BotContext, snap: Snapshot, dose_id: int, which: str
+) -> None:
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    if which == "other":
+        now = context.services.clock()
+        await context.services.repo.save_draft(chat.id, SKIP_FLOW, "reason", {"dose": dose_id}, now)
+        await _reply(update, texts.ASK_SKIP_REASON_TEXT)
+        return
+    index = int(which) if which.isdigit() else -1
+    if not 0 <= index < len(texts.SKIP_REASONS):
+        await _reply(update, texts.STALE_BUTTON)
+        return
+    await query.edit_message_text(
+        await _skip(update, context, snap, dose_id, texts.SKIP_REASONS[index])
+    )
+
+
+# --- typed replies --------------------------------------------------------------------------------
+
+
+async def on_skip_reason_text(update: Update, context: BotContext, data: dict[str, object]) -> None:
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None and message is not None and message.text is not None
+    reason = " ".join(message.text.split())[:MAX_REASON]
+    await context.services.repo.delete_draft(chat.id)
+    snap = await context.services.repo.snapshot(chat.id)
+    dose_id = data.get("dose")
+    if snap is None or snap.plan is None or not isinstance(dose_id, int):
+        await _reply(update, texts.STALE_BUTTON)
+        return
+    await _reply(update, await _skip(update, context, snap, dose_id, reason or "no reason given"))
+
+
+async def on_reply_text(update: Update, context: BotContext, snap: Snapshot) -> bool:
+    """Handle 'done …', 'skip …', 'snooze …'; False when the text is none of these."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and snap.plan is not None
+    now = context.services.clock()
+    intent = parse_reply(message.text, now, ZoneInfo(snap.plan.timezone))
+    match intent.kind:
+        case IntentKind.DONE:
+            await _done_text(update, context, snap, intent)
+        case IntentKind.SKIP:
+            await _skip_text(update, context, snap, intent)
+        case IntentKind.SNOOZE:
+            minutes = intent.minutes or DEFAULT_SNOOZE
+            if not MIN_SNOOZE <= minutes <= MAX_SNOOZE:
+                await _reply(
+                    update, texts.bad_input('Snooze takes 5 to 240 minutes, e.g. "snooze 30".')
+                )
+                return True
+            await _reply(update, await _snooze(context, snap, None, minutes))
+        case IntentKind.UNKNOWN:
+            return False
+    return True
+
+
+async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent: Intent) -> None:
+    assert snap.plan is not None
+    if intent.error:
+        await _reply(update, texts.BAD_GIVEN_TIME_FUTURE if intent.error == "future"
+                     else texts.BAD_GIVEN_TIME_OLD)  # fmt: skip
+        return
+    target = context.services.dosing.target_for(snap, None)
+    back_dated_missed = (
+        intent.given_at is not None
+        and snap.open_dose is not None
+        and (intent.given_at < snap.open_dose.due_at - timedelta(hours=12))
+    )
+    if isinstance(target, str) and not back_dated_missed:
+        await _reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
+        return
+    dose_id = snap.open_dose.id if snap.open_dose else 0
+    matches = match_sites(intent.site_text, snap.plan.sites) if intent.site_text else []
+    if len(matches) == 1:
+        await _reply(
+            update, await _confirm(update, context, snap, None, matches[0], intent.given_at)
+        )
+        return
+    if intent.site_text and not matches:
+        text = texts.UNKNOWN_SITE.format(text=intent.site_text[:40])
+        await _reply(update, text, _site_keyboard(snap, dose_id, context, intent.given_at))
+        return
+    question = texts.ASK_SITE_AGAIN if matches else texts.ASK_SITE
+    keyboard = _site_keyboard(snap, dose_id, context, intent.given_at, matches or None)
+    await _reply(update, question, keyboard)
+
+
+async def _skip_text(update: Update, context: BotContext, snap: Snapshot, intent: Intent) -> None:
+    if intent.reason:
+        await _reply(update, await _skip(update, context, snap, None, intent.reason[:MAX_REASON]))
+        return
+    target = context.services.dosing.target_for(snap, None)
+    if isinstance(target, str):
+        await _reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
+        return
+    await _reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(target.id, texts.SKIP_REASONS))
+
+
+def status_word(status: DoseStatus) -> str:
+    return {"done": "✅ done", "skipped": "⏭ skipped", "missed": "❌ missed"}.get(status, status)

@@ -1,0 +1,114 @@
+"""Inline keyboards and the callback-data codec.
+
+Callback data is `<prefix>:<part>:<part>...`, at most 64 bytes (Telegram's limit). Nothing in it
+is trusted: handlers check every id against the pressing patient's own records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+MAX_CALLBACK_BYTES = 64
+DOSE = "d"  # d:<dose_id>:<action>[:<arg>]
+SETUP = "s"  # s:<field>:<value>
+MENU = "m"  # m:<action>
+
+
+@dataclass(frozen=True)
+class Callback:
+    prefix: str
+    parts: tuple[str, ...]
+
+    def part(self, index: int) -> str:
+        return self.parts[index] if index < len(self.parts) else ""
+
+    def int_part(self, index: int) -> int | None:
+        value = self.part(index)
+        return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def encode(prefix: str, *parts: object) -> str:
+    data = ":".join([prefix, *(str(p) for p in parts)])
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """The parsed callback, or None for anything malformed."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    prefix, *parts = data.split(":")
+    if prefix not in {DOSE, SETUP, MENU} or not parts:
+        return None
+    return Callback(prefix, tuple(parts))
+
+
+def _button(label: str, prefix: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=encode(prefix, *parts))
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+    )
+
+
+# --- dose ---------------------------------------------------------------------------------------
+
+
+def dose_actions(dose_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button("✅ Done", DOSE, dose_id, "done")],
+            [_button("⏰ Snooze", DOSE, dose_id, "snz"), _button("Skip", DOSE, dose_id, "skip")],
+        ]
+    )
+
+
+SNOOZE_MINUTES = (15, 30, 60)
+
+
+def snooze_choices(dose_id: int) -> InlineKeyboardMarkup:
+    labels = {15: "15 min", 30: "30 min", 60: "1 hour"}
+    return rows([_button(labels[m], DOSE, dose_id, "snz", m) for m in SNOOZE_MINUTES], 3)
+
+
+def site_choices(dose_id: int, sites: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """Site buttons: (index in the plan's site list, label); the suggested site comes first."""
+    return rows([_button(label, DOSE, dose_id, "site", i) for i, label in sites], 1)
+
+
+def skip_reasons(dose_id: int, reasons: Sequence[str]) -> InlineKeyboardMarkup:
+    buttons = [_button(r, DOSE, dose_id, "why", i) for i, r in enumerate(reasons)]
+    buttons.append(_button("Something else…", DOSE, dose_id, "why", "other"))
+    return rows(buttons, 1)
+
+
+# --- setup --------------------------------------------------------------------------------------
+
+
+def choices(
+    field: str, options: Sequence[tuple[str, str]], per_row: int = 1
+) -> InlineKeyboardMarkup:
+    """One button per (value, label) for a setup question."""
+    return rows([_button(label, SETUP, field, value) for value, label in options], per_row)
+
+
+def toggles(
+    field: str, options: Sequence[tuple[str, str]], selected: set[str], per_row: int = 2
+) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(("✅ " if value in selected else "▫️ ") + label, SETUP, field, value)
+        for value, label in options
+    ]
+    markup = rows(buttons, per_row)
+    done = [_button("Done", SETUP, field, "done")]
+    return InlineKeyboardMarkup([*markup.inline_keyboard, done])
+
+
+def menu(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    return rows([_button(label, MENU, action) for action, label in options], 1)

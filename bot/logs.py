@@ -1,0 +1,53 @@
+"""Logging: ids and event names only; never message text, names, sites or symptoms."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+from bot.config import LogFormat, Settings
+
+
+class RedactToken(logging.Filter):
+    """Belt and braces: the bot token never reaches a log line, whatever logged it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = message.replace(self.token, "<token>"), None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error"] = record.exc_info[0].__name__
+        return json.dumps(entry)
+
+
+def configure(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactToken(settings.bot_token.get_secret_value()))
+    if settings.log_format is LogFormat.JSON:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # httpx logs every request URL, and Bot API URLs contain the token; PTB at DEBUG logs
+    # whole updates (patients' words). Keep both to warnings.
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler.executors", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

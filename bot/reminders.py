@@ -1,0 +1,311 @@
+"""Reminder delivery: the reminder table is the truth, APScheduler is the timer.
+
+* Every reminder row has a due time. For each distinct due second there is one APScheduler job,
+  `due:<epoch seconds>`, added with replace_existing and no arguments (nothing from Telegram is
+  pickled). When it fires, `fire_due` delivers every row that is due. One job per due second,
+  not per reminder: 10,000 patients due at 08:00 cost one job-store write, not 10,000.
+* Delivery claims rows (pending -> claimed, with a lease), sends, then marks them sent. A claim
+  whose process died is taken again after its lease runs out: at-least-once, never lost.
+* A sweep at start-up and every minute delivers anything still pending after its due time (a job
+  APScheduler dropped or never had) and re-arms missing wake-ups for the next few minutes.
+* Several reminders for one patient due at once (after downtime) become one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobExecutionEvent,
+    JobSubmissionEvent,
+)
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import Engine
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import texts
+from bot.dosing import Dosing
+from bot.keyboards import dose_actions
+from storage.models import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind, ReminderState
+from storage.repository import ClaimedReminder, DoseView, Repository, Snapshot
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "due:"
+SWEEP_JOB = "sweep"
+CLAIM_BATCH = 500
+PARALLEL_PATIENTS = 32
+REARM_WINDOW = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(minutes=15)
+BLOCKED_RETRY = timedelta(hours=6)
+
+
+# APScheduler stores jobs by function reference, so the job functions are module-level and find
+# the running service here. One process runs one reminder service.
+_active: ReminderService | None = None
+
+
+async def fire_due() -> None:
+    """APScheduler job: a wake-up at a due time."""
+    if _active is not None:
+        await _active.deliver_due()
+
+
+async def sweep() -> None:
+    """APScheduler job: the safety net that runs every minute."""
+    if _active is not None:
+        await _active.sweep()
+
+
+def job_id(at: datetime) -> str:
+    return f"{JOB_PREFIX}{math.ceil(at.timestamp())}"
+
+
+class ReminderTimer:
+    """Arms APScheduler wake-ups; the scheduler's job store lives in the bot's database."""
+
+    def __init__(self, sync_engine: Engine, sweep_seconds: int) -> None:
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=sync_engine)},
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
+        self.sweep_seconds = sweep_seconds
+
+    def arm(self, times: Iterable[datetime]) -> None:
+        for at in sorted(set(times)):
+            run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
+            self.scheduler.add_job(
+                fire_due, "date", run_date=run_at, id=job_id(at), replace_existing=True
+            )
+
+    def has_job(self, at: datetime) -> bool:
+        return self.scheduler.get_job(job_id(at)) is not None
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            sweep, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB, replace_existing=True
+        )
+        self.scheduler.start()
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+class ReminderService:
+    """Claims due reminders, turns them into (at most) one message per patient, sends them."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        dosing: Dosing,
+        timer: ReminderTimer,
+        bot: Bot,
+        clock: Callable[[], datetime],
+        lease: timedelta,
+        late_after: timedelta,
+    ) -> None:
+        self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
+        self.clock, self.lease, self.late_after = clock, lease, late_after
+        self._run_lock = asyncio.Lock()
+        self._jobs_running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        timer.scheduler.add_listener(
+            self._on_job_event,
+            EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED,
+        )
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        global _active
+        _active = self
+        self.timer.start()
+
+    async def stop(self) -> None:
+        """Stop firing, let a delivery in progress finish, then shut the scheduler down."""
+        global _active
+        scheduler = self.timer.scheduler
+        if scheduler.running:
+            scheduler.pause()
+        await self.idle()
+        async with self._run_lock:
+            if _active is self:
+                _active = None
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the next loop turn
+
+    def _on_job_event(self, event: JobSubmissionEvent | JobExecutionEvent) -> None:
+        self._jobs_running += 1 if event.code == EVENT_JOB_SUBMITTED else -1
+        if self._jobs_running <= 0:
+            self._jobs_running = 0
+            self._idle.set()
+        else:
+            self._idle.clear()
+
+    async def idle(self) -> None:
+        """Wait until no scheduler job is running (used by shutdown and by tests)."""
+        await self._idle.wait()
+
+    # --- delivery -------------------------------------------------------------------------------
+
+    async def sweep(self) -> int:
+        """Deliver anything overdue, and re-arm wake-ups the job store may have lost."""
+        now = self.clock()
+        missing = [t for t in await self.repo.pending_due_times(now + REARM_WINDOW) if t > now]
+        self.timer.arm(t for t in missing if not self.timer.has_job(t))
+        return await self.deliver_due()
+
+    async def deliver_due(self) -> int:
+        """Claim and deliver everything due now; returns how many reminders were handled."""
+        async with self._run_lock:
+            handled = 0
+            limit = asyncio.Semaphore(PARALLEL_PATIENTS)
+            while True:
+                now = self.clock()
+                batch = await self.repo.claim_due(now, now + self.lease, CLAIM_BATCH)
+                if not batch:
+                    return handled
+                by_patient: dict[int, list[ClaimedReminder]] = defaultdict(list)
+                for reminder in batch:
+                    by_patient[reminder.patient_id].append(reminder)
+
+                async def one(patient_id: int, group: list[ClaimedReminder]) -> None:
+                    async with limit:
+                        await self._deliver_to_patient(patient_id, group)
+
+                await asyncio.gather(*(one(p, g) for p, g in by_patient.items()))
+                handled += len(batch)
+
+    async def _deliver_to_patient(self, patient_id: int, group: list[ClaimedReminder]) -> None:
+        ids = [r.id for r in group]
+        try:
+            snap = await self.repo.snapshot_by_id(patient_id)
+            if snap is None or snap.plan is None:
+                await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+                return
+            message, ids = await self._compose(snap, group, ids)
+        except Exception:
+            # Leave the claim to expire: the lease brings it back, nothing is lost.
+            log.exception("reminder composition failed patient_id=%s", patient_id)
+            return
+        if message is None:
+            await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+            return
+        await self._send(snap, group, ids, message)
+
+    async def _compose(
+        self, snap: Snapshot, group: list[ClaimedReminder], ids: list[int]
+    ) -> tuple[Message | None, list[int]]:
+        """Apply each reminder's effect in order; return the one message that sums them up."""
+        assert snap.plan is not None
+        now = self.clock()
+        notes: list[str] = []
+        showing: DoseView | None = None
+        late_due: datetime | None = None
+        nudge_only = True
+        for reminder in group:
+            dose = await self.repo.dose(reminder.dose_id)
+            if dose is None or dose.status not in OPEN_DOSE_STATUSES:
+                continue
+            if reminder.kind is ReminderKind.MISSED_CHECK:
+                result = await self.dosing.mark_missed(snap, dose)
+                tz = ZoneInfo(snap.plan.timezone)
+                notes.append(texts.MISSED_NOTE.format(due=texts.when(dose.due_at, tz, now)))
+                showing = None
+                fresh = await self.repo.snapshot_by_id(snap.patient_id)
+                snap = fresh or snap
+                nxt = result.next_dose
+                if nxt is not None and nxt.due_at <= now:
+                    # the next dose is due right now: say both in one message
+                    ids += await self.repo.claim_reminders_of(
+                        nxt.id, ReminderKind.DOSE_DUE, now, now + self.lease
+                    )
+                    await self.repo.mark_dose_due(nxt.id)
+                    showing, nudge_only = await self.repo.dose(nxt.id), False
+                continue
+            if reminder.kind is ReminderKind.DOSE_DUE:
+                await self.repo.mark_dose_due(dose.id)
+                nudge_only = False
+                if now - reminder.due_at > self.late_after:
+                    late_due = reminder.due_at
+            showing = await self.repo.dose(dose.id)
+        return self._message(snap, showing, notes, late_due, nudge_only, now), ids
+
+    def _message(
+        self,
+        snap: Snapshot,
+        dose: DoseView | None,
+        notes: list[str],
+        late_due: datetime | None,
+        nudge_only: bool,
+        now: datetime,
+    ) -> Message | None:
+        plan = snap.plan
+        assert plan is not None
+        tz = ZoneInfo(plan.timezone)
+        site_order = self.dosing.site_order(snap)
+        site = site_order[0] if site_order else None
+        if dose is not None and dose.status == DoseStatus.DUE:
+            if nudge_only and not notes:
+                return Message(texts.re_remind(plan, site), dose_actions(dose.id))
+            text = texts.dose_due(
+                plan, dose.phase_index, dose.number_in_phase, site, snap.last_used.get(site or ""),
+                now, phase_changed=dose.phase_changed, late_due=late_due, notes=notes,
+            )  # fmt: skip
+            return Message(text, dose_actions(dose.id))
+        if not notes:
+            return None
+        if snap.open_dose is not None:
+            notes.append(texts.next_due_line(snap.open_dose.due_at, site, tz, now))
+        return Message("\n\n".join(notes), None)
+
+    async def _send(
+        self, snap: Snapshot, group: list[ClaimedReminder], ids: list[int], message: Message
+    ) -> None:
+        try:
+            await self.bot.send_message(snap.chat_id, message.text, reply_markup=message.keyboard)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await self._retry(ids, timedelta(seconds=seconds + 1))
+            log.warning(
+                "telegram flood control patient_id=%s retry_in=%ss", snap.patient_id, seconds
+            )
+        except Forbidden:
+            await self._retry(ids, BLOCKED_RETRY)
+            log.warning("patient blocked the bot patient_id=%s", snap.patient_id)
+        except (NetworkError, TelegramError) as exc:
+            attempts = max(r.attempts for r in group)
+            backoff = min(timedelta(seconds=15 * 2 ** min(attempts, 10)), MAX_BACKOFF)
+            await self._retry(ids, backoff)
+            log.warning(
+                "send failed patient_id=%s error=%s retry_in=%ss",
+                snap.patient_id, type(exc).__name__, int(backoff.total_seconds()),
+            )  # fmt: skip
+        else:
+            await self.repo.finish_reminders(ids, ReminderState.SENT, self.clock())
+            log.info("reminder sent patient_id=%s reminders=%s", snap.patient_id, len(ids))
+
+    async def _retry(self, ids: list[int], after: timedelta) -> None:
+        at = self.clock() + after
+        await self.repo.release_reminders(ids, at)
+        self.timer.arm([at])

@@ -1,0 +1,283 @@
+"""Every patient-facing sentence, in one place: short, warm, plain words.
+
+Messages are sent as plain text (no Markdown/HTML), so whatever a patient typed (a clinician's
+name with an underscore, say) is shown exactly as written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.plan import Plan, Route, describe_phases
+from bot.domain.schedule import NextDose
+
+# --- formatting helpers -------------------------------------------------------------------------
+
+
+def when(at: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """'today 08:00', 'tomorrow 20:30', 'Fri 28 Nov 08:00', '3 Jan 2027 08:00'."""
+    local, today = at.astimezone(tz), now.astimezone(tz).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f"today {clock}"
+    if local.date() == today + timedelta(days=1):
+        return f"tomorrow {clock}"
+    if local.date() == today - timedelta(days=1):
+        return f"yesterday {clock}"
+    if local.year == today.year or local.date() < today + timedelta(days=180):
+        return f"{local:%a} {local.day} {local:%b} {clock}"
+    return f"{local.day} {local:%b %Y} {clock}"
+
+
+def ago(at: datetime | None, now: datetime) -> str:
+    """'never used', 'used today', 'used 1 day ago', 'used 12 days ago'."""
+    if at is None:
+        return "not used yet"
+    days = (now - at).days
+    if days <= 0:
+        return "used today"
+    return "used 1 day ago" if days == 1 else f"used {days} days ago"
+
+
+def dose_line(plan: Plan) -> str:
+    route = "under the skin" if plan.route is Route.SUBCUTANEOUS else "into the muscle"
+    return f"{plan.product_label} {plan.strength}: {plan.dose}, {route}."
+
+
+def phase_line(plan: Plan, dose: NextDose | None, phase_index: int, number: int) -> str:
+    phase = plan.phases[phase_index]
+    total = phase.length.count if phase.length.kind.value == "injections" else None
+    of = f"Dose {number} of {total}" if total else f"Dose {number}"
+    where = (
+        f"phase {phase_index + 1} of {len(plan.phases)}" if len(plan.phases) > 1 else "your plan"
+    )
+    return f"{of} in {where} ({phase.cadence.describe()})."
+
+
+# --- general ------------------------------------------------------------------------------------
+
+HELP = (
+    "Here's what I can do:\n"
+    "/start – set up your plan (or set it up again)\n"
+    "/plan – show the plan you entered\n"
+    "/next – when and where your next dose is\n"
+    "/history – your last 10 doses\n"
+    "/cancel – stop what we're doing (nothing half-done is saved)\n"
+    "/help – this list\n\n"
+    "When a dose is due, tap Done, Snooze or Skip. You can also type things like "
+    '"done left thigh", "done yesterday 21:00 right thigh" or "skip".\n\n'
+    "I only remind you of the plan your clinician wrote. I never change a dose: "
+    "if you're unsure about anything, please ask your clinician."
+)
+COMMANDS = [
+    ("start", "Set up your plan"),
+    ("next", "When and where is my next dose"),
+    ("plan", "Show my plan"),
+    ("history", "My last 10 doses"),
+    ("cancel", "Stop what we're doing"),
+    ("help", "What I can do"),
+]
+NOT_UNDERSTOOD = (
+    'Sorry, I didn\'t catch that. You can tap a button, or type "done", "done left thigh", '
+    '"skip" or "snooze". /help lists everything.'
+)
+NEED_SETUP = (
+    "You haven't set up a plan yet. Tap /start and I'll walk you through it (about 2 minutes)."
+)
+TRY_AGAIN_LATER = (
+    "Sorry, something went wrong on my side. Nothing was lost – please try again in a minute."
+)
+STALE_BUTTON = "That button is out of date – nothing was changed."
+CANCELLED = "Okay, stopped. Nothing half-finished was saved."
+NOTHING_TO_CANCEL = "There's nothing to cancel right now."
+
+# --- setup --------------------------------------------------------------------------------------
+
+WELCOME = (
+    "Hi! I'll remind you about your vitamin B12 injections, following the plan your clinician "
+    "wrote – I never change it. Please have the written plan in front of you.\n\n"
+    "Setting up takes about 2 minutes. You can type /cancel at any time."
+)
+ALREADY_SET_UP = "You already have a plan. Do you want to set it up again? Your history is kept."
+ASK_PRODUCT = "Which B12 product is written on your plan?"
+ASK_PRODUCT_NAME = "What's the product called on your plan or the label?"
+ASK_STRENGTH = "What strength is written on the label? For example: 1000 mcg/mL"
+ASK_DOSE = "How much does your plan say to inject each time? For example: 1 mL (1000 mcg)"
+ASK_ROUTE = "How does your plan say to inject it?"
+ROUTE_IM_NOTE = (
+    "Noted: into the muscle (intramuscular), as your plan says. I'll keep that on record – please "
+    "follow your clinician's instructions for how to inject."
+)
+ASK_SCHEDULE = (
+    "How often does your plan say to inject? Pick the one that matches your written plan "
+    "exactly, or build your own."
+)
+ASK_CADENCE = "Phase {n}: how often?"
+ASK_EVERY = "Every how many {unit}? Type a number, for example 3."
+ASK_WEEKDAYS = "Which days of the week? Tap them, then Done. (Or type e.g. Mon Wed Fri.)"
+ASK_LENGTH = "Phase {n} ({cadence}): for how long?"
+ASK_COUNT_INJECTIONS = "How many injections in this phase? Type a number, for example 7."
+ASK_COUNT_WEEKS = "For how many weeks? Type a number, for example 2."
+ASK_MORE_PHASES = "So far:\n{phases}\n\nIs there another phase after this one?"
+LAST_PHASE_OPEN_HINT = "(The last phase usually runs until your clinician says to change.)"
+ASK_TIME = "What time of day do you want your reminder? For example: 8am, 08:00 or 20:30"
+ASK_TIMEZONE = "Which time zone are you in? Tap one, or type your city (e.g. Berlin, New York)."
+ASK_SITES = (
+    "Which injection sites do you rotate? Tap to switch them on or off, then Done.\n"
+    "• Abdomen: at least 5 cm (2 inches) from the belly button.\n"
+    "• Arms: only if your clinician said arms are fine.\n"
+    "You can also type your own, separated by commas."
+)
+ASK_CLINICIAN_NAME = "What's the name of the clinician (or clinic) who wrote your plan?"
+ASK_CLINICIAN_CONTACT = "How can you reach them? A phone number, email or clinic name is fine."
+ASK_START = "When is your next injection due?"
+ASK_START_DATE = "Type the date of your next injection, for example 2026-12-01 or 1 Dec."
+SAVED = "All set! I'll remind you at {time} ({zone}).\nYour first dose: {first}, at {site}."
+SAVED_NO_DOSE = "Saved. Your plan has no more doses to remind you about."
+
+
+def bad_input(example: str) -> str:
+    return f"Sorry, I couldn't read that. {example}"
+
+
+BAD_TIME = bad_input("Please type a time like 8am, 08:00 or 20:30.")
+BAD_ZONE = bad_input("Type a city (e.g. London, Berlin, New York) or tap one of the buttons.")
+BAD_NUMBER = bad_input("Please type a whole number from {low} to {high}, for example {example}.")
+BAD_DATE = bad_input("Please type a date like 2026-12-01 or 1 Dec (today or later, within a year).")
+BAD_TEXT = bad_input("Please type it as written on your plan (up to {limit} characters).")
+BAD_STRENGTH = bad_input(
+    "Please type the strength with a number, as on the label, e.g. 1000 mcg/mL."
+)
+BAD_DOSE = bad_input("Please type the amount with a number, as on your plan, e.g. 1 mL (1000 mcg).")
+BAD_WEEKDAYS = bad_input("Tap the days, or type them like Mon Wed Fri.")
+NEED_A_SITE = "Please switch on at least one site (or type your own), then tap Done."
+USE_BUTTONS = "Please tap one of the buttons above (or type your answer)."
+
+
+def plan_summary(plan: Plan) -> str:
+    phases = "\n".join(describe_phases(plan.phases))
+    route = (
+        "under the skin (subcutaneous)"
+        if plan.route is Route.SUBCUTANEOUS
+        else ("into the muscle (intramuscular)")
+    )
+    return (
+        f"Product: {plan.product_label}\n"
+        f"Strength: {plan.strength}\n"
+        f"Dose: {plan.dose}\n"
+        f"Route: {route}\n"
+        f"Schedule:\n{phases}\n"
+        f"Reminder time: {plan.time_of_day:%H:%M} ({plan.timezone})\n"
+        f"Sites: {', '.join(plan.sites)}\n"
+        f"Clinician: {plan.clinician_name} – {plan.clinician_contact}"
+    )
+
+
+def confirm_plan(plan: Plan, upcoming: list[datetime], now: datetime) -> str:
+    tz = ZoneInfo(plan.timezone)
+    dates = "\n".join(f"• {when(at, tz, now)}" for at in upcoming) or "• (no doses)"
+    return (
+        "Please check this against your written plan:\n\n"
+        f"{plan_summary(plan)}\n\n"
+        f"Your next {len(upcoming)} doses:\n{dates}\n\n"
+        "Does this match your clinician's plan exactly?"
+    )
+
+
+def schedule_preview(lines: list[str]) -> str:
+    return "This schedule:\n" + "\n".join(lines) + "\n\nIs this exactly what your plan says?"
+
+
+# --- doses --------------------------------------------------------------------------------------
+
+
+def dose_due(
+    plan: Plan,
+    phase_index: int,
+    number: int,
+    site: str | None,
+    site_used: datetime | None,
+    now: datetime,
+    *,
+    phase_changed: bool = False,
+    late_due: datetime | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    tz = ZoneInfo(plan.timezone)
+    lines = list(notes or [])
+    if late_due is not None:
+        lines.append(f"(Sorry, this reminder is late – it was due {when(late_due, tz, now)}.)")
+    if phase_changed:
+        lines.append(
+            f"New phase: from now on, {plan.phases[phase_index].describe()} – as your plan says."
+        )
+    lines.append("💉 Time for your B12 injection.")
+    lines.append(dose_line(plan))
+    lines.append(phase_line(plan, None, phase_index, number))
+    if site:
+        lines.append(f"Suggested site: {site} ({ago(site_used, now)}).")
+    return "\n".join(lines)
+
+
+def re_remind(plan: Plan, site: str | None) -> str:
+    where = f" Suggested site: {site}." if site else ""
+    return f"Just a gentle nudge: your B12 dose is still open.{where} Tap Done when it's done."
+
+
+SNOOZED = "Okay, I'll remind you again at {at}."
+ASK_SITE = "Where did you inject? (Suggested first.)"
+ASK_SITE_AGAIN = "Which one did you mean?"
+UNKNOWN_SITE = 'I don\'t know the site "{text}". Please tap one of your sites:'
+ASK_SKIP_REASON = "Okay. Why are you skipping this dose? (This helps your clinician.)"
+ASK_SKIP_REASON_TEXT = "Please type the reason in a few words."
+SKIP_REASONS = [
+    "My clinician told me to",
+    "Feeling unwell",
+    "No supplies",
+    "Travelling",
+]
+ALREADY_RECORDED = "That dose is already recorded ({status}) – nothing new was saved."
+NO_OPEN_DOSE = "There's no dose waiting for you right now. Your next one is {next}."
+NOT_DUE_YET = (
+    "Your next dose isn't due until {next}, so I haven't recorded anything. "
+    "If you were told to inject at a different time, please check with your clinician."
+)
+BAD_GIVEN_TIME_FUTURE = (
+    'That time is in the future, so nothing was recorded. Try e.g. "done 20:15".'
+)
+BAD_GIVEN_TIME_OLD = "That's more than a week ago, so I can't record it here. Nothing was saved."
+MISSED_NOTE = (
+    "Your dose due {due} wasn't recorded, so I've marked it missed. Please don't double up – "
+    "follow your clinician's instructions for missed doses."
+)
+PLAN_FINISHED = "That was the last dose in the plan you entered. Please check with your clinician what comes next."
+
+
+def recorded(site: str, given: datetime, tz: ZoneInfo, now: datetime) -> str:
+    return f"✅ Recorded: {site}, {when(given, tz, now)}."
+
+
+def next_due_line(due: datetime, site: str | None, tz: ZoneInfo, now: datetime) -> str:
+    where = f", at {site}" if site else ""
+    return f"Next dose: {when(due, tz, now)}{where}."
+
+
+def skipped(reason: str) -> str:
+    return f"Skipped – reason noted: {reason}."
+
+
+def snooze_buttons_text() -> str:
+    return "Snooze for how long?"
+
+
+def next_summary(due: datetime, site: str | None, tz: ZoneInfo, now: datetime, status: str) -> str:
+    state = " (due now – tap Done when it's done)" if status == "due" else ""
+    return next_due_line(due, site, tz, now) + state
+
+
+def history(rows: list[tuple[str, str, str]]) -> str:
+    if not rows:
+        return "No doses recorded yet."
+    lines = [f"{when_} – {status} {detail}".rstrip() for when_, status, detail in rows]
+    return "Your last doses (newest first):\n" + "\n".join(lines)

@@ -1,0 +1,559 @@
+"""The queries the bot needs: the only module that writes SQL.
+
+Each public method is one transaction. Methods that change a dose are guarded by its current
+status, so a second "done", a stale button or a retried reminder changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain import plan as domain
+from bot.domain.schedule import NextDose, Progress
+from storage.models import (
+    OPEN_DOSE_STATUSES,
+    Dose,
+    DoseStatus,
+    Draft,
+    Patient,
+    Plan,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+)
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """A reminder to create for a new dose."""
+
+    kind: ReminderKind
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class DoseView:
+    id: int
+    plan_id: int
+    phase_index: int
+    number_in_phase: int
+    phase_changed: bool
+    due_at: datetime
+    status: DoseStatus
+    given_at: datetime | None
+    site: str | None
+    skip_reason: str | None
+
+    @classmethod
+    def of(cls, row: Dose) -> DoseView:
+        return cls(
+            id=row.id,
+            plan_id=row.plan_id,
+            phase_index=row.phase_index,
+            number_in_phase=row.number_in_phase,
+            phase_changed=row.phase_changed,
+            due_at=row.due_at,
+            status=DoseStatus(row.status),
+            given_at=row.given_at,
+            site=row.site,
+            skip_reason=row.skip_reason,
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a decision about one patient needs, read in one transaction."""
+
+    patient_id: int
+    chat_id: int
+    blocked: bool
+    plan_id: int | None
+    plan: domain.Plan | None
+    progress: Progress
+    open_dose: DoseView | None
+    last_used: dict[str, datetime]
+    last_site: str | None
+
+
+@dataclass(frozen=True)
+class ClaimedReminder:
+    id: int
+    patient_id: int
+    dose_id: int
+    kind: ReminderKind
+    due_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class NewDose:
+    """A dose the repository created, with the due times of its reminders (for the timer)."""
+
+    dose: DoseView
+    reminder_times: list[datetime]
+
+
+class Outcome:
+    """Why a guarded write did nothing (the patient is told which)."""
+
+    OK = "ok"
+    ALREADY = "already"  # the dose is no longer open
+    NOT_FOUND = "not_found"
+
+
+def plan_to_domain(row: Plan) -> domain.Plan:
+    hour, minute = (int(x) for x in row.time_of_day.split(":"))
+    return domain.Plan(
+        product=domain.Product(row.product),
+        product_name=row.product_name,
+        strength=row.strength,
+        dose=row.dose,
+        route=domain.Route(row.route),
+        phases=domain.phases_from_json(row.phases),
+        time_of_day=time(hour, minute),
+        timezone=row.timezone,
+        sites=tuple(row.sites),
+        clinician_name=row.clinician_name,
+        clinician_contact=row.clinician_contact,
+        start_date=row.start_date,
+    )
+
+
+class Repository:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    # --- patients -------------------------------------------------------------------------------
+
+    async def ensure_patient(self, chat_id: int, now: datetime) -> int:
+        """The patient id for a chat, created on first contact."""
+        async with self._sessions.begin() as s:
+            found = await s.scalar(select(Patient.id).where(Patient.chat_id == chat_id))
+            if found is not None:
+                return found
+            patient = Patient(chat_id=chat_id, created_at=now)
+            s.add(patient)
+            await s.flush()
+            return patient.id
+
+    async def snapshot(self, chat_id: int) -> Snapshot | None:
+        async with self._sessions() as s:
+            patient = await s.scalar(select(Patient).where(Patient.chat_id == chat_id))
+            if patient is None:
+                return None
+            return await self._snapshot(s, patient)
+
+    async def snapshot_by_id(self, patient_id: int) -> Snapshot | None:
+        async with self._sessions() as s:
+            patient = await s.get(Patient, patient_id)
+            return None if patient is None else await self._snapshot(s, patient)
+
+    async def _snapshot(self, s: AsyncSession, patient: Patient) -> Snapshot:
+        plan_row = await s.scalar(
+            select(Plan).where(Plan.patient_id == patient.id, Plan.active.is_(True))
+        )
+        last_used_rows = await s.execute(
+            select(Dose.site, func.max(Dose.given_at))
+            .where(Dose.patient_id == patient.id, Dose.status == DoseStatus.DONE)
+            .group_by(Dose.site)
+        )
+        last_used = {site: at for site, at in last_used_rows if site}
+        last_site = max(last_used, key=lambda k: last_used[k]) if last_used else None
+        if plan_row is None:
+            return Snapshot(
+                patient.id, patient.chat_id, patient.blocked_at is not None, None, None,
+                Progress(), None, last_used, last_site,
+            )  # fmt: skip
+        open_row = await s.scalar(
+            select(Dose)
+            .where(Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES))
+            .order_by(Dose.due_at.desc())
+            .limit(1)
+        )
+        return Snapshot(
+            patient_id=patient.id,
+            chat_id=patient.chat_id,
+            blocked=patient.blocked_at is not None,
+            plan_id=plan_row.id,
+            plan=plan_to_domain(plan_row),
+            progress=await self._progress(s, plan_row),
+            open_dose=DoseView.of(open_row) if open_row else None,
+            last_used=last_used,
+            last_site=last_site,
+        )
+
+    async def _progress(self, s: AsyncSession, plan_row: Plan) -> Progress:
+        in_plan = Dose.plan_id == plan_row.id
+        given = await s.scalar(
+            select(func.count()).where(
+                in_plan, Dose.status == DoseStatus.DONE, Dose.phase_index == plan_row.phase_index
+            )
+        )
+        last_given = await s.scalar(
+            select(func.max(Dose.given_at)).where(in_plan, Dose.status == DoseStatus.DONE)
+        )
+        last_skipped = await s.scalar(
+            select(func.max(Dose.due_at)).where(in_plan, Dose.status == DoseStatus.SKIPPED)
+        )
+        previous_due = await s.scalar(
+            select(func.max(Dose.due_at)).where(
+                in_plan, Dose.status.not_in(OPEN_DOSE_STATUSES + (DoseStatus.CANCELLED,))
+            )
+        )
+        return Progress(
+            phase_index=plan_row.phase_index,
+            given_in_phase=given or 0,
+            phase_started_on=plan_row.phase_started_on,
+            last_given_at=last_given,
+            last_skipped_due_at=last_skipped,
+            previous_due_at=previous_due,
+        )
+
+    # --- plan -----------------------------------------------------------------------------------
+
+    async def save_plan(
+        self,
+        patient_id: int,
+        plan: domain.Plan,
+        first: NextDose | None,
+        reminders: Sequence[ReminderSpec],
+        now: datetime,
+    ) -> NewDose | None:
+        """Replace the patient's active plan; open doses of the old plan are cancelled."""
+        async with self._sessions.begin() as s:
+            old_plans = select(Plan.id).where(Plan.patient_id == patient_id, Plan.active.is_(True))
+            old_doses = select(Dose.id).where(
+                Dose.plan_id.in_(old_plans), Dose.status.in_(OPEN_DOSE_STATUSES)
+            )
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.dose_id.in_(old_doses), Reminder.state == ReminderState.PENDING)
+                .values(state=ReminderState.CANCELLED)
+            )
+            await s.execute(
+                update(Dose).where(Dose.id.in_(old_doses)).values(status=DoseStatus.CANCELLED)
+            )
+            await s.execute(update(Plan).where(Plan.patient_id == patient_id).values(active=False))
+            row = Plan(
+                patient_id=patient_id,
+                active=True,
+                product=plan.product.value,
+                product_name=plan.product_name,
+                strength=plan.strength,
+                dose=plan.dose,
+                route=plan.route.value,
+                phases=domain.phases_to_json(plan.phases),
+                time_of_day=plan.time_of_day.strftime("%H:%M"),
+                timezone=plan.timezone,
+                sites=list(plan.sites),
+                clinician_name=plan.clinician_name,
+                clinician_contact=plan.clinician_contact,
+                start_date=plan.start_date,
+                phase_index=0,
+                phase_started_on=None,
+                created_at=now,
+            )
+            s.add(row)
+            await s.flush()
+            if first is None:
+                return None
+            return await self._add_dose(s, patient_id, row, first, reminders)
+
+    async def _add_dose(
+        self,
+        s: AsyncSession,
+        patient_id: int,
+        plan_row: Plan,
+        dose: NextDose,
+        reminders: Sequence[ReminderSpec],
+    ) -> NewDose:
+        plan_row.phase_index = dose.phase_index
+        plan_row.phase_started_on = dose.phase_started_on
+        row = Dose(
+            patient_id=patient_id,
+            plan_id=plan_row.id,
+            phase_index=dose.phase_index,
+            number_in_phase=dose.number_in_phase,
+            phase_changed=dose.phase_changed,
+            due_at=dose.due_at,
+            status=DoseStatus.SCHEDULED,
+        )
+        s.add(row)
+        await s.flush()
+        for spec in reminders:
+            s.add(
+                Reminder(patient_id=patient_id, dose_id=row.id, kind=spec.kind, due_at=spec.due_at)
+            )
+        await s.flush()
+        return NewDose(DoseView.of(row), sorted({spec.due_at for spec in reminders}))
+
+    # --- dose transitions -------------------------------------------------------------------------
+
+    async def close_dose(
+        self,
+        dose_id: int,
+        patient_id: int,
+        status: DoseStatus,
+        now: datetime,
+        *,
+        from_statuses: Iterable[DoseStatus] = OPEN_DOSE_STATUSES,
+        given_at: datetime | None = None,
+        site: str | None = None,
+        skip_reason: str | None = None,
+        next_dose: NextDose | None = None,
+        reminders: Sequence[ReminderSpec] = (),
+    ) -> tuple[str, NewDose | None]:
+        """Mark a dose done/skipped/missed, cancel its pending reminders, add the next dose.
+
+        Guarded: does nothing (returns ALREADY) unless the dose is still in `from_statuses`.
+        """
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.patient_id != patient_id:
+                return Outcome.NOT_FOUND, None
+            changed = await s.execute(
+                update(Dose)
+                .where(Dose.id == dose_id, Dose.status.in_(list(from_statuses)))
+                .values(
+                    status=status,
+                    given_at=given_at,
+                    site=site,
+                    skip_reason=skip_reason,
+                    recorded_at=now,
+                )
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                return Outcome.ALREADY, None
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.dose_id == dose_id, Reminder.state == ReminderState.PENDING)
+                .values(state=ReminderState.CANCELLED)
+            )
+            plan_row = await s.get(Plan, row.plan_id)
+            if next_dose is None or plan_row is None or not plan_row.active:
+                return Outcome.OK, None
+            has_open = await s.scalar(
+                select(func.count()).where(
+                    Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES)
+                )
+            )
+            if has_open:  # a back-dated confirmation of an older dose: the open one stays
+                return Outcome.OK, None
+            return Outcome.OK, await self._add_dose(s, patient_id, plan_row, next_dose, reminders)
+
+    async def mark_dose_due(self, dose_id: int) -> bool:
+        """SCHEDULED -> DUE when its reminder goes out; True when the dose is (still) due."""
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Dose)
+                .where(Dose.id == dose_id, Dose.status == DoseStatus.SCHEDULED)
+                .values(status=DoseStatus.DUE)
+            )
+            status = await s.scalar(select(Dose.status).where(Dose.id == dose_id))
+            return status == DoseStatus.DUE
+
+    async def dose(self, dose_id: int) -> DoseView | None:
+        async with self._sessions() as s:
+            row = await s.get(Dose, dose_id)
+            return DoseView.of(row) if row else None
+
+    async def snooze(
+        self, dose_id: int, patient_id: int, until: datetime
+    ) -> tuple[str, datetime | None]:
+        """A snooze reminder at `until`; the 2-hour re-reminder is dropped (the snooze replaces it)."""
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.patient_id != patient_id:
+                return Outcome.NOT_FOUND, None
+            if row.status not in OPEN_DOSE_STATUSES:
+                return Outcome.ALREADY, None
+            await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.dose_id == dose_id,
+                    Reminder.state == ReminderState.PENDING,
+                    Reminder.kind.in_([ReminderKind.RE_REMIND, ReminderKind.SNOOZE]),
+                )
+                .values(state=ReminderState.CANCELLED)
+            )
+            existing = await s.scalar(
+                select(Reminder).where(
+                    Reminder.dose_id == dose_id,
+                    Reminder.kind == ReminderKind.SNOOZE,
+                    Reminder.due_at == until,
+                )
+            )
+            if existing is not None:
+                existing.state = ReminderState.PENDING
+            else:
+                s.add(
+                    Reminder(
+                        patient_id=patient_id,
+                        dose_id=dose_id,
+                        kind=ReminderKind.SNOOZE,
+                        due_at=until,
+                    )
+                )
+            return Outcome.OK, until
+
+    async def history(self, patient_id: int, limit: int = 10) -> list[DoseView]:
+        """The latest doses that have an outcome, newest first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(
+                    Dose.patient_id == patient_id,
+                    Dose.status.in_([DoseStatus.DONE, DoseStatus.SKIPPED, DoseStatus.MISSED]),
+                )
+                .order_by(func.coalesce(Dose.given_at, Dose.due_at).desc(), Dose.id.desc())
+                .limit(limit)
+            )
+            return [DoseView.of(r) for r in rows]
+
+    async def recent_missed(self, plan_id: int, since: datetime) -> list[DoseView]:
+        """Missed doses of a plan due after `since`, newest first (for back-dated confirmations)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(
+                    Dose.plan_id == plan_id,
+                    Dose.status == DoseStatus.MISSED,
+                    Dose.due_at >= since,
+                )
+                .order_by(Dose.due_at.desc())
+            )
+            return [DoseView.of(r) for r in rows]
+
+    # --- reminders ------------------------------------------------------------------------------
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedReminder]:
+        """Claim reminders that are due (or whose claim lease ran out), oldest first."""
+        claimable = or_(
+            and_(
+                Reminder.state == ReminderState.PENDING,
+                Reminder.due_at <= now,
+                or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now),
+            ),
+            and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+        )
+        async with self._sessions.begin() as s:
+            ids = (
+                select(Reminder.id)
+                .where(claimable)
+                .order_by(Reminder.due_at, Reminder.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            rows = await s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(ids.scalar_subquery()), claimable)
+                .values(
+                    state=ReminderState.CLAIMED,
+                    lease_until=lease_until,
+                    attempts=Reminder.attempts + 1,
+                )
+                .returning(
+                    Reminder.id,
+                    Reminder.patient_id,
+                    Reminder.dose_id,
+                    Reminder.kind,
+                    Reminder.due_at,
+                    Reminder.attempts,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            claimed = [
+                ClaimedReminder(r.id, r.patient_id, r.dose_id, ReminderKind(r.kind), r.due_at,
+                                r.attempts)
+                for r in rows
+            ]  # fmt: skip
+        return sorted(claimed, key=lambda c: (c.due_at, c.id))
+
+    async def finish_reminders(
+        self, ids: Sequence[int], state: ReminderState, now: datetime
+    ) -> None:
+        """Mark claimed reminders sent (or cancelled when there was nothing left to say)."""
+        if not ids:
+            return
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED)
+                .values(
+                    state=state,
+                    sent_at=now if state is ReminderState.SENT else None,
+                    lease_until=None,
+                )
+            )
+
+    async def release_reminders(self, ids: Sequence[int], retry_at: datetime) -> None:
+        """Give claimed reminders back after a failed send; tried again from `retry_at`."""
+        if not ids:
+            return
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED)
+                .values(state=ReminderState.PENDING, retry_at=retry_at, lease_until=None)
+            )
+
+    async def claim_reminders_of(
+        self, dose_id: int, kind: ReminderKind, now: datetime, lease_until: datetime
+    ) -> list[int]:
+        """Claim one dose's pending reminders of `kind` due by `now` (sent together with others)."""
+        async with self._sessions.begin() as s:
+            rows = await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.dose_id == dose_id,
+                    Reminder.kind == kind,
+                    Reminder.state == ReminderState.PENDING,
+                    Reminder.due_at <= now,
+                )
+                .values(
+                    state=ReminderState.CLAIMED,
+                    lease_until=lease_until,
+                    attempts=Reminder.attempts + 1,
+                )
+                .returning(Reminder.id)
+                .execution_options(synchronize_session=False)
+            )
+            return [r.id for r in rows]
+
+    async def pending_due_times(self, until: datetime) -> list[datetime]:
+        """Distinct due times of pending reminders up to `until` (to re-arm the timer)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(func.coalesce(Reminder.retry_at, Reminder.due_at))
+                .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= until)
+                .distinct()
+            )
+            return sorted(set(rows))
+
+    # --- drafts (conversations in progress) -----------------------------------------------------
+
+    async def draft(self, chat_id: int) -> Draft | None:
+        async with self._sessions() as s:
+            return await s.get(Draft, chat_id)
+
+    async def save_draft(
+        self, chat_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        async with self._sessions.begin() as s:
+            row = await s.get(Draft, chat_id)
+            if row is None:
+                s.add(Draft(chat_id=chat_id, flow=flow, step=step, data=data, updated_at=now))
+            else:
+                row.flow, row.step, row.data, row.updated_at = flow, step, dict(data), now
+
+    async def delete_draft(self, chat_id: int) -> None:
+        async with self._sessions.begin() as s:
+            await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
