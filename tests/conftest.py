@@ -1,0 +1,42 @@
+"""Fixtures: a fake Telegram, a frozen clock moved by the test, a database, the running bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from tests.fake_telegram import BotApiFake
+from tests.harness import Harness, sqlite_url
+
+# Monday 2 March 2026, 06:00 UTC (07:00 in Berlin): four weeks before Europe's DST switch.
+START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def api() -> Iterator[BotApiFake]:
+    fake = BotApiFake()
+    yield fake
+    assert not fake.unknown, f"the bot called Bot API methods the fake does not know: {fake.unknown}"
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path)
+
+
+@pytest.fixture
+async def bot(api: BotApiFake, db_url: str, clock: time_machine.Coordinates) -> AsyncIterator[Harness]:
+    harness = Harness(api, db_url, clock)
+    await harness.start()
+    yield harness
+    await harness.stop()

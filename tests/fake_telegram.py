@@ -1,0 +1,261 @@
+"""An in-memory Telegram Bot API for tests: the bot talks to it instead of api.telegram.org.
+
+`BotApiFake` answers the Bot API methods the bot uses and records every call; a method it does not
+know is recorded in `unknown` and answered with an error (the `fake` fixture fails the test).
+`FakeRequest` plugs it in at python-telegram-bot's HTTP layer (a `BaseRequest`), and
+`serve_http` serves the same fake over HTTP for tests that run the bot as a real process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7000001
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "B12 Bot", "username": "b12_test_bot"}
+
+
+@dataclass
+class SentMessage:
+    """A message as the patient would see it (edits update it in place)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    keyboard: list[list[dict[str, Any]]] = field(default_factory=list)
+    edits: int = 0
+
+    @property
+    def buttons(self) -> list[str]:
+        return [b["text"] for row in self.keyboard for b in row]
+
+    def callback_for(self, label: str) -> str | None:
+        for row in self.keyboard:
+            for button in row:
+                if button["text"] == label or label in button["text"]:
+                    return str(button["callback_data"])
+        return None
+
+    def as_api(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "message_id": self.message_id,
+            "date": int(_time.time()),
+            "chat": {"id": self.chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": self.text,
+        }
+        if self.keyboard:
+            result["reply_markup"] = {"inline_keyboard": self.keyboard}
+        return result
+
+
+class ApiError(Exception):
+    """Make the fake answer one call with a Bot API error (e.g. 429, 403)."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.retry_after = code, description, retry_after
+
+
+class BotApiFake:
+    """The Bot API methods b12bot uses, answered in memory. Thread-safe (the HTTP server)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.messages: dict[tuple[int, int], SentMessage] = {}
+        self.outbox: list[SentMessage] = []  # sent or edited, in order
+        self.unknown: list[str] = []
+        self.commands: list[dict[str, Any]] = []
+        self.callback_answers: list[dict[str, Any]] = []
+        self.failures: list[tuple[str, ApiError | Callable[[], None]]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.updates_ready = threading.Condition(self.lock)
+        self._next_id = 1
+
+    # --- fault injection --------------------------------------------------------------------------
+
+    def fail_next(self, method: str, error: ApiError) -> None:
+        with self.lock:
+            self.failures.append((method, error))
+
+    # --- what the patient sees --------------------------------------------------------------------
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        with self.lock:
+            return [m for (c, _), m in self.messages.items() if c == chat_id]
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [p for m, p in self.calls if m == method]
+
+    # --- the API --------------------------------------------------------------------------------
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            self.calls.append((method, params))
+            for i, (failing, error) in enumerate(self.failures):
+                if failing == method:
+                    del self.failures[i]
+                    if isinstance(error, ApiError):
+                        body: dict[str, Any] = {
+                            "ok": False,
+                            "error_code": error.code,
+                            "description": error.description,
+                        }
+                        if error.retry_after is not None:
+                            body["parameters"] = {"retry_after": error.retry_after}
+                        return error.code, body
+                    error()
+                    break
+            answer = getattr(self, "_" + method, None)
+            if answer is None:
+                self.unknown.append(method)
+                return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            return 200, {"ok": True, "result": answer(params)}
+
+    def _getMe(self, p: dict[str, Any]) -> Any:
+        return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}  # fmt: skip
+
+    def _setMyCommands(self, p: dict[str, Any]) -> Any:
+        commands = p.get("commands", [])
+        self.commands = json.loads(commands) if isinstance(commands, str) else list(commands)
+        return True
+
+    def _deleteWebhook(self, p: dict[str, Any]) -> Any:
+        return True
+
+    def _sendMessage(self, p: dict[str, Any]) -> Any:
+        chat_id = int(p["chat_id"])
+        message = SentMessage(chat_id, self._next_id, str(p["text"]), _keyboard(p))
+        self._next_id += 1
+        self.messages[(chat_id, message.message_id)] = message
+        self.outbox.append(message)
+        return message.as_api()
+
+    def _editMessageText(self, p: dict[str, Any]) -> Any:
+        message = self.messages[(int(p["chat_id"]), int(p["message_id"]))]
+        message.text, message.keyboard = str(p["text"]), _keyboard(p)
+        message.edits += 1
+        self.outbox.append(message)
+        return message.as_api()
+
+    def _editMessageReplyMarkup(self, p: dict[str, Any]) -> Any:
+        message = self.messages[(int(p["chat_id"]), int(p["message_id"]))]
+        message.keyboard = _keyboard(p)
+        message.edits += 1
+        self.outbox.append(message)
+        return message.as_api()
+
+    def _answerCallbackQuery(self, p: dict[str, Any]) -> Any:
+        self.callback_answers.append(p)
+        return True
+
+    def _getUpdates(self, p: dict[str, Any]) -> Any:
+        offset = int(p.get("offset") or 0)
+        timeout = float(p.get("timeout") or 0)
+        deadline = _time.monotonic() + min(timeout, 2.0)
+        while True:
+            pending = [u for u in self.updates if u["update_id"] >= offset]
+            if pending or _time.monotonic() >= deadline:
+                return pending
+            self.updates_ready.wait(timeout=0.05)
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        with self.lock:
+            self.updates.append(update)
+            self.updates_ready.notify_all()
+
+
+def _keyboard(params: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    if not markup:
+        return []
+    return [list(row) for row in markup.get("inline_keyboard", [])]
+
+
+class FakeRequest(BaseRequest):
+    """python-telegram-bot's HTTP layer, answered by a BotApiFake: nothing leaves the process."""
+
+    def __init__(self, api: BotApiFake) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        status, body = self.api.handle(api_method, dict(params))
+        return status, json.dumps(body).encode()
+
+
+# --- the same fake over HTTP (for the bot as a real process) ------------------------------------
+
+
+def _decode_form_value(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def serve_http(api: BotApiFake) -> tuple[ThreadingHTTPServer, str]:
+    """Serve `api` on 127.0.0.1 (a free port); returns the server and the TELEGRAM_BASE_URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode()
+            kind = self.headers.get("Content-Type", "")
+            if "json" in kind:
+                params = json.loads(raw or "{}")
+            else:
+                params = {k: _decode_form_value(v[0]) for k, v in parse_qs(raw).items()}
+            if "text" in params:
+                params["text"] = parse_qs(raw).get("text", [str(params["text"])])[0]
+            status, body = api.handle(self.path.rsplit("/", 1)[-1], params)
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    return server, f"http://{host!s}:{port}/bot"

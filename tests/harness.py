@@ -1,0 +1,181 @@
+"""Drive the real bot: real Application, real database, real APScheduler, fake Telegram.
+
+`Harness` starts and stops the application the way `run_polling` does, and moves time with
+time-machine: `await bot.advance(hours=2)` walks the clock through every due wake-up on the way,
+firing the real scheduler's jobs at their own times. `Chat` makes tests read like a conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import time_machine
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import Services, services_of
+from bot.reminders import JOB_PREFIX
+from tests.fake_telegram import BotApiFake, FakeRequest, SentMessage
+
+TOKEN = "123456:TEST-token-not-real"
+_update_ids = itertools.count(1)
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite+aiosqlite:///{folder / 'b12bot.sqlite3'}"
+
+
+class Harness:
+    def __init__(
+        self, api: BotApiFake, database_url: str, traveller: time_machine.Coordinates,
+        **settings: Any,
+    ) -> None:  # fmt: skip
+        self.api = api
+        self.clock = traveller
+        self.settings = Settings(
+            bot_token=TOKEN, database_url=database_url, rate_limit=False, **settings
+        )
+        self.app = build_application(self.settings, request=FakeRequest(api))
+        self.running = False
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
+    async def start(self) -> None:
+        """What run_polling does before polling: initialize, post_init, start."""
+        await self.app.initialize()
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+        await self.app.start()
+        self.running = True
+        await self.settle()
+
+    async def stop(self) -> None:
+        """What run_polling does on SIGTERM: stop, shutdown, post_shutdown."""
+        if not self.running:
+            return
+        self.running = False
+        await self.app.stop()
+        await self.app.shutdown()
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+
+    # --- time -------------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def _next_wake(self) -> datetime | None:
+        times = [
+            job.next_run_time
+            for job in self.services.timer.scheduler.get_jobs()
+            if job.id.startswith(JOB_PREFIX) and job.next_run_time is not None
+        ]
+        return min(times) if times else None
+
+    async def settle(self) -> None:
+        """Let the scheduler run whatever is due now, and wait until it has finished."""
+        scheduler = self.services.timer.scheduler
+        for _ in range(50):
+            scheduler.wakeup()
+            await asyncio.sleep(0)  # wakeup runs on the next loop turn and submits due jobs
+            await self.services.reminders.idle()
+            now = self.now()
+            due = [j for j in scheduler.get_jobs() if j.next_run_time and j.next_run_time <= now]
+            if not due:
+                return
+        raise AssertionError("scheduler did not settle")
+
+    async def advance_to(self, target: datetime) -> None:
+        """Move the clock to `target`, stopping at every wake-up on the way."""
+        while True:
+            await self.settle()
+            wake = self._next_wake()
+            if wake is None or wake > target:
+                break
+            self.clock.move_to(wake)
+        self.clock.move_to(target)
+        await self.settle()
+
+    async def advance(self, **delta: float) -> None:
+        await self.advance_to(self.now() + timedelta(**delta))
+
+    # --- chats ------------------------------------------------------------------------------------
+
+    def chat(self, chat_id: int = 1001, first_name: str = "Pat") -> Chat:
+        return Chat(self, chat_id, first_name)
+
+
+class Chat:
+    """One patient's private chat with the bot."""
+
+    def __init__(self, bot: Harness, chat_id: int, first_name: str) -> None:
+        self.bot, self.chat_id, self.first_name = bot, chat_id, first_name
+
+    def _user(self) -> dict[str, Any]:
+        return {"id": self.chat_id, "is_bot": False, "first_name": self.first_name}
+
+    async def _process(self, update: dict[str, Any]) -> list[SentMessage]:
+        before = len(self.bot.api.outbox)
+        await self.bot.app.process_update(Update.de_json(update, self.bot.app.bot))
+        await self.bot.settle()
+        return [m for m in self.bot.api.outbox[before:] if m.chat_id == self.chat_id]
+
+    def message_update(self, text: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(_update_ids) + 500_000,
+            "date": int(self.bot.now().timestamp()),
+            "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
+            "from": self._user(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return {"update_id": next(_update_ids), "message": message}
+
+    async def send(self, text: str) -> list[SentMessage]:
+        """The patient types `text`; returns what the bot sent or edited in reply."""
+        return await self._process(self.message_update(text))
+
+    def callback_update(self, message: SentMessage, data: str) -> dict[str, Any]:
+        return {
+            "update_id": next(_update_ids),
+            "callback_query": {
+                "id": str(next(_update_ids)),
+                "from": self._user(),
+                "chat_instance": str(self.chat_id),
+                "message": message.as_api(),
+                "data": data,
+            },
+        }
+
+    async def press(self, label: str, message: SentMessage | None = None) -> list[SentMessage]:
+        """Tap the button whose text contains `label` on the newest message that has one."""
+        candidates = [message] if message else reversed(self.messages())
+        for candidate in candidates:
+            data = candidate.callback_for(label)
+            if data is not None:
+                return await self._process(self.callback_update(candidate, data))
+        raise AssertionError(f"no button {label!r}; last reply: {self.last_reply()}")
+
+    async def press_data(self, message: SentMessage, data: str) -> list[SentMessage]:
+        """Send arbitrary callback data, as a forged or stale button would."""
+        return await self._process(self.callback_update(message, data))
+
+    def messages(self) -> list[SentMessage]:
+        return self.bot.api.sent_to(self.chat_id)
+
+    def last_reply(self) -> SentMessage:
+        mine = [m for m in self.bot.api.outbox if m.chat_id == self.chat_id]
+        assert mine, "the bot has not sent anything to this chat"
+        return mine[-1]
+
+    def texts(self) -> list[str]:
+        return [m.text for m in self.messages()]
