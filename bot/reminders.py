@@ -244,9 +244,10 @@ class ReminderService:
                 continue
             if reminder.kind is ReminderKind.DOSE_DUE:
                 await self.repo.mark_dose_due(dose.id)
-                nudge_only = False
                 if now - reminder.due_at > self.late_after:
                     late_due = reminder.due_at
+            # only the automatic re-reminder is a short nudge; a snooze repeats the dose message
+            nudge_only = nudge_only and reminder.kind is ReminderKind.RE_REMIND
             showing = await self.repo.dose(dose.id)
         return self._message(snap, showing, notes, late_due, nudge_only, now), ids
 

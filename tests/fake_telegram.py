@@ -13,6 +13,7 @@ import threading
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,6 +33,7 @@ class SentMessage:
     text: str
     keyboard: list[list[dict[str, Any]]] = field(default_factory=list)
     edits: int = 0
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))  # when it was sent
 
     @property
     def buttons(self) -> list[str]:

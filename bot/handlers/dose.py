@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import keyboards as kb
 from bot import texts
@@ -149,7 +149,9 @@ async def on_dose_button(update: Update, context: BotContext, callback: kb.Callb
             if minutes not in kb.SNOOZE_MINUTES:
                 await _reply(update, texts.STALE_BUTTON)
                 return
-            await query.edit_message_text(await _snooze(context, snap, dose.id, minutes))
+            note = await _snooze(context, snap, dose.id, minutes)
+            original = query.message.text if isinstance(query.message, Message) else None
+            await query.edit_message_text(f"{original}\n\n⏰ {note}" if original else note)
         case "skip":
             await _reply(
                 update, texts.ASK_SKIP_REASON, kb.skip_reasons(dose.id, texts.SKIP_REASONS)
