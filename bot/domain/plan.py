@@ -168,9 +168,10 @@ PRESETS: dict[str, tuple[Phase, ...]] = {
 
 def describe_phases(phases: tuple[Phase, ...]) -> list[str]:
     """One line per phase, numbered when there is more than one."""
-    if len(phases) == 1:
-        return [phases[0].describe().capitalize()]
-    return [f"{i}. {p.describe().capitalize()}" for i, p in enumerate(phases, 1)]
+    lines = [p.describe()[:1].upper() + p.describe()[1:] for p in phases]
+    if len(lines) == 1:
+        return lines
+    return [f"{i}. {line}" for i, line in enumerate(lines, 1)]
 
 
 # --- JSON codec (the database stores the phases as JSON) -------------------------------------

@@ -56,7 +56,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
     if callback.prefix == kb.DOSE:
         await dose.on_dose_button(update, context, callback)
     elif callback.prefix == kb.SETUP:
-        await setup.on_setup_button(update, context, callback.part(0), callback.part(1))
+        await setup.on_setup_button(update, context, callback.part(0), ":".join(callback.parts[1:]))
     elif callback.part(0) == "setup":
         await query.answer()
         await setup.begin(update, context)
