@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from bot.domain import schedule
 from bot.domain.plan import Plan
@@ -167,14 +168,21 @@ class Dosing:
             return Result(target, snap.open_dose)
         return await self._close(snap, target, DoseStatus.DONE, given_at=given, site=site)
 
+    def is_back_dated(self, snap: Snapshot, given: datetime) -> bool:
+        """True when `given` is on an earlier local day than the open dose is due: it then
+        belongs to an earlier (missed) dose, not to the open one."""
+        if snap.plan is None or snap.open_dose is None:
+            return False
+        tz = ZoneInfo(snap.plan.timezone)
+        return given.astimezone(tz).date() < snap.open_dose.due_at.astimezone(tz).date()
+
     async def _missed_dose_for(self, snap: Snapshot, given: datetime) -> DoseView | None:
-        """A missed dose that a back-dated time belongs to (before the open dose's window)."""
-        open_dose = snap.open_dose
-        if open_dose is not None and given >= open_dose.due_at - EARLY_CONFIRM:
+        """The missed dose a back-dated time belongs to: the latest one due by that day."""
+        if snap.plan is None or snap.plan_id is None or not self.is_back_dated(snap, given):
             return None
-        assert snap.plan_id is not None
+        tz = ZoneInfo(snap.plan.timezone)
         for dose in await self.repo.recent_missed(snap.plan_id, given - timedelta(days=7)):
-            if dose.due_at - EARLY_CONFIRM <= given:
+            if dose.due_at.astimezone(tz).date() <= given.astimezone(tz).date():
                 return dose
         return None
 

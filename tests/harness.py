@@ -118,9 +118,6 @@ class Chat:
     def __init__(self, bot: Harness, chat_id: int, first_name: str) -> None:
         self.bot, self.chat_id, self.first_name = bot, chat_id, first_name
 
-    def _user(self) -> dict[str, Any]:
-        return {"id": self.chat_id, "is_bot": False, "first_name": self.first_name}
-
     async def _process(self, update: dict[str, Any]) -> list[SentMessage]:
         before = len(self.bot.api.outbox)
         await self.bot.app.process_update(Update.de_json(update, self.bot.app.bot))
@@ -128,33 +125,14 @@ class Chat:
         return [m for m in self.bot.api.outbox[before:] if m.chat_id == self.chat_id]
 
     def message_update(self, text: str) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": next(_update_ids) + 500_000,
-            "date": int(self.bot.now().timestamp()),
-            "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
-            "from": self._user(),
-            "text": text,
-        }
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return {"update_id": next(_update_ids), "message": message}
+        return message_update(self.chat_id, self.first_name, text, self.bot.now())
 
     async def send(self, text: str) -> list[SentMessage]:
         """The patient types `text`; returns what the bot sent or edited in reply."""
         return await self._process(self.message_update(text))
 
     def callback_update(self, message: SentMessage, data: str) -> dict[str, Any]:
-        return {
-            "update_id": next(_update_ids),
-            "callback_query": {
-                "id": str(next(_update_ids)),
-                "from": self._user(),
-                "chat_instance": str(self.chat_id),
-                "message": message.as_api(),
-                "data": data,
-            },
-        }
+        return callback_update(self.chat_id, self.first_name, message, data)
 
     async def press(self, label: str, message: SentMessage | None = None) -> list[SentMessage]:
         """Tap the button whose text contains `label` on the newest message that has one."""
@@ -179,3 +157,38 @@ class Chat:
 
     def texts(self) -> list[str]:
         return [m.text for m in self.messages()]
+
+
+def _user(chat_id: int, first_name: str) -> dict[str, Any]:
+    return {"id": chat_id, "is_bot": False, "first_name": first_name}
+
+
+def message_update(chat_id: int, first_name: str, text: str, now: datetime) -> dict[str, Any]:
+    """A Bot API `Update` with a private text message (commands get their entity)."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids) + 500_000,
+        "date": int(now.timestamp()),
+        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+        "from": _user(chat_id, first_name),
+        "text": text,
+    }
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def callback_update(
+    chat_id: int, first_name: str, message: SentMessage, data: str
+) -> dict[str, Any]:
+    """A Bot API `Update` with a button press on `message`."""
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": _user(chat_id, first_name),
+            "chat_instance": str(chat_id),
+            "message": message.as_api(),
+            "data": data,
+        },
+    }

@@ -251,12 +251,10 @@ async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent
                      else texts.BAD_GIVEN_TIME_OLD)  # fmt: skip
         return
     target = context.services.dosing.target_for(snap, None)
-    back_dated_missed = (
-        intent.given_at is not None
-        and snap.open_dose is not None
-        and (intent.given_at < snap.open_dose.due_at - timedelta(hours=12))
+    back_dated = intent.given_at is not None and context.services.dosing.is_back_dated(
+        snap, intent.given_at
     )
-    if isinstance(target, str) and not back_dated_missed:
+    if isinstance(target, str) and not back_dated:
         await _reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
         return
     dose_id = snap.open_dose.id if snap.open_dose else 0
