@@ -111,9 +111,7 @@ class Dosing:
         not_before = max(self.clock(), dose.due_at + timedelta(seconds=1))
         return schedule.next_dose(snap.plan, progress, not_before)
 
-    async def _close(
-        self, snap: Snapshot, dose: DoseView, status: DoseStatus, **fields: object
-    ) -> Result:
+    async def _close(self, snap: Snapshot, dose: DoseView, status: DoseStatus, **fields: object) -> Result:
         assert snap.plan is not None
         given_at = fields.get("given_at")
         assert given_at is None or isinstance(given_at, datetime)

@@ -52,9 +52,7 @@ def _button(label: str, prefix: str, *parts: object) -> InlineKeyboardButton:
 
 
 def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
-    )
+    return InlineKeyboardMarkup([list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)])
 
 
 # --- dose ---------------------------------------------------------------------------------------
@@ -91,9 +89,7 @@ def skip_reasons(dose_id: int, reasons: Sequence[str]) -> InlineKeyboardMarkup:
 # --- setup --------------------------------------------------------------------------------------
 
 
-def choices(
-    field: str, options: Sequence[tuple[str, str]], per_row: int = 1
-) -> InlineKeyboardMarkup:
+def choices(field: str, options: Sequence[tuple[str, str]], per_row: int = 1) -> InlineKeyboardMarkup:
     """One button per (value, label) for a setup question."""
     return rows([_button(label, SETUP, field, value) for value, label in options], per_row)
 

@@ -88,9 +88,7 @@ class ReminderTimer:
     def arm(self, times: Iterable[datetime]) -> None:
         for at in sorted(set(times)):
             run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
-            self.scheduler.add_job(
-                fire_due, "date", run_date=run_at, id=job_id(at), replace_existing=True
-            )
+            self.scheduler.add_job(fire_due, "date", run_date=run_at, id=job_id(at), replace_existing=True)
 
     def has_job(self, at: datetime) -> bool:
         return self.scheduler.get_job(job_id(at)) is not None
@@ -288,9 +286,7 @@ class ReminderService:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             await self._retry(ids, timedelta(seconds=seconds + 1))
-            log.warning(
-                "telegram flood control patient_id=%s retry_in=%ss", snap.patient_id, seconds
-            )
+            log.warning("telegram flood control patient_id=%s retry_in=%ss", snap.patient_id, seconds)
         except Forbidden:
             await self._retry(ids, BLOCKED_RETRY)
             log.warning("patient blocked the bot patient_id=%s", snap.patient_id)

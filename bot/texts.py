@@ -49,9 +49,7 @@ def phase_line(plan: Plan, dose: NextDose | None, phase_index: int, number: int)
     phase = plan.phases[phase_index]
     total = phase.length.count if phase.length.kind.value == "injections" else None
     of = f"Dose {number} of {total}" if total else f"Dose {number}"
-    where = (
-        f"phase {phase_index + 1} of {len(plan.phases)}" if len(plan.phases) > 1 else "your plan"
-    )
+    where = f"phase {phase_index + 1} of {len(plan.phases)}" if len(plan.phases) > 1 else "your plan"
     return f"{of} in {where} ({phase.cadence.describe()})."
 
 
@@ -82,12 +80,8 @@ NOT_UNDERSTOOD = (
     'Sorry, I didn\'t catch that. You can tap a button, or type "done", "done left thigh", '
     '"skip" or "snooze". /help lists everything.'
 )
-NEED_SETUP = (
-    "You haven't set up a plan yet. Tap /start and I'll walk you through it (about 2 minutes)."
-)
-TRY_AGAIN_LATER = (
-    "Sorry, something went wrong on my side. Nothing was lost – please try again in a minute."
-)
+NEED_SETUP = "You haven't set up a plan yet. Tap /start and I'll walk you through it (about 2 minutes)."
+TRY_AGAIN_LATER = "Sorry, something went wrong on my side. Nothing was lost – please try again in a minute."
 STALE_BUTTON = "That button is out of date – nothing was changed."
 CANCELLED = "Okay, stopped. Nothing half-finished was saved."
 NOTHING_TO_CANCEL = "There's nothing to cancel right now."
@@ -146,9 +140,7 @@ BAD_ZONE = bad_input("Type a city (e.g. London, Berlin, New York) or tap one of 
 BAD_NUMBER = bad_input("Please type a whole number from {low} to {high}, for example {example}.")
 BAD_DATE = bad_input("Please type a date like 2026-12-01 or 1 Dec (today or later, within a year).")
 BAD_TEXT = bad_input("Please type it as written on your plan (up to {limit} characters).")
-BAD_STRENGTH = bad_input(
-    "Please type the strength with a number, as on the label, e.g. 1000 mcg/mL."
-)
+BAD_STRENGTH = bad_input("Please type the strength with a number, as on the label, e.g. 1000 mcg/mL.")
 BAD_DOSE = bad_input("Please type the amount with a number, as on your plan, e.g. 1 mL (1000 mcg).")
 BAD_WEEKDAYS = bad_input("Tap the days, or type them like Mon Wed Fri.")
 NEED_A_SITE = "Please switch on at least one site (or type your own), then tap Done."
@@ -209,9 +201,7 @@ def dose_due(
     if late_due is not None:
         lines.append(f"(Sorry, this reminder is late – it was due {when(late_due, tz, now)}.)")
     if phase_changed:
-        lines.append(
-            f"New phase: from now on, {plan.phases[phase_index].describe()} – as your plan says."
-        )
+        lines.append(f"New phase: from now on, {plan.phases[phase_index].describe()} – as your plan says.")
     lines.append("💉 Time for your B12 injection.")
     lines.append(dose_line(plan))
     lines.append(phase_line(plan, None, phase_index, number))
@@ -243,15 +233,15 @@ NOT_DUE_YET = (
     "Your next dose isn't due until {next}, so I haven't recorded anything. "
     "If you were told to inject at a different time, please check with your clinician."
 )
-BAD_GIVEN_TIME_FUTURE = (
-    'That time is in the future, so nothing was recorded. Try e.g. "done 20:15".'
-)
+BAD_GIVEN_TIME_FUTURE = 'That time is in the future, so nothing was recorded. Try e.g. "done 20:15".'
 BAD_GIVEN_TIME_OLD = "That's more than a week ago, so I can't record it here. Nothing was saved."
 MISSED_NOTE = (
     "Your dose due {due} wasn't recorded, so I've marked it missed. Please don't double up – "
     "follow your clinician's instructions for missed doses."
 )
-PLAN_FINISHED = "That was the last dose in the plan you entered. Please check with your clinician what comes next."
+PLAN_FINISHED = (
+    "That was the last dose in the plan you entered. Please check with your clinician what comes next."
+)
 
 
 def recorded(site: str, given: datetime, tz: ZoneInfo, now: datetime) -> str:

@@ -58,9 +58,7 @@ def create_async_db_engine(url: str | URL) -> AsyncEngine:
     ensure_sqlite_directory(url)
     target = async_url(url)
     if is_sqlite(target):
-        engine = create_async_engine(
-            target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        )
+        engine = create_async_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(target, pool_pre_ping=True, pool_size=10, max_overflow=10)

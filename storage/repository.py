@@ -155,15 +155,13 @@ class Repository:
             return None if patient is None else await self._snapshot(s, patient)
 
     async def _snapshot(self, s: AsyncSession, patient: Patient) -> Snapshot:
-        plan_row = await s.scalar(
-            select(Plan).where(Plan.patient_id == patient.id, Plan.active.is_(True))
-        )
+        plan_row = await s.scalar(select(Plan).where(Plan.patient_id == patient.id, Plan.active.is_(True)))
         last_used_rows = await s.execute(
             select(Dose.site, func.max(Dose.given_at))
             .where(Dose.patient_id == patient.id, Dose.status == DoseStatus.DONE)
             .group_by(Dose.site)
         )
-        last_used = {site: at for site, at in last_used_rows if site}
+        last_used: dict[str, datetime] = {site: at for site, at in last_used_rows if site and at}
         last_site = max(last_used, key=lambda k: last_used[k]) if last_used else None
         if plan_row is None:
             return Snapshot(
@@ -203,7 +201,7 @@ class Repository:
         )
         previous_due = await s.scalar(
             select(func.max(Dose.due_at)).where(
-                in_plan, Dose.status.not_in(OPEN_DOSE_STATUSES + (DoseStatus.CANCELLED,))
+                in_plan, Dose.status.not_in((*OPEN_DOSE_STATUSES, DoseStatus.CANCELLED))
             )
         )
         return Progress(
@@ -236,9 +234,7 @@ class Repository:
                 .where(Reminder.dose_id.in_(old_doses), Reminder.state == ReminderState.PENDING)
                 .values(state=ReminderState.CANCELLED)
             )
-            await s.execute(
-                update(Dose).where(Dose.id.in_(old_doses)).values(status=DoseStatus.CANCELLED)
-            )
+            await s.execute(update(Dose).where(Dose.id.in_(old_doses)).values(status=DoseStatus.CANCELLED))
             await s.execute(update(Plan).where(Plan.patient_id == patient_id).values(active=False))
             row = Plan(
                 patient_id=patient_id,
@@ -287,9 +283,7 @@ class Repository:
         s.add(row)
         await s.flush()
         for spec in reminders:
-            s.add(
-                Reminder(patient_id=patient_id, dose_id=row.id, kind=spec.kind, due_at=spec.due_at)
-            )
+            s.add(Reminder(patient_id=patient_id, dose_id=row.id, kind=spec.kind, due_at=spec.due_at))
         await s.flush()
         return NewDose(DoseView.of(row), sorted({spec.due_at for spec in reminders}))
 
@@ -339,9 +333,7 @@ class Repository:
             if next_dose is None or plan_row is None or not plan_row.active:
                 return Outcome.OK, None
             has_open = await s.scalar(
-                select(func.count()).where(
-                    Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES)
-                )
+                select(func.count()).where(Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES))
             )
             if has_open:  # a back-dated confirmation of an older dose: the open one stays
                 return Outcome.OK, None
@@ -363,9 +355,7 @@ class Repository:
             row = await s.get(Dose, dose_id)
             return DoseView.of(row) if row else None
 
-    async def snooze(
-        self, dose_id: int, patient_id: int, until: datetime
-    ) -> tuple[str, datetime | None]:
+    async def snooze(self, dose_id: int, patient_id: int, until: datetime) -> tuple[str, datetime | None]:
         """A snooze reminder at `until`; the 2-hour re-reminder is dropped (the snooze replaces it)."""
         async with self._sessions.begin() as s:
             row = await s.get(Dose, dose_id)
@@ -432,9 +422,7 @@ class Repository:
 
     # --- reminders ------------------------------------------------------------------------------
 
-    async def claim_due(
-        self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[ClaimedReminder]:
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[ClaimedReminder]:
         """Claim reminders that are due (or whose claim lease ran out), oldest first."""
         claimable = or_(
             and_(
@@ -477,9 +465,7 @@ class Repository:
             ]  # fmt: skip
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
-    async def finish_reminders(
-        self, ids: Sequence[int], state: ReminderState, now: datetime
-    ) -> None:
+    async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> None:
         """Mark claimed reminders sent (or cancelled when there was nothing left to say)."""
         if not ids:
             return

@@ -37,9 +37,7 @@ class Harness:
     ) -> None:  # fmt: skip
         self.api = api
         self.clock = traveller
-        self.settings = Settings(
-            bot_token=TOKEN, database_url=database_url, rate_limit=False, **settings
-        )
+        self.settings = Settings(bot_token=TOKEN, database_url=database_url, rate_limit=False, **settings)
         self.app = build_application(self.settings, request=FakeRequest(api))
         self.running = False
 
@@ -178,9 +176,7 @@ def message_update(chat_id: int, first_name: str, text: str, now: datetime) -> d
     return {"update_id": next(_update_ids), "message": message}
 
 
-def callback_update(
-    chat_id: int, first_name: str, message: SentMessage, data: str
-) -> dict[str, Any]:
+def callback_update(chat_id: int, first_name: str, message: SentMessage, data: str) -> dict[str, Any]:
     """A Bot API `Update` with a button press on `message`."""
     return {
         "update_id": next(_update_ids),

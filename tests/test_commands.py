@@ -45,6 +45,4 @@ async def test_next_plan_and_history(bot: Harness) -> None:
     assert "(due now – tap Done when it's done)" in chat.last_reply().text
     await chat.send("done right thigh")
     await chat.send("/history")
-    assert chat.last_reply().text == (
-        "Your last doses (newest first):\ntoday 08:01 – ✅ done Thigh right"
-    )
+    assert chat.last_reply().text == ("Your last doses (newest first):\ntoday 08:01 – ✅ done Thigh right")

@@ -129,7 +129,15 @@ def test_rotation_suggests_the_site_unused_longest_ties_in_list_order() -> None:
         "Abdomen right": datetime(2026, 3, 2, tzinfo=UTC),
     }
     assert suggest_site(sites, used) == "Thigh left"  # never used beats used
-    used |= {"Thigh left": datetime(2026, 3, 3, tzinfo=UTC), "Thigh right": datetime(2026, 3, 5, tzinfo=UTC)}
-    assert rotation_order(sites, used) == ["Abdomen right", "Thigh left", "Abdomen left", "Thigh right"]
+    used |= {
+        "Thigh left": datetime(2026, 3, 3, tzinfo=UTC),
+        "Thigh right": datetime(2026, 3, 5, tzinfo=UTC),
+    }
+    assert rotation_order(sites, used) == [
+        "Abdomen right",
+        "Thigh left",
+        "Abdomen left",
+        "Thigh right",
+    ]
     assert suggest_site(sites, used, unavailable={"Abdomen right"}) == "Thigh left"
     assert suggest_site((), {}) is None

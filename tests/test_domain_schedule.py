@@ -4,6 +4,7 @@ month-end clamping, and daylight-saving switches, in several time zones."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,7 +77,7 @@ def test_every_cadence_keeps_local_time(zone: str, cadence: Cadence, expected_ga
     doses = given_on_time(plan, 4, before(date(2026, 3, 2), zone))
     assert local(doses[0], zone).date() == date(2026, 3, 2)  # a Monday
     assert [local(d, zone).time() for d in doses] == [time(8, 0)] * 4
-    gaps = [(local(b, zone).date() - local(a, zone).date()).days for a, b in zip(doses, doses[1:])]
+    gaps = [(local(b, zone).date() - local(a, zone).date()).days for a, b in pairwise(doses)]
     assert gaps == expected_gaps
 
 

@@ -98,9 +98,7 @@ async def test_a_second_done_and_a_stale_button_record_nothing_new(bot: Harness)
     ]
 
 
-async def test_forged_and_malformed_buttons_change_nothing(
-    bot: Harness, api: BotApiFake
-) -> None:
+async def test_forged_and_malformed_buttons_change_nothing(bot: Harness, api: BotApiFake) -> None:
     patient, other = bot.chat(1001), bot.chat(2002, "Sam")
     await set_up(patient)
     await set_up(other)

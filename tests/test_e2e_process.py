@@ -43,9 +43,7 @@ class RemoteChat:
     def _push(self, update: dict[str, object]) -> None:
         before = len(self.api.outbox)
         self.api.push_update(update)
-        wait_for(
-            lambda: any(m.chat_id == self.chat_id for m in self.api.outbox[before:]), 20, "a reply"
-        )
+        wait_for(lambda: any(m.chat_id == self.chat_id for m in self.api.outbox[before:]), 20, "a reply")
         time.sleep(0.1)  # let multi-message replies arrive
 
     def send(self, text: str) -> None:
@@ -123,7 +121,7 @@ def test_real_process_setup_reminder_done_restart_and_late_reminder(
     bot = start_bot(tmp_path, base_url)
     try:
         wait_for(lambda: api.calls_of("getUpdates"), 30, "the bot to start polling")
-        assert [c["command"] for c in api.commands][0] == "start"
+        assert next(c["command"] for c in api.commands) == "start"
         assert (tmp_path / "data" / "b12bot.sqlite3").exists()  # created and migrated
         alice, bob = RemoteChat(api, 501), RemoteChat(api, 502)
         set_up_at(alice, first_due)

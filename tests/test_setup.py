@@ -174,9 +174,7 @@ async def test_setting_up_again_replaces_the_plan_and_future_reminders_follow(bo
     assert [m.at for m in due] == [datetime(2026, 3, 2, 17, 0, tzinfo=UTC)]  # 18:00, not 08:00
 
 
-async def test_a_setup_in_progress_survives_a_restart(
-    bot: Harness, api: BotApiFake
-) -> None:
+async def test_a_setup_in_progress_survives_a_restart(bot: Harness, api: BotApiFake) -> None:
     chat = bot.chat()
     await reach_schedule(chat)
     await bot.stop()

@@ -193,9 +193,7 @@ def phases_to_json(phases: tuple[Phase, ...]) -> list[dict[str, Any]]:
 def phases_from_json(data: list[dict[str, Any]]) -> tuple[Phase, ...]:
     return tuple(
         Phase(
-            Cadence(
-                CadenceKind(d["cadence"]), int(d.get("every", 1)), tuple(d.get("weekdays", ()))
-            ),
+            Cadence(CadenceKind(d["cadence"]), int(d.get("every", 1)), tuple(d.get("weekdays", ()))),
             Length(LengthKind(d["length"]), d.get("count")),
         )
         for d in data

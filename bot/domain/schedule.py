@@ -91,9 +91,7 @@ def _next_weekday(day: date, weekdays: tuple[int, ...]) -> date:
     raise AssertionError("weekdays must not be empty")
 
 
-def _first_slot_from(
-    day: date, phase: Phase, plan: Plan, tz: ZoneInfo, not_before: datetime
-) -> datetime:
+def _first_slot_from(day: date, phase: Phase, plan: Plan, tz: ZoneInfo, not_before: datetime) -> datetime:
     """The first reminder slot on or after `day` that is not before `not_before`."""
     for _ in range(800):
         if phase.cadence.kind is CadenceKind.WEEKDAYS:
@@ -160,9 +158,7 @@ def advance(
         given_in_phase=dose.number_in_phase if given else dose.number_in_phase - 1,
         phase_started_on=dose.phase_started_on,
         last_given_at=latest_given,
-        last_skipped_due_at=dose.due_at
-        if outcome is Outcome.SKIPPED
-        else progress.last_skipped_due_at,
+        last_skipped_due_at=dose.due_at if outcome is Outcome.SKIPPED else progress.last_skipped_due_at,
         previous_due_at=dose.due_at,
     )
 

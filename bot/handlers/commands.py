@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import keyboards as kb
 from bot import texts
@@ -14,9 +14,7 @@ from bot.handlers.dose import status_word
 from storage.models import DoseStatus
 
 
-async def _reply(
-    update: Update, text: str, keyboard: kb.InlineKeyboardMarkup | None = None
-) -> None:
+async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     message = update.effective_message
     assert message is not None
     await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import keyboards as kb
 from bot import texts
@@ -50,7 +50,7 @@ def _site_keyboard(
         parts: list[object] = [dose_id, "site", sites.index(site)]
         if stamp is not None:
             parts.append(stamp)
-        buttons.append(kb.InlineKeyboardButton(label, callback_data=kb.encode(kb.DOSE, *parts)))
+        buttons.append(InlineKeyboardButton(label, callback_data=kb.encode(kb.DOSE, *parts)))
     return kb.rows(buttons, 1)
 
 
@@ -98,9 +98,7 @@ async def _confirm(
     return _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
 
 
-async def _skip(
-    update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, reason: str
-) -> str:
+async def _skip(update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, reason: str) -> str:
     result = await context.services.dosing.skip(snap, dose_id, reason)
     if result.outcome != Outcome.OK:
         return _outcome_text(result, snap, context)
@@ -153,9 +151,7 @@ async def on_dose_button(update: Update, context: BotContext, callback: kb.Callb
             original = query.message.text if isinstance(query.message, Message) else None
             await query.edit_message_text(f"{original}\n\n⏰ {note}" if original else note)
         case "skip":
-            await _reply(
-                update, texts.ASK_SKIP_REASON, kb.skip_reasons(dose.id, texts.SKIP_REASONS)
-            )
+            await _reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(dose.id, texts.SKIP_REASONS))
         case "why":
             await _why_pressed(update, context, snap, dose.id, callback.part(2))
         case _:
@@ -184,9 +180,7 @@ async def _site_pressed(
     await query.edit_message_text(text, reply_markup=None)
 
 
-async def _why_pressed(
-    update: Update, context: BotContext, snap: Snapshot, dose_id: int, which: str
-) -> None:
+async def _why_pressed(update: Update, context: BotContext, snap: Snapshot, dose_id: int, which: str) -> None:
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
@@ -199,9 +193,7 @@ async def _why_pressed(
     if not 0 <= index < len(texts.SKIP_REASONS):
         await _reply(update, texts.STALE_BUTTON)
         return
-    await query.edit_message_text(
-        await _skip(update, context, snap, dose_id, texts.SKIP_REASONS[index])
-    )
+    await query.edit_message_text(await _skip(update, context, snap, dose_id, texts.SKIP_REASONS[index]))
 
 
 # --- typed replies --------------------------------------------------------------------------------
@@ -234,9 +226,7 @@ async def on_reply_text(update: Update, context: BotContext, snap: Snapshot) -> 
         case IntentKind.SNOOZE:
             minutes = intent.minutes or DEFAULT_SNOOZE
             if not MIN_SNOOZE <= minutes <= MAX_SNOOZE:
-                await _reply(
-                    update, texts.bad_input('Snooze takes 5 to 240 minutes, e.g. "snooze 30".')
-                )
+                await _reply(update, texts.bad_input('Snooze takes 5 to 240 minutes, e.g. "snooze 30".'))
                 return True
             await _reply(update, await _snooze(context, snap, None, minutes))
         case IntentKind.UNKNOWN:
@@ -251,18 +241,14 @@ async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent
                      else texts.BAD_GIVEN_TIME_OLD)  # fmt: skip
         return
     target = context.services.dosing.target_for(snap, None)
-    back_dated = intent.given_at is not None and context.services.dosing.is_back_dated(
-        snap, intent.given_at
-    )
+    back_dated = intent.given_at is not None and context.services.dosing.is_back_dated(snap, intent.given_at)
     if isinstance(target, str) and not back_dated:
         await _reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
         return
     dose_id = snap.open_dose.id if snap.open_dose else 0
     matches = match_sites(intent.site_text, snap.plan.sites) if intent.site_text else []
     if len(matches) == 1:
-        await _reply(
-            update, await _confirm(update, context, snap, None, matches[0], intent.given_at)
-        )
+        await _reply(update, await _confirm(update, context, snap, None, matches[0], intent.given_at))
         return
     if intent.site_text and not matches:
         text = texts.UNKNOWN_SITE.format(text=intent.site_text[:40])

@@ -201,9 +201,7 @@ def ask(step: str, data: Data, now: datetime) -> tuple[str, InlineKeyboardMarkup
                 ],
             )
         case "count":
-            question = (
-                texts.ASK_COUNT_WEEKS if data["len_kind"] == "weeks" else texts.ASK_COUNT_INJECTIONS
-            )
+            question = texts.ASK_COUNT_WEEKS if data["len_kind"] == "weeks" else texts.ASK_COUNT_INJECTIONS
             return question, None
         case "more":
             phases = "\n".join(domain.describe_phases(_phases(data)))
@@ -429,9 +427,7 @@ def _sites_text(data: Data, text: str, now: datetime) -> Answer:
     names = [" ".join(p.split()) for p in re.split(r"[,;\n]", text)]
     names = [n[:1].upper() + n[1:] for n in names if n]
     if not names or any(len(n) > 40 for n in names) or len(names) > 12:
-        return Invalid(
-            texts.bad_input("Type site names separated by commas, e.g. Hip left, Hip right.")
-        )
+        return Invalid(texts.bad_input("Type site names separated by commas, e.g. Hip left, Hip right."))
     sites = list(data.get("sites", []))
     data["sites"] = sites + [n for n in names if n.lower() not in {s.lower() for s in sites}]
     return SITES
@@ -443,9 +439,7 @@ def _start_date_text(data: Data, text: str, now: datetime) -> Answer:
     if day is None or day < today or day > today + timedelta(days=366):
         return Invalid(texts.BAD_DATE)
     if day == today and not _slot_today_ahead(data, now):
-        return Invalid(
-            texts.bad_input(f"Today's {data['time']} has passed – pick tomorrow or later.")
-        )
+        return Invalid(texts.bad_input(f"Today's {data['time']} has passed – pick tomorrow or later."))
     data["start_date"] = day.isoformat()
     return CONFIRM
 

@@ -13,9 +13,7 @@ config = context.config
 APSCHEDULER_TABLE = "apscheduler_jobs"  # created and owned by APScheduler's job store
 
 
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     return not (type_ == "table" and name == APSCHEDULER_TABLE)
 
 

@@ -122,9 +122,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder")),
-        sa.UniqueConstraint(
-            "kind", "dose_id", "due_at", name=op.f("uq_reminder_kind_dose_id_due_at")
-        ),
+        sa.UniqueConstraint("kind", "dose_id", "due_at", name=op.f("uq_reminder_kind_dose_id_due_at")),
     )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.create_index("ix_reminder_dose", ["dose_id"], unique=False)
