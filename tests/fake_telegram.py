@@ -245,11 +245,14 @@ def serve_http(api: BotApiFake) -> tuple[ThreadingHTTPServer, str]:
                 params["text"] = parse_qs(raw).get("text", [str(params["text"])])[0]
             status, body = api.handle(self.path.rsplit("/", 1)[-1], params)
             payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the bot process was stopped in the middle of a long poll
 
         do_GET = do_POST
 

@@ -82,6 +82,7 @@ def http_api() -> Iterator[tuple[BotApiFake, str]]:
     server, base_url = serve_http(api)
     yield api, base_url
     server.shutdown()
+    server.server_close()
     assert not api.unknown, api.unknown
 
 
