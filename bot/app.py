@@ -18,7 +18,12 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.dosing import Dosing
 from bot.reminders import ReminderService, ReminderTimer
-from storage.database import create_async_db_engine, create_sync_db_engine, session_factory
+from storage.database import (
+    create_async_db_engine,
+    create_sync_db_engine,
+    jobstore_url,
+    session_factory,
+)
 from storage.migrate import upgrade
 from storage.repository import Repository
 
@@ -53,7 +58,7 @@ def build_application(
     app: AnyApp = builder.build()
 
     engine = create_async_db_engine(settings.database_url)
-    sync_engine = create_sync_db_engine(settings.database_url)
+    sync_engine = create_sync_db_engine(jobstore_url(settings.database_url))
     repo = Repository(session_factory(engine))
     timer = ReminderTimer(sync_engine, settings.sweep_interval_seconds)
     dosing = Dosing(repo, timer, clock, timedelta(minutes=settings.re_remind_after_minutes))

@@ -23,7 +23,7 @@ SERVICES_KEY = "services"
 class Services:
     settings: Settings
     engine: AsyncEngine
-    sync_engine: Engine
+    sync_engine: Engine  # APScheduler's job store
     repo: Repository
     timer: ReminderTimer
     dosing: Dosing

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.plan import Plan, Route, describe_phases
-from bot.domain.schedule import NextDose
 
 # --- formatting helpers -------------------------------------------------------------------------
 
@@ -45,7 +44,7 @@ def dose_line(plan: Plan) -> str:
     return f"{plan.product_label} {plan.strength}: {plan.dose}, {route}."
 
 
-def phase_line(plan: Plan, dose: NextDose | None, phase_index: int, number: int) -> str:
+def phase_line(plan: Plan, phase_index: int, number: int) -> str:
     phase = plan.phases[phase_index]
     total = phase.length.count if phase.length.kind.value == "injections" else None
     of = f"Dose {number} of {total}" if total else f"Dose {number}"
@@ -204,7 +203,7 @@ def dose_due(
         lines.append(f"New phase: from now on, {plan.phases[phase_index].describe()} – as your plan says.")
     lines.append("💉 Time for your B12 injection.")
     lines.append(dose_line(plan))
-    lines.append(phase_line(plan, None, phase_index, number))
+    lines.append(phase_line(plan, phase_index, number))
     if site:
         lines.append(f"Suggested site: {site} ({ago(site_used, now)}).")
     return "\n".join(lines)
@@ -255,10 +254,6 @@ def next_due_line(due: datetime, site: str | None, tz: ZoneInfo, now: datetime) 
 
 def skipped(reason: str) -> str:
     return f"Skipped – reason noted: {reason}."
-
-
-def snooze_buttons_text() -> str:
-    return "Snooze for how long?"
 
 
 def next_summary(due: datetime, site: str | None, tz: ZoneInfo, now: datetime, status: str) -> str:

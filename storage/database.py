@@ -32,6 +32,22 @@ def sync_url(url: str | URL) -> URL:
     return _with_driver(url, _SYNC_DRIVERS)
 
 
+def jobstore_url(url: str | URL) -> URL:
+    """Where APScheduler keeps its jobs (through a synchronous driver).
+
+    PostgreSQL: the same database. SQLite: a sibling file (`b12bot.jobs.sqlite3`). SQLite locks
+    the whole file for a write, and the job store writes synchronously on the event loop; in the
+    same file such a write could wait for an async transaction that cannot finish while the loop
+    is blocked. The job store is only a timer cache (the reminder table is the truth), so keeping
+    it apart costs nothing.
+    """
+    target = sync_url(url)
+    if not is_sqlite(target) or not target.database or target.database == ":memory:":
+        return target
+    path = Path(target.database)
+    return target.set(database=str(path.with_name(f"{path.stem}.jobs{path.suffix or '.sqlite3'}")))
+
+
 def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -65,6 +81,7 @@ def create_async_db_engine(url: str | URL) -> AsyncEngine:
 
 
 def create_sync_db_engine(url: str | URL) -> Engine:
+    """A synchronous engine for `url` (any driver given is replaced by the sync one)."""
     ensure_sqlite_directory(url)
     target = sync_url(url)
     if is_sqlite(target):
