@@ -1,0 +1,45 @@
+"""Storage: migrations, and the job store never waiting on the bot's own write transactions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import inspect, update
+
+from storage.database import create_sync_db_engine, jobstore_url
+from storage.migrate import pending, upgrade
+from storage.models import Patient
+from tests.harness import Harness
+
+
+async def test_arming_a_wake_up_during_an_open_write_transaction_does_not_lock(bot: Harness) -> None:
+    chat = bot.chat()
+    await chat.send("/start")  # creates nothing yet, but exercises the database
+    await bot.services.repo.ensure_patient(4242, bot.now())
+    async with bot.services.repo._sessions.begin() as session:
+        await session.execute(update(Patient).values(blocked_at=None))  # holds SQLite's write lock
+        at = bot.now() + timedelta(hours=1)
+        bot.services.timer.arm([at])  # synchronous job-store write, on the event loop
+        assert bot.services.timer.has_job(at)
+
+
+def test_migrations_create_the_schema_and_run_twice(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert pending(url) == ["0001"]
+    upgrade(url)
+    upgrade(url)  # idempotent: nothing pending
+    assert pending(url) == []
+    engine = create_sync_db_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"patient", "plan", "dose", "reminder", "draft", "alembic_version"} <= tables
+
+
+def test_sqlite_job_store_is_a_sibling_file_postgres_shares_the_database() -> None:
+    sqlite = jobstore_url("sqlite+aiosqlite:////srv/b12/b12bot.sqlite3")
+    assert sqlite.database == "/srv/b12/b12bot.jobs.sqlite3"
+    pg = jobstore_url("postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    assert pg.drivername == "postgresql+psycopg" and pg.database == "test"
