@@ -12,12 +12,24 @@ from bot.context import BotContext
 from bot.handlers import setup
 from bot.handlers.dose import status_word
 from storage.models import DoseStatus
+from storage.repository import Snapshot
 
 
 async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     message = update.effective_message
     assert message is not None
     await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+
+
+async def _patient_with_plan(update: Update, context: BotContext) -> Snapshot | None:
+    """The patient's snapshot; None (after pointing them to /start) when there is no plan yet."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    if snap is None or snap.plan is None:
+        await _reply(update, texts.NEED_SETUP)
+        return None
+    return snap
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -42,11 +54,8 @@ async def help_(update: Update, context: BotContext) -> None:
 
 async def plan(update: Update, context: BotContext) -> None:
     """/plan: the plan as entered."""
-    chat = update.effective_chat
-    assert chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
+    snap = await _patient_with_plan(update, context)
     if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
         return
     await _reply(
         update,
@@ -58,12 +67,9 @@ async def plan(update: Update, context: BotContext) -> None:
 
 async def next_(update: Update, context: BotContext) -> None:
     """/next: when and where the next dose is."""
-    chat = update.effective_chat
-    assert chat is not None
     services = context.services
-    snap = await services.repo.snapshot(chat.id)
+    snap = await _patient_with_plan(update, context)
     if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
         return
     if snap.open_dose is None:
         await _reply(update, texts.PLAN_FINISHED)
@@ -81,12 +87,9 @@ async def next_(update: Update, context: BotContext) -> None:
 
 async def history(update: Update, context: BotContext) -> None:
     """/history: the last 10 doses with their sites and status."""
-    chat = update.effective_chat
-    assert chat is not None
     services = context.services
-    snap = await services.repo.snapshot(chat.id)
+    snap = await _patient_with_plan(update, context)
     if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
         return
     tz, now = ZoneInfo(snap.plan.timezone), services.clock()
     rows = []
