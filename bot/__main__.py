@@ -7,6 +7,7 @@ import signal
 import sys
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
 from bot.config import ConfigError, load_settings
@@ -33,11 +34,19 @@ def main(argv: list[str] | None = None) -> int:
 
     app = build_application(settings)
     log.info("starting mode=polling")
-    app.run_polling(
-        allowed_updates=Update.ALL_TYPES,
-        stop_signals=(signal.SIGINT, signal.SIGTERM),
-        drop_pending_updates=False,
-    )
+    try:
+        app.run_polling(
+            allowed_updates=Update.ALL_TYPES,
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+            drop_pending_updates=False,
+        )
+    except InvalidToken:
+        print("error: Telegram rejected BOT_TOKEN; copy it again from @BotFather.", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        where = settings.telegram_base_url or "api.telegram.org"
+        print(f"error: cannot reach Telegram at {where} ({type(exc).__name__}).", file=sys.stderr)
+        return 3
     return 0
 
 

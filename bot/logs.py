@@ -49,5 +49,5 @@ def configure(settings: Settings) -> None:
     root.setLevel(settings.log_level)
     # httpx logs every request URL, and Bot API URLs contain the token; PTB at DEBUG logs
     # whole updates (patients' words). Keep both to warnings.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler.executors", "aiosqlite"):
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler.executors", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -47,3 +47,10 @@ def test_every_setting_is_in_env_example_with_a_comment() -> None:
 
 def test_default_database_is_a_local_sqlite_file() -> None:
     assert Settings(bot_token="1:x", _env_file=None).database_url.startswith("sqlite+aiosqlite:///./data/")
+
+
+def test_unreachable_telegram_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, BOT_TOKEN="1:x", TELEGRAM_BASE_URL="http://127.0.0.1:9/bot")
+    assert result.returncode == 3
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line == "error: cannot reach Telegram at http://127.0.0.1:9/bot (NetworkError)."
