@@ -17,6 +17,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.dosing import Dosing
+from bot.safety import Safety
 from bot.reminders import ReminderService, ReminderTimer
 from storage.database import (
     create_async_db_engine,
@@ -62,14 +63,15 @@ def build_application(
     repo = Repository(session_factory(engine))
     timer = ReminderTimer(sync_engine, settings.sweep_interval_seconds)
     dosing = Dosing(repo, timer, clock, timedelta(minutes=settings.re_remind_after_minutes))
+    safety = Safety(repo, timer, clock)
     reminders = ReminderService(
-        repo, dosing, timer, app.bot, clock,
+        repo, dosing, timer, safety, app.bot, clock,
         lease=timedelta(seconds=settings.claim_lease_seconds),
         late_after=timedelta(minutes=settings.late_after_minutes),
     )  # fmt: skip
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer,
-        dosing=dosing, reminders=reminders, clock=clock,
+        dosing=dosing, safety=safety, reminders=reminders, clock=clock,
     )  # fmt: skip
     handlers.register(app)
     return app

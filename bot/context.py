@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.dosing import Dosing
 from bot.reminders import ReminderService, ReminderTimer
+from bot.safety import Safety
 from storage.repository import Repository
 
 SERVICES_KEY = "services"
@@ -27,6 +28,7 @@ class Services:
     repo: Repository
     timer: ReminderTimer
     dosing: Dosing
+    safety: Safety
     reminders: ReminderService
     clock: Callable[[], datetime]
 

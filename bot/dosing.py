@@ -62,10 +62,17 @@ class Dosing:
 
     # --- helpers ----------------------------------------------------------------------------------
 
-    def reminders_for(self, plan: Plan, dose: NextDose) -> list[ReminderSpec]:
-        """Due message; one re-reminder; the missed check at the next day's reminder time."""
+    def reminders_for(
+        self, plan: Plan, dose: NextDose, heads_up_hours: int | None = None
+    ) -> list[ReminderSpec]:
+        """Due message; one re-reminder; the missed check at the next day's reminder time; and
+        the optional heads-up N hours before (when that is still ahead)."""
         missed_at = schedule.next_day_slot(dose.due_at, plan)
         specs = [ReminderSpec(ReminderKind.DOSE_DUE, dose.due_at)]
+        if heads_up_hours:
+            heads_up = dose.due_at - timedelta(hours=heads_up_hours)
+            if heads_up > self.clock():
+                specs.append(ReminderSpec(ReminderKind.HEADS_UP, heads_up))
         re_at = dose.due_at + self.re_remind_after
         if re_at < missed_at:
             specs.append(ReminderSpec(ReminderKind.RE_REMIND, re_at))
@@ -74,10 +81,10 @@ class Dosing:
 
     @staticmethod
     def site_order(snap: Snapshot) -> list[str]:
-        """The patient's sites, best next choice first."""
+        """The patient's sites, best next choice first; sites with an open reaction left out."""
         if snap.plan is None:
             return []
-        return rotation_order(snap.plan.sites, snap.last_used)
+        return rotation_order(snap.plan.sites, snap.last_used, snap.reaction_sites)
 
     def _arm(self, new: NewDose | None) -> DoseView | None:
         if new is None:
@@ -87,11 +94,13 @@ class Dosing:
 
     # --- use-cases --------------------------------------------------------------------------------
 
-    async def start_plan(self, patient_id: int, plan: Plan) -> DoseView | None:
+    async def start_plan(
+        self, patient_id: int, plan: Plan, heads_up_hours: int | None = None
+    ) -> DoseView | None:
         """Save a (new) plan and schedule its first dose; the old plan's open doses are cancelled."""
         now = self.clock()
         first = schedule.next_dose(plan, Progress(), now)
-        specs = self.reminders_for(plan, first) if first else []
+        specs = self.reminders_for(plan, first, heads_up_hours) if first else []
         return self._arm(await self.repo.save_plan(patient_id, plan, first, specs, now))
 
     def _next(
@@ -122,7 +131,7 @@ class Dosing:
             status,
             self.clock(),
             next_dose=nxt,
-            reminders=self.reminders_for(snap.plan, nxt) if nxt else (),
+            reminders=self.reminders_for(snap.plan, nxt, snap.heads_up_hours) if nxt else (),
             **fields,  # type: ignore[arg-type]
         )
         if outcome != Outcome.OK:

@@ -15,6 +15,13 @@ MAX_CALLBACK_BYTES = 64
 DOSE = "d"  # d:<dose_id>:<action>[:<arg>]
 SETUP = "s"  # s:<field>:<value>
 MENU = "m"  # m:<action>
+PROBLEM = "p"  # p:<dose_id or 0>: start a side-effect report
+REPORT = "r"  # r:<step>:<value>: the report conversation
+FOLLOW_UP = "f"  # f:<report_id>:<better|same|worse>
+NUDGE = "n"  # n:<nudge_id>:<done|later>
+FREE_TEXT = "x"  # x:<yes|no>: save free text as a report?
+SITES = "t"  # t:<action>[:<value>]: /sites and /settings
+PREFIXES = frozenset({DOSE, SETUP, MENU, PROBLEM, REPORT, FOLLOW_UP, NUDGE, FREE_TEXT, SITES})
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def decode(data: str | None) -> Callback | None:
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
     prefix, *parts = data.split(":")
-    if prefix not in {DOSE, SETUP, MENU} or not parts:
+    if prefix not in PREFIXES or not parts:
         return None
     return Callback(prefix, tuple(parts))
 
@@ -58,13 +65,38 @@ def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboar
 # --- dose ---------------------------------------------------------------------------------------
 
 
+REPORT_LABEL = "⚠️ Report a problem"
+
+
 def dose_actions(dose_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button("✅ Done", DOSE, dose_id, "done")],
             [_button("⏰ Snooze", DOSE, dose_id, "snz"), _button("Skip", DOSE, dose_id, "skip")],
+            [_button(REPORT_LABEL, PROBLEM, dose_id)],
         ]
     )
+
+
+def problem_button(dose_id: int = 0) -> InlineKeyboardMarkup:
+    """The 'Report a problem' button under a confirmation."""
+    return InlineKeyboardMarkup([[_button(REPORT_LABEL, PROBLEM, dose_id)]])
+
+
+def follow_up_buttons(report_id: int) -> InlineKeyboardMarkup:
+    return rows(
+        [_button(label, FOLLOW_UP, report_id, value)
+         for value, label in (("better", "Better"), ("same", "The same"), ("worse", "Worse"))],
+        3,
+    )  # fmt: skip
+
+
+def nudge_buttons(nudge_id: int) -> InlineKeyboardMarkup:
+    return rows(
+        [_button("✅ I contacted them", NUDGE, nudge_id, "done"),
+         _button("⏰ Remind me later", NUDGE, nudge_id, "later")],
+        1,
+    )  # fmt: skip
 
 
 SNOOZE_MINUTES = (15, 30, 60)
@@ -89,20 +121,26 @@ def skip_reasons(dose_id: int, reasons: Sequence[str]) -> InlineKeyboardMarkup:
 # --- setup --------------------------------------------------------------------------------------
 
 
-def choices(field: str, options: Sequence[tuple[str, str]], per_row: int = 1) -> InlineKeyboardMarkup:
-    """One button per (value, label) for a setup question."""
-    return rows([_button(label, SETUP, field, value) for value, label in options], per_row)
+def choices(
+    field: str, options: Sequence[tuple[str, str]], per_row: int = 1, prefix: str = SETUP
+) -> InlineKeyboardMarkup:
+    """One button per (value, label) for a question of a conversation (`prefix`)."""
+    return rows([_button(label, prefix, field, value) for value, label in options], per_row)
 
 
 def toggles(
-    field: str, options: Sequence[tuple[str, str]], selected: set[str], per_row: int = 2
+    field: str,
+    options: Sequence[tuple[str, str]],
+    selected: set[str],
+    per_row: int = 2,
+    prefix: str = SETUP,
 ) -> InlineKeyboardMarkup:
     buttons = [
-        _button(("✅ " if value in selected else "▫️ ") + label, SETUP, field, value)
+        _button(("✅ " if value in selected else "▫️ ") + label, prefix, field, value)
         for value, label in options
     ]
     markup = rows(buttons, per_row)
-    done = [_button("Done", SETUP, field, "done")]
+    done = [_button("Done", prefix, field, "done")]
     return InlineKeyboardMarkup([*markup.inline_keyboard, done])
 
 

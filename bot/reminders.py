@@ -38,8 +38,17 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
 from bot.dosing import Dosing
-from bot.keyboards import dose_actions
-from storage.models import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind, ReminderState
+from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons
+from bot.safety import Safety
+from storage.models import (
+    DOSE_REMINDERS,
+    OPEN_DOSE_STATUSES,
+    DoseStatus,
+    NudgeStatus,
+    ReminderKind,
+    ReminderState,
+    ReportStatus,
+)
 from storage.repository import ClaimedReminder, DoseView, Repository, Snapshot
 
 log = logging.getLogger(__name__)
@@ -114,12 +123,14 @@ class ReminderService:
         repo: Repository,
         dosing: Dosing,
         timer: ReminderTimer,
+        safety: Safety,
         bot: Bot,
         clock: Callable[[], datetime],
         lease: timedelta,
         late_after: timedelta,
     ) -> None:
         self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
+        self.safety = safety
         self.clock, self.lease, self.late_after = clock, lease, late_after
         self._run_lock = asyncio.Lock()
         self._jobs_running = 0
@@ -194,21 +205,54 @@ class ReminderService:
                 handled += len(batch)
 
     async def _deliver_to_patient(self, patient_id: int, group: list[ClaimedReminder]) -> None:
-        ids = [r.id for r in group]
+        """Dose reminders become (at most) one message; each safety reminder its own."""
         try:
             snap = await self.repo.snapshot_by_id(patient_id)
             if snap is None or snap.plan is None:
-                await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+                await self.repo.finish_reminders([r.id for r in group], ReminderState.CANCELLED, self.clock())
                 return
-            message, ids = await self._compose(snap, group, ids)
+            outgoing: list[tuple[Message | None, list[int], ClaimedReminder | None]] = []
+            doses = [r for r in group if r.kind in DOSE_REMINDERS]
+            if doses:
+                message, ids = await self._compose(snap, doses, [r.id for r in doses])
+                outgoing.append((message, ids, None))
+            for other in group:
+                if other.kind not in DOSE_REMINDERS:
+                    outgoing.append((await self._safety_message(snap, other), [other.id], other))
         except Exception:
             # Leave the claim to expire: the lease brings it back, nothing is lost.
             log.exception("reminder composition failed patient_id=%s", patient_id)
             return
-        if message is None:
-            await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
-            return
-        await self._send(snap, group, ids, message)
+        for message, ids, source in outgoing:
+            if message is None:
+                await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+                continue
+            sent = await self._send(snap, group, ids, message)
+            if sent and source is not None and source.nudge_id is not None:
+                await self.safety.nudge_sent(snap.patient_id, source.nudge_id)
+
+    async def _safety_message(self, snap: Snapshot, reminder: ClaimedReminder) -> Message | None:
+        """The heads-up before a dose, a report follow-up, or a clinician nudge (if still due)."""
+        assert snap.plan is not None
+        now = self.clock()
+        if reminder.kind is ReminderKind.HEADS_UP and reminder.dose_id is not None:
+            dose = await self.repo.dose(reminder.dose_id)
+            if dose is None or dose.status != DoseStatus.SCHEDULED:
+                return None
+            order = self.dosing.site_order(snap)
+            text = texts.heads_up(dose.due_at, order[0] if order else None, ZoneInfo(snap.plan.timezone), now)
+            return Message(text, None)
+        if reminder.kind is ReminderKind.FOLLOW_UP and reminder.report_id is not None:
+            report = await self.repo.report(reminder.report_id)
+            if report is None or report.status != ReportStatus.OPEN:
+                return None
+            return Message(texts.follow_up_question(report.signs, report.site), follow_up_buttons(report.id))
+        if reminder.kind is ReminderKind.NUDGE and reminder.nudge_id is not None:
+            nudge = await self.repo.nudge(reminder.nudge_id)
+            if nudge is None or nudge.status != NudgeStatus.OPEN:
+                return None
+            return Message(texts.nudge(snap.plan, nudge.reason, nudge.signs), nudge_buttons(nudge.id))
+        return None
 
     async def _compose(
         self, snap: Snapshot, group: list[ClaimedReminder], ids: list[int]
@@ -221,11 +265,12 @@ class ReminderService:
         late_due: datetime | None = None
         nudge_only = True
         for reminder in group:
-            dose = await self.repo.dose(reminder.dose_id)
+            dose = await self.repo.dose(reminder.dose_id) if reminder.dose_id else None
             if dose is None or dose.status not in OPEN_DOSE_STATUSES:
                 continue
             if reminder.kind is ReminderKind.MISSED_CHECK:
                 result = await self.dosing.mark_missed(snap, dose)
+                await self.safety.check_missed(await self.repo.snapshot_by_id(snap.patient_id) or snap)
                 tz = ZoneInfo(snap.plan.timezone)
                 notes.append(texts.MISSED_NOTE.format(due=texts.when(dose.due_at, tz, now)))
                 showing = None
@@ -279,7 +324,8 @@ class ReminderService:
 
     async def _send(
         self, snap: Snapshot, group: list[ClaimedReminder], ids: list[int], message: Message
-    ) -> None:
+    ) -> bool:
+        """Send one message; True when Telegram took it (otherwise its reminders are retried)."""
         try:
             await self.bot.send_message(snap.chat_id, message.text, reply_markup=message.keyboard)
         except RetryAfter as exc:
@@ -301,6 +347,8 @@ class ReminderService:
         else:
             await self.repo.finish_reminders(ids, ReminderState.SENT, self.clock())
             log.info("reminder sent patient_id=%s reminders=%s", snap.patient_id, len(ids))
+            return True
+        return False
 
     async def _retry(self, ids: list[int], after: timedelta) -> None:
         at = self.clock() + after

@@ -60,6 +60,10 @@ HELP = (
     "/plan – show the plan you entered\n"
     "/next – when and where your next dose is\n"
     "/history – your last 10 doses\n"
+    "/report – tell me about a side effect or a problem\n"
+    "/reports – your reports\n"
+    "/sites – your injection sites and rest period\n"
+    "/settings – a heads-up before each dose\n"
     "/cancel – stop what we're doing (nothing half-done is saved)\n"
     "/help – this list\n\n"
     "When a dose is due, tap Done, Snooze or Skip. You can also type things like "
@@ -72,6 +76,10 @@ COMMANDS = [
     ("next", "When and where is my next dose"),
     ("plan", "Show my plan"),
     ("history", "My last 10 doses"),
+    ("report", "Report a side effect or problem"),
+    ("reports", "My reports"),
+    ("sites", "My injection sites"),
+    ("settings", "Heads-up before doses"),
     ("cancel", "Stop what we're doing"),
     ("help", "What I can do"),
 ]
@@ -266,3 +274,156 @@ def history(rows: list[tuple[str, str, str]]) -> str:
         return "No doses recorded yet."
     lines = [f"{when_} – {status} {detail}".rstrip() for when_, status, detail in rows]
     return "Your last doses (newest first):\n" + "\n".join(lines)
+
+
+# --- side effects and safety --------------------------------------------------------------------
+
+SIGN_LABELS = {
+    "redness": "redness", "swelling": "swelling", "pain": "pain or tenderness",
+    "itching": "itching", "bruising": "bruising", "lump": "a lump", "warmth": "warmth",
+    "rash_hives": "rash or hives", "breathing": "trouble breathing",
+    "face_swelling": "swelling of face, lips or throat", "faint": "fainting",
+    "dizzy": "dizziness", "fever": "fever", "pus": "pus or discharge",
+    "numbness": "numbness, tingling or balance problems",
+    "unsure": "unsure about the dose or technique", "other": "something else",
+}  # fmt: skip
+SIGN_BUTTONS = {
+    "redness": "Redness", "swelling": "Swelling", "pain": "Pain", "itching": "Itching",
+    "bruising": "Bruising", "lump": "Lump", "rash_hives": "Rash / hives elsewhere",
+    "breathing": "Trouble breathing", "face_swelling": "Face, lips or throat swelling",
+    "faint": "Fainted", "dizzy": "Dizzy", "fever": "Fever", "numbness": "Numb / tingling",
+    "other": "Something else",
+}  # fmt: skip
+
+
+def signs_text(signs: tuple[str, ...] | list[str]) -> str:
+    labels = [SIGN_LABELS.get(s, s) for s in signs] or ["a problem"]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _at(site: str | None) -> str:
+    return f" at {site}" if site else ""
+
+
+EMERGENCY = (
+    "🚨 Please call your local emergency number now (112 in Europe, 999 in the UK, 911 in the US).\n"
+    "Trouble breathing, swelling of the face, lips or throat, or fainting can be a severe "
+    "allergic reaction. If you have an adrenaline auto-injector, use it as you were shown. "
+    "Don't drive yourself."
+)
+
+
+def emergency_recorded(plan: Plan | None) -> str:
+    who = f"{plan.clinician_name} ({plan.clinician_contact})" if plan else "your doctor"
+    return f"I've recorded what you told me. When you're safe, please tell {who}."
+
+
+def watch_advice(signs: tuple[str, ...], site: str | None) -> str:
+    return (
+        f"Thanks, I've recorded it: {signs_text(signs)}{_at(site)}.\n"
+        "Mild reactions where you inject are common and usually settle in a day or two. A cool, "
+        "clean compress can help; don't rub or scratch the spot, and use a different site next "
+        "time. I'll check in tomorrow. If it spreads, gets worse, or you feel unwell, tell me "
+        "straight away."
+    )
+
+
+def nudge(plan: Plan, reason: str, signs: tuple[str, ...], why: tuple[str, ...] = ()) -> str:
+    """Ask the patient to contact their clinician, naming them and what led to it."""
+    who = f"{plan.clinician_name} ({plan.clinician_contact})"
+    match reason:
+        case "missed_doses":
+            return (
+                f"You've missed 2 doses in a row. Your plan is your clinician's to adjust – please "
+                f"contact {who}. Please don't double up on doses."
+            )
+        case "overdue":
+            return (
+                f"Your maintenance dose is more than a week overdue. Please contact {who} about "
+                "what to do – don't double up."
+            )
+        case "follow_up":
+            lead = f"Your {signs_text(signs)} hasn't settled."
+        case _:
+            lead = f"You told me about {signs_text(signs)}."
+    reasons = (" " + " ".join(why)) if why else ""
+    return f"⚠️ {lead}{reasons}\nPlease contact {who} about it."
+
+
+CONTACTED = "Thank you for contacting them. I'll stop reminding you about this."
+NUDGE_ALREADY_DONE = "You already told me you contacted them – nothing to do."
+LATER = "Okay, I'll remind you again at {at}."
+
+
+def follow_up_question(signs: tuple[str, ...], site: str | None) -> str:
+    return f"Checking in: is the {signs_text(signs)}{_at(site)} better, the same, or worse?"
+
+
+def follow_up_better(site: str | None) -> str:
+    back = f" {site} is back in your rotation." if site else ""
+    return f"Glad it's better. I've closed this report.{back}"
+
+
+FOLLOW_UP_SAME = "Thanks. I'll ask again tomorrow. If it gets worse or spreads, tell me straight away."
+REPORT_CLOSED_ALREADY = "That report is already closed – nothing changed."
+
+ASK_WHAT = "What are you noticing? Tap all that apply, then Done."
+ASK_WHERE = "Where? (Your last site is first.)"
+ASK_SEVERITY = "How bad is it?"
+ASK_SINCE = "Since when?"
+ASK_WORDS = "Anything to add in your own words? Type it, or tap Skip."
+NEED_A_SIGN = "Please tap at least one thing you're noticing, then Done."
+NOT_RECORDED = "Okay, nothing recorded."
+
+
+def confirm_free_text_report(signs: tuple[str, ...], site: str | None) -> str:
+    return (
+        f"That sounds like something to record: {signs_text(signs)}{_at(site)}. "
+        "Shall I save it as a report for you and your clinician?"
+    )
+
+
+def rotation_note(issue: str, better: str | None, rest_days: int) -> str:
+    why = {
+        "reaction": "that site has an open reaction report",
+        "same_as_last": "that's the same site as last time",
+        "too_soon": f"that site was used less than {rest_days} days ago",
+    }[issue]
+    instead = f" Next time, try {better}." if better else ""
+    return f"🔄 Rotation tip: {why}.{instead}"
+
+
+def heads_up(due: datetime, site: str | None, tz: ZoneInfo, now: datetime) -> str:
+    where = f" Suggested site: {site} – you can get it ready." if site else ""
+    return f"Coming up: your B12 dose {when(due, tz, now)}.{where}"
+
+
+def reports_list(rows: list[tuple[str, str, str, str]]) -> str:
+    """(when, what, level, state) rows."""
+    if not rows:
+        return "No reports yet. If something doesn't feel right, tap /report."
+    lines = [f"• {w}: {what} – {level}, {state}" for w, what, level, state in rows]
+    return "Your reports (newest first):\n" + "\n".join(lines)
+
+
+LEVEL_WORDS = {"emergency": "emergency", "clinician": "contact clinician", "watch": "watching"}
+
+
+def sites_list(rows: list[tuple[str, str, str]], rest_days: int) -> str:
+    """(site, last use, reaction note) rows."""
+    lines = [f"• {site} – {used}{note}" for site, used, note in rows]
+    return "Your sites:\n" + "\n".join(lines) + f"\n\nRest period: {rest_days} days between uses of a site."
+
+
+ASK_NEW_SITE = "Type the name of the new site, for example: Hip left"
+ASK_REMOVE_SITE = "Which site should I remove?"
+ASK_RENAME_SITE = "Which site do you want to rename?"
+ASK_RENAME_TO = "What should \"{site}\" be called?"
+ASK_REST = "How many days should a site rest before you use it again?"
+LAST_SITE = "You need at least one site, so I kept it."
+SITE_EXISTS = "You already have a site called that."
+SITES_SAVED = "Saved."
+SETTINGS = (
+    "Heads-up before each dose: {current}.\n"
+    "I can send a short message before each dose naming the site to prepare."
+)

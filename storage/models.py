@@ -78,6 +78,27 @@ class ReminderKind(StrEnum):
     RE_REMIND = "re_remind"
     SNOOZE = "snooze"
     MISSED_CHECK = "missed_check"
+    HEADS_UP = "heads_up"  # optional: N hours before a dose, names the site to prepare
+    FOLLOW_UP = "follow_up"  # "better, same or worse?" about a report
+    NUDGE = "nudge"  # "please contact your clinician", until the patient says they did
+
+
+DOSE_REMINDERS = (
+    ReminderKind.DOSE_DUE,
+    ReminderKind.RE_REMIND,
+    ReminderKind.SNOOZE,
+    ReminderKind.MISSED_CHECK,
+)
+
+
+class ReportStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class NudgeStatus(StrEnum):
+    OPEN = "open"
+    CONTACTED = "contacted"
 
 
 class ReminderState(StrEnum):
@@ -95,6 +116,8 @@ class Patient(Base):
     created_at: Mapped[datetime]
     # Set when the patient blocked the bot: reminders pause until they come back.
     blocked_at: Mapped[datetime | None]
+    rest_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    heads_up_hours: Mapped[int | None] = mapped_column(Integer)  # None: no heads-up
 
 
 class Plan(Base):
@@ -151,7 +174,9 @@ class Reminder(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
-    dose_id: Mapped[int] = mapped_column(ForeignKey("dose.id", ondelete="CASCADE"))
+    dose_id: Mapped[int | None] = mapped_column(ForeignKey("dose.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("side_effect_report.id", ondelete="CASCADE"))
+    nudge_id: Mapped[int | None] = mapped_column(ForeignKey("clinician_nudge.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16), default=ReminderState.PENDING)
@@ -162,9 +187,51 @@ class Reminder(Base):
 
     __table_args__ = (
         UniqueConstraint("kind", "dose_id", "due_at"),
+        UniqueConstraint("kind", "report_id", "due_at"),
+        UniqueConstraint("kind", "nudge_id", "due_at"),
         Index("ix_reminder_state_due", "state", "due_at"),
         Index("ix_reminder_dose", "dose_id"),
     )
+
+
+class SideEffectReport(Base):
+    """What the patient reported, the triage level and the rules that led to it."""
+
+    __tablename__ = "side_effect_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    signs: Mapped[list[Any]]
+    site: Mapped[str | None] = mapped_column(String(100))
+    severity: Mapped[str | None] = mapped_column(String(16))
+    since_at: Mapped[datetime | None]
+    words: Mapped[str | None] = mapped_column(Text)  # the patient's own words, as written
+    level: Mapped[str] = mapped_column(String(16))
+    rule_ids: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.OPEN)
+    follow_ups: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_side_effect_report_patient_status", "patient_id", "status"),)
+
+
+class ClinicianNudge(Base):
+    """A nudge to contact the clinician, repeated daily until the patient says they did."""
+
+    __tablename__ = "clinician_nudge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("side_effect_report.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(32))  # report / follow_up / missed_doses / overdue
+    signs: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(16), default=NudgeStatus.OPEN)
+    created_at: Mapped[datetime]
+    contacted_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_clinician_nudge_patient_status", "patient_id", "status"),)
 
 
 class Draft(Base):

@@ -18,14 +18,18 @@ from bot.domain import plan as domain
 from bot.domain.schedule import NextDose, Progress
 from storage.models import (
     OPEN_DOSE_STATUSES,
+    ClinicianNudge,
     Dose,
     DoseStatus,
     Draft,
+    NudgeStatus,
     Patient,
     Plan,
     Reminder,
     ReminderKind,
     ReminderState,
+    ReportStatus,
+    SideEffectReport,
 )
 
 
@@ -79,16 +83,61 @@ class Snapshot:
     open_dose: DoseView | None
     last_used: dict[str, datetime]
     last_site: str | None
+    rest_days: int = 7
+    heads_up_hours: int | None = None
+    reaction_sites: frozenset[str] = frozenset()  # sites with an open reaction report
 
 
 @dataclass(frozen=True)
 class ClaimedReminder:
     id: int
     patient_id: int
-    dose_id: int
+    dose_id: int | None
     kind: ReminderKind
     due_at: datetime
     attempts: int
+    report_id: int | None = None
+    nudge_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    id: int
+    created_at: datetime
+    signs: tuple[str, ...]
+    site: str | None
+    severity: str | None
+    since_at: datetime | None
+    words: str | None
+    level: str
+    rule_ids: tuple[str, ...]
+    status: ReportStatus
+    follow_ups: int
+    outcome: str | None
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: SideEffectReport) -> ReportView:
+        return cls(
+            row.id, row.created_at, tuple(row.signs), row.site, row.severity, row.since_at,
+            row.words, row.level, tuple(row.rule_ids), ReportStatus(row.status), row.follow_ups,
+            row.outcome, row.closed_at,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    id: int
+    patient_id: int
+    report_id: int | None
+    reason: str
+    signs: tuple[str, ...]
+    status: NudgeStatus
+
+    @classmethod
+    def of(cls, row: ClinicianNudge) -> NudgeView:
+        return cls(row.id, row.patient_id, row.report_id, row.reason, tuple(row.signs),
+                   NudgeStatus(row.status))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -163,10 +212,26 @@ class Repository:
         )
         last_used: dict[str, datetime] = {site: at for site, at in last_used_rows if site and at}
         last_site = max(last_used, key=lambda k: last_used[k]) if last_used else None
+        reaction_sites = frozenset(
+            site
+            for site in await s.scalars(
+                select(SideEffectReport.site).where(
+                    SideEffectReport.patient_id == patient.id,
+                    SideEffectReport.status == ReportStatus.OPEN,
+                    SideEffectReport.site.is_not(None),
+                )
+            )
+            if site
+        )
+        settings = {
+            "rest_days": patient.rest_days,
+            "heads_up_hours": patient.heads_up_hours,
+            "reaction_sites": reaction_sites,
+        }
         if plan_row is None:
             return Snapshot(
                 patient.id, patient.chat_id, patient.blocked_at is not None, None, None,
-                Progress(), None, last_used, last_site,
+                Progress(), None, last_used, last_site, **settings,  # type: ignore[arg-type]
             )  # fmt: skip
         open_row = await s.scalar(
             select(Dose)
@@ -184,6 +249,7 @@ class Repository:
             open_dose=DoseView.of(open_row) if open_row else None,
             last_used=last_used,
             last_site=last_site,
+            **settings,  # type: ignore[arg-type]
         )
 
     async def _progress(self, s: AsyncSession, plan_row: Plan) -> Progress:
@@ -455,12 +521,14 @@ class Repository:
                     Reminder.kind,
                     Reminder.due_at,
                     Reminder.attempts,
+                    Reminder.report_id,
+                    Reminder.nudge_id,
                 )
                 .execution_options(synchronize_session=False)
             )
             claimed = [
                 ClaimedReminder(r.id, r.patient_id, r.dose_id, ReminderKind(r.kind), r.due_at,
-                                r.attempts)
+                                r.attempts, r.report_id, r.nudge_id)
                 for r in rows
             ]  # fmt: skip
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
@@ -524,6 +592,241 @@ class Repository:
             )
             return sorted(set(rows))
 
+    # --- side-effect reports and clinician nudges ---------------------------------------------------
+
+    async def add_report(
+        self,
+        patient_id: int,
+        now: datetime,
+        *,
+        signs: Sequence[str],
+        site: str | None,
+        severity: str | None,
+        since_at: datetime | None,
+        words: str | None,
+        level: str,
+        rule_ids: Sequence[str],
+        follow_up_at: datetime | None,
+        nudge: tuple[str, Sequence[str], datetime] | None,
+    ) -> tuple[int, int | None]:
+        """Save a report, its first follow-up and (for `clinician`+) a nudge; one transaction."""
+        async with self._sessions.begin() as s:
+            report = SideEffectReport(
+                patient_id=patient_id, created_at=now, signs=list(signs), site=site,
+                severity=severity, since_at=since_at, words=words, level=level,
+                rule_ids=list(rule_ids), status=ReportStatus.OPEN, follow_ups=0,
+            )  # fmt: skip
+            s.add(report)
+            await s.flush()
+            if follow_up_at is not None:
+                _remind(s, patient_id, ReminderKind.FOLLOW_UP, follow_up_at, report_id=report.id)
+            nudge_id = None
+            if nudge is not None:
+                reason, nudge_signs, due = nudge
+                nudge_id = await self._add_nudge(s, patient_id, report.id, reason, nudge_signs, now, due)
+            return report.id, nudge_id
+
+    async def report(self, report_id: int) -> ReportView | None:
+        async with self._sessions() as s:
+            row = await s.get(SideEffectReport, report_id)
+            return ReportView.of(row) if row else None
+
+    async def report_owner(self, report_id: int) -> int | None:
+        async with self._sessions() as s:
+            return await s.scalar(select(SideEffectReport.patient_id).where(SideEffectReport.id == report_id))
+
+    async def reports(self, patient_id: int, limit: int = 20) -> list[ReportView]:
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(SideEffectReport)
+                .where(SideEffectReport.patient_id == patient_id)
+                .order_by(SideEffectReport.created_at.desc(), SideEffectReport.id.desc())
+                .limit(limit)
+            )
+            return [ReportView.of(r) for r in rows]
+
+    async def follow_up_answered(
+        self,
+        report_id: int,
+        now: datetime,
+        *,
+        close_as: str | None = None,
+        next_follow_up_at: datetime | None = None,
+        escalate: tuple[str, Sequence[str], tuple[str, Sequence[str], datetime]] | None = None,
+    ) -> tuple[bool, int | None]:
+        """Record a follow-up answer: close the report, ask again later, or escalate it.
+
+        Guarded: an answer to a report that is already closed changes nothing (returns False).
+        Returns (recorded, the new nudge's id when escalated).
+        """
+        async with self._sessions.begin() as s:
+            row = await s.get(SideEffectReport, report_id)
+            if row is None or row.status != ReportStatus.OPEN:
+                return False, None
+            row.follow_ups += 1
+            await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.report_id == report_id,
+                    Reminder.kind == ReminderKind.FOLLOW_UP,
+                    Reminder.state == ReminderState.PENDING,
+                )
+                .values(state=ReminderState.CANCELLED)
+            )
+            if close_as is not None:
+                row.status, row.outcome, row.closed_at = ReportStatus.CLOSED, close_as, now
+            if next_follow_up_at is not None:
+                _remind(s, row.patient_id, ReminderKind.FOLLOW_UP, next_follow_up_at, report_id=row.id)
+            if escalate is not None:
+                level, rule_ids, (reason, signs, due) = escalate
+                row.level, row.outcome = level, "escalated"
+                row.rule_ids = [*row.rule_ids, *(r for r in rule_ids if r not in row.rule_ids)]
+                nudge_id = await self._add_nudge(s, row.patient_id, row.id, reason, signs, now, due)
+                return True, nudge_id
+            return True, None
+
+    async def close_report(self, report_id: int, patient_id: int, outcome: str, now: datetime) -> bool:
+        async with self._sessions.begin() as s:
+            changed = await s.execute(
+                update(SideEffectReport)
+                .where(
+                    SideEffectReport.id == report_id,
+                    SideEffectReport.patient_id == patient_id,
+                    SideEffectReport.status == ReportStatus.OPEN,
+                )
+                .values(status=ReportStatus.CLOSED, outcome=outcome, closed_at=now)
+            )
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.report_id == report_id, Reminder.state == ReminderState.PENDING)
+                .values(state=ReminderState.CANCELLED)
+            )
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+    async def _add_nudge(
+        self, s: AsyncSession, patient_id: int, report_id: int | None, reason: str,
+        signs: Sequence[str], now: datetime, due: datetime,
+    ) -> int:  # fmt: skip
+        nudge = ClinicianNudge(
+            patient_id=patient_id, report_id=report_id, reason=reason, signs=list(signs),
+            status=NudgeStatus.OPEN, created_at=now,
+        )  # fmt: skip
+        s.add(nudge)
+        await s.flush()
+        _remind(s, patient_id, ReminderKind.NUDGE, due, nudge_id=nudge.id)
+        return nudge.id
+
+    async def add_nudge(
+        self, patient_id: int, reason: str, signs: Sequence[str], now: datetime, due: datetime
+    ) -> int | None:
+        """A nudge not tied to a report (e.g. missed doses); None if one for `reason` is open."""
+        async with self._sessions.begin() as s:
+            existing = await s.scalar(
+                select(ClinicianNudge.id).where(
+                    ClinicianNudge.patient_id == patient_id,
+                    ClinicianNudge.reason == reason,
+                    ClinicianNudge.status == NudgeStatus.OPEN,
+                )
+            )
+            if existing is not None:
+                return None
+            return await self._add_nudge(s, patient_id, None, reason, signs, now, due)
+
+    async def nudge(self, nudge_id: int) -> NudgeView | None:
+        async with self._sessions() as s:
+            row = await s.get(ClinicianNudge, nudge_id)
+            return NudgeView.of(row) if row else None
+
+    async def nudge_contacted(self, nudge_id: int, patient_id: int, now: datetime) -> bool:
+        """The patient contacted their clinician: stop nudging. False when already done."""
+        async with self._sessions.begin() as s:
+            changed = await s.execute(
+                update(ClinicianNudge)
+                .where(
+                    ClinicianNudge.id == nudge_id,
+                    ClinicianNudge.patient_id == patient_id,
+                    ClinicianNudge.status == NudgeStatus.OPEN,
+                )
+                .values(status=NudgeStatus.CONTACTED, contacted_at=now)
+            )
+            if not changed.rowcount:  # type: ignore[attr-defined]
+                return False
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.nudge_id == nudge_id, Reminder.state == ReminderState.PENDING)
+                .values(state=ReminderState.CANCELLED)
+            )
+            return True
+
+    async def renudge_at(self, nudge_id: int, patient_id: int, at: datetime) -> bool:
+        """Replace the nudge's pending repeat with one at `at` (if it is still open)."""
+        async with self._sessions.begin() as s:
+            row = await s.get(ClinicianNudge, nudge_id)
+            if row is None or row.patient_id != patient_id or row.status != NudgeStatus.OPEN:
+                return False
+            await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.nudge_id == nudge_id,
+                    Reminder.state == ReminderState.PENDING,
+                )
+                .values(state=ReminderState.CANCELLED)
+            )
+            existing = await s.scalar(
+                select(Reminder).where(
+                    Reminder.nudge_id == nudge_id,
+                    Reminder.kind == ReminderKind.NUDGE,
+                    Reminder.due_at == at,
+                )
+            )
+            if existing is not None:
+                existing.state, existing.retry_at = ReminderState.PENDING, None
+            else:
+                _remind(s, patient_id, ReminderKind.NUDGE, at, nudge_id=nudge_id)
+            return True
+
+    # --- patient settings and sites -----------------------------------------------------------------
+
+    async def set_sites(self, patient_id: int, sites: Sequence[str], rename: tuple[str, str] | None) -> None:
+        """Replace the active plan's sites; a rename also renames the site in past records."""
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Plan)
+                .where(Plan.patient_id == patient_id, Plan.active.is_(True))
+                .values(sites=list(sites))
+            )
+            if rename is not None:
+                old, new = rename
+                await s.execute(
+                    update(Dose).where(Dose.patient_id == patient_id, Dose.site == old).values(site=new)
+                )
+                await s.execute(
+                    update(SideEffectReport)
+                    .where(SideEffectReport.patient_id == patient_id, SideEffectReport.site == old)
+                    .values(site=new)
+                )
+
+    async def set_patient_settings(self, patient_id: int, **values: int | None) -> None:
+        allowed = {"rest_days", "heads_up_hours"}
+        if not set(values) <= allowed:
+            raise ValueError(f"unknown settings: {set(values) - allowed}")
+        async with self._sessions.begin() as s:
+            await s.execute(update(Patient).where(Patient.id == patient_id).values(**values))
+
+    async def recent_doses(self, plan_id: int, limit: int = 10) -> list[DoseView]:
+        """The plan's latest closed doses (done/skipped/missed), newest first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(
+                    Dose.plan_id == plan_id,
+                    Dose.status.in_([DoseStatus.DONE, DoseStatus.SKIPPED, DoseStatus.MISSED]),
+                )
+                .order_by(Dose.due_at.desc(), Dose.id.desc())
+                .limit(limit)
+            )
+            return [DoseView.of(r) for r in rows]
+
     # --- drafts (conversations in progress) -----------------------------------------------------
 
     async def draft(self, chat_id: int) -> Draft | None:
@@ -543,3 +846,15 @@ class Repository:
     async def delete_draft(self, chat_id: int) -> None:
         async with self._sessions.begin() as s:
             await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
+
+
+def _remind(
+    s: AsyncSession,
+    patient_id: int,
+    kind: ReminderKind,
+    due_at: datetime,
+    *,
+    report_id: int | None = None,
+    nudge_id: int | None = None,
+) -> None:
+    s.add(Reminder(patient_id=patient_id, kind=kind, due_at=due_at, report_id=report_id, nudge_id=nudge_id))

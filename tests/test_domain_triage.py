@@ -165,7 +165,7 @@ def test_matching_rule_ids_are_reported() -> None:
     assert result.reasons == ("Fever, especially with a warm, red site, can mean infection.",)
 
 
-signs = st.frozensets(st.sampled_from(list(BUTTON_SIGNS) + [Sign.PUS, Sign.WARMTH, Sign.UNSURE]))
+signs = st.frozensets(st.sampled_from([*BUTTON_SIGNS, Sign.PUS, Sign.WARMTH, Sign.UNSURE]))
 reports = st.builds(
     Report,
     signs=signs,

@@ -8,7 +8,8 @@ would leave nothing to suggest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 DEFAULT_SITES: tuple[str, ...] = (
     "Abdomen left",
@@ -45,3 +46,29 @@ def suggest_site(
     """The site to use next, or None when the patient has no sites."""
     order = rotation_order(sites, last_used, unavailable)
     return order[0] if order else None
+
+
+class RotationIssue(StrEnum):
+    REACTION = "reaction"  # the site has an open reaction report
+    SAME_AS_LAST = "same_as_last"
+    TOO_SOON = "too_soon"  # used again within the rest period
+
+
+def rotation_issue(
+    site: str,
+    *,
+    previous_site: str | None,
+    last_used: Mapping[str, datetime],
+    rest: timedelta,
+    reaction_sites: Iterable[str],
+    at: datetime,
+) -> RotationIssue | None:
+    """Why using `site` at `at` goes against good rotation (the dose is recorded regardless)."""
+    if site in set(reaction_sites):
+        return RotationIssue.REACTION
+    if site == previous_site:
+        return RotationIssue.SAME_AS_LAST
+    used = last_used.get(site)
+    if used is not None and at - used < rest:
+        return RotationIssue.TOO_SOON
+    return None
