@@ -17,8 +17,8 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.dosing import Dosing
-from bot.safety import Safety
 from bot.reminders import ReminderService, ReminderTimer
+from bot.safety import Safety
 from storage.database import (
     create_async_db_engine,
     create_sync_db_engine,

@@ -204,6 +204,19 @@ class Dosing:
         from the last injection actually given (never doubled)."""
         return await self._close(snap, dose, DoseStatus.MISSED, from_statuses=OPEN_DOSE_STATUSES)
 
+    async def reset_heads_up(self, patient_id: int) -> None:
+        """After the heads-up setting changes, the dose already scheduled follows it too."""
+        snap = await self.repo.snapshot_by_id(patient_id)
+        if snap is None or snap.open_dose is None or snap.open_dose.status != DoseStatus.SCHEDULED:
+            return
+        at = None
+        if snap.heads_up_hours:
+            at = snap.open_dose.due_at - timedelta(hours=snap.heads_up_hours)
+            at = at if at > self.clock() else None
+        await self.repo.replace_heads_up(snap.open_dose.id, patient_id, at)
+        if at is not None:
+            self.timer.arm([at])
+
     async def snooze(self, snap: Snapshot, dose_id: int | None, minutes: int) -> Result:
         target = self.target_for(snap, dose_id)
         if isinstance(target, str):

@@ -418,7 +418,7 @@ def sites_list(rows: list[tuple[str, str, str]], rest_days: int) -> str:
 ASK_NEW_SITE = "Type the name of the new site, for example: Hip left"
 ASK_REMOVE_SITE = "Which site should I remove?"
 ASK_RENAME_SITE = "Which site do you want to rename?"
-ASK_RENAME_TO = "What should \"{site}\" be called?"
+ASK_RENAME_TO = 'What should "{site}" be called?'
 ASK_REST = "How many days should a site rest before you use it again?"
 LAST_SITE = "You need at least one site, so I kept it."
 SITE_EXISTS = "You already have a site called that."

@@ -813,6 +813,31 @@ class Repository:
         async with self._sessions.begin() as s:
             await s.execute(update(Patient).where(Patient.id == patient_id).values(**values))
 
+    async def replace_heads_up(self, dose_id: int, patient_id: int, at: datetime | None) -> None:
+        """Cancel the dose's pending heads-up and, when `at` is given, add one then."""
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.dose_id == dose_id,
+                    Reminder.kind == ReminderKind.HEADS_UP,
+                    Reminder.state == ReminderState.PENDING,
+                )
+                .values(state=ReminderState.CANCELLED)
+            )
+            if at is not None:
+                existing = await s.scalar(
+                    select(Reminder).where(
+                        Reminder.dose_id == dose_id,
+                        Reminder.kind == ReminderKind.HEADS_UP,
+                        Reminder.due_at == at,
+                    )
+                )
+                if existing is not None:
+                    existing.state = ReminderState.PENDING
+                else:
+                    s.add(Reminder(patient_id=patient_id, dose_id=dose_id, kind=ReminderKind.HEADS_UP, due_at=at))
+
     async def recent_doses(self, plan_id: int, limit: int = 10) -> list[DoseView]:
         """The plan's latest closed doses (done/skipped/missed), newest first."""
         async with self._sessions() as s:

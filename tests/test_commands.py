@@ -14,7 +14,9 @@ async def test_command_menu_is_set_on_start_up_and_help_lists_every_command(
     bot: Harness, api: BotApiFake
 ) -> None:
     menu = [c["command"] for c in api.commands]
-    assert menu == ["start", "next", "plan", "history", "cancel", "help"]
+    assert menu == [
+        "start", "next", "plan", "history", "report", "reports", "sites", "settings", "cancel", "help",
+    ]  # fmt: skip
     chat = bot.chat()
     await chat.send("/help")
     for command in menu:

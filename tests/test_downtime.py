@@ -36,7 +36,7 @@ async def test_reminder_due_during_downtime_is_sent_once_and_marked_late(
         assert len(late) == 1
         assert "Sorry, this reminder is late – it was due today 08:00" in late[0].text
         assert late[0].at == berlin_utc(3, 8, 20)
-        assert late[0].buttons == ["✅ Done", "⏰ Snooze", "Skip"]
+        assert late[0].buttons == ["✅ Done", "⏰ Snooze", "Skip", "⚠️ Report a problem"]
         await second.advance(minutes=30)  # sweeps and wake-ups run again: no duplicate
         assert len([m for m in api.outbox if DUE in m.text]) == 1
     finally:

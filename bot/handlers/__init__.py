@@ -17,30 +17,48 @@ from telegram.ext import (
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.handlers import commands, dose, setup
+from bot.domain.triage import is_emergency
+from bot.handlers import commands, dose, report, setup, sites
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Typed text: a conversation in progress first, then dose replies, then help."""
+    """Typed text: emergencies first, wherever the patient is; then a conversation in progress;
+    then dose replies; then side effects described in free text; then help."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or message.text is None:
         return
     repo = context.services.repo
     draft = await repo.draft(chat.id)
-    if draft is not None and draft.flow == setup.FLOW:
-        await setup.on_setup_text(update, context, draft.step, dict(draft.data))
+    if is_emergency(message.text):
+        if draft is not None and draft.flow == report.FLOW:
+            await repo.delete_draft(chat.id)  # the emergency replaces the report in progress
+        await report.emergency(update, context, message.text)
         return
-    if draft is not None and draft.flow == dose.SKIP_FLOW:
-        await dose.on_skip_reason_text(update, context, dict(draft.data))
+    if draft is not None:
+        data = dict(draft.data)
+        match draft.flow:
+            case setup.FLOW:
+                await setup.on_setup_text(update, context, draft.step, data)
+            case dose.SKIP_FLOW:
+                await dose.on_skip_reason_text(update, context, data)
+            case report.FLOW:
+                await report.on_report_text(update, context, draft.step, data)
+            case sites.FLOW:
+                await sites.on_text(update, context, draft.step, data)
+            case _:
+                await repo.delete_draft(chat.id)
+                await message.reply_text(texts.NOT_UNDERSTOOD)
         return
     snap = await repo.snapshot(chat.id)
     if snap is None or snap.plan is None:
         await message.reply_text(texts.NEED_SETUP)
         return
-    if not await dose.on_reply_text(update, context, snap):
+    if await dose.on_reply_text(update, context, snap):
+        return
+    if not await report.offer_free_text_report(update, context, snap, message.text):
         await message.reply_text(texts.NOT_UNDERSTOOD)
 
 
@@ -53,18 +71,33 @@ async def on_callback(update: Update, context: BotContext) -> None:
     if callback is None:
         await query.answer(texts.STALE_BUTTON)
         return
-    if callback.prefix == kb.DOSE:
-        await dose.on_dose_button(update, context, callback)
-    elif callback.prefix == kb.SETUP:
-        await setup.on_setup_button(update, context, callback.part(0), ":".join(callback.parts[1:]))
-    elif callback.part(0) == "setup":
-        await query.answer()
-        await setup.begin(update, context)
-    elif callback.part(0) == "keep":
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-    else:
-        await query.answer(texts.STALE_BUTTON)
+    rest = ":".join(callback.parts[1:])
+    match callback.prefix:
+        case kb.DOSE:
+            await dose.on_dose_button(update, context, callback)
+        case kb.SETUP:
+            await setup.on_setup_button(update, context, callback.part(0), rest)
+        case kb.PROBLEM:
+            await query.answer()
+            await report.begin(update, context)
+        case kb.REPORT:
+            await report.on_report_button(update, context, callback.part(0), rest)
+        case kb.FREE_TEXT:
+            await report.on_free_text_button(update, context, rest)
+        case kb.FOLLOW_UP:
+            await report.on_follow_up_button(update, context, callback)
+        case kb.NUDGE:
+            await report.on_nudge_button(update, context, callback)
+        case kb.SITES:
+            await sites.on_button(update, context, callback)
+        case kb.MENU if callback.part(0) == "setup":
+            await query.answer()
+            await setup.begin(update, context)
+        case kb.MENU if callback.part(0) == "keep":
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+        case _:
+            await query.answer(texts.STALE_BUTTON)
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
@@ -95,6 +128,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("next", commands.next_, filters=private))
     app.add_handler(CommandHandler("history", commands.history, filters=private))
     app.add_handler(CommandHandler("cancel", commands.cancel, filters=private))
+    app.add_handler(CommandHandler("report", report.begin, filters=private))
+    app.add_handler(CommandHandler("reports", report.list_reports, filters=private))
+    app.add_handler(CommandHandler("sites", sites.show, filters=private))
+    app.add_handler(CommandHandler("settings", sites.settings, filters=private))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))

@@ -15,6 +15,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import Intent, IntentKind, match_sites, parse_reply
+from bot.domain.rotation import rotation_issue
 from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 from storage.models import DoseStatus
 from storage.repository import Outcome, Snapshot
@@ -37,16 +38,22 @@ def _site_keyboard(
     given_at: datetime | None,
     only: list[str] | None = None,
 ) -> InlineKeyboardMarkup:
-    """Site buttons, suggested first, each with when it was last used."""
+    """Site buttons, suggested first, each with when it was last used; a site with an open
+    reaction comes last, marked (the patient may still choose it)."""
     assert snap.plan is not None
     now = context.services.clock()
-    order = [s for s in context.services.dosing.site_order(snap) if only is None or s in only]
+    order = context.services.dosing.site_order(snap)
+    order += [s for s in snap.plan.sites if s not in order]
+    order = [s for s in order if only is None or s in only]
     sites = list(snap.plan.sites)
     stamp = int(given_at.timestamp()) if given_at else None
     buttons = []
     for rank, site in enumerate(order):
         label = f"{site} · {texts.ago(snap.last_used.get(site), now)}"
-        label = ("⭐ " + label) if rank == 0 and only is None else label
+        if site in snap.reaction_sites:
+            label = "⚠️ " + label + " · reaction"
+        elif rank == 0 and only is None:
+            label = "⭐ " + label
         parts: list[object] = [dose_id, "site", sites.index(site)]
         if stamp is not None:
             parts.append(stamp)
@@ -86,16 +93,25 @@ def _after_close(result: Result, snap: Snapshot, context: BotContext, first_line
 async def _confirm(
     update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, site: str,
     given_at: datetime | None,
-) -> str:  # fmt: skip
+) -> tuple[str, bool]:  # fmt: skip
+    """Record the dose; the reply, and whether anything was recorded."""
     services = context.services
     assert snap.plan is not None
     result = await services.dosing.confirm(snap, dose_id, site, given_at)
     if result.outcome != Outcome.OK or result.dose is None:
-        return _outcome_text(result, snap, context)
+        return _outcome_text(result, snap, context), False
     fresh = await services.repo.snapshot(snap.chat_id) or snap
     tz = ZoneInfo(snap.plan.timezone)
     given = result.dose.given_at or services.clock()
-    return _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
+    text = _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
+    issue = rotation_issue(
+        site, previous_site=snap.last_site, last_used=snap.last_used,
+        rest=timedelta(days=snap.rest_days), reaction_sites=snap.reaction_sites, at=given,
+    )  # fmt: skip
+    if issue is not None:
+        better = [s for s in services.dosing.site_order(fresh) if s != site]
+        text += "\n" + texts.rotation_note(issue, better[0] if better else None, snap.rest_days)
+    return text, True
 
 
 async def _skip(update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, reason: str) -> str:
@@ -176,8 +192,8 @@ async def _site_pressed(
         if given_at > now + timedelta(minutes=5) or now - given_at > timedelta(days=7):
             await _reply(update, texts.STALE_BUTTON)
             return
-    text = await _confirm(update, context, snap, dose_id, snap.plan.sites[index], given_at)
-    await query.edit_message_text(text, reply_markup=None)
+    text, recorded = await _confirm(update, context, snap, dose_id, snap.plan.sites[index], given_at)
+    await query.edit_message_text(text, reply_markup=kb.problem_button(dose_id) if recorded else None)
 
 
 async def _why_pressed(update: Update, context: BotContext, snap: Snapshot, dose_id: int, which: str) -> None:
@@ -248,7 +264,8 @@ async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent
     dose_id = snap.open_dose.id if snap.open_dose else 0
     matches = match_sites(intent.site_text, snap.plan.sites) if intent.site_text else []
     if len(matches) == 1:
-        await _reply(update, await _confirm(update, context, snap, None, matches[0], intent.given_at))
+        text, recorded = await _confirm(update, context, snap, None, matches[0], intent.given_at)
+        await _reply(update, text, kb.problem_button(dose_id) if recorded else None)
         return
     if intent.site_text and not matches:
         text = texts.UNKNOWN_SITE.format(text=intent.site_text[:40])
