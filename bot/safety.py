@@ -70,10 +70,11 @@ class Safety:
         now = self.clock()
         modifiers = read(words).modifiers if words else frozenset[Modifier]()
         hours = (now - since_at).total_seconds() / 3600 if since_at else None
+        signs = list(dict.fromkeys(signs))  # keep the caller's order, drop repeats
         result = triage(Report(frozenset(signs), severity, hours, modifiers))
         follow_up_at = now + FOLLOW_UP_AFTER if result.level is Level.WATCH else None
         nudge_at = now + NUDGE_REPEAT
-        sign_keys = sorted(str(s) for s in signs)
+        sign_keys = [str(s) for s in signs]
         report_id, nudge_id = await self.repo.add_report(
             patient_id, now, signs=sign_keys, site=site,
             severity=severity.name.lower() if severity else None, since_at=since_at, words=words,

@@ -85,7 +85,7 @@ COMMANDS = [
 ]
 NOT_UNDERSTOOD = (
     'Sorry, I didn\'t catch that. You can tap a button, or type "done", "done left thigh", '
-    '"skip" or "snooze". /help lists everything.'
+    '"skip" or "snooze". If something doesn\'t feel right, tap /report. /help lists everything.'
 )
 NEED_SETUP = "You haven't set up a plan yet. Tap /start and I'll walk you through it (about 2 minutes)."
 TRY_AGAIN_LATER = "Sorry, something went wrong on my side. Nothing was lost – please try again in a minute."

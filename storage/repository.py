@@ -836,7 +836,11 @@ class Repository:
                 if existing is not None:
                     existing.state = ReminderState.PENDING
                 else:
-                    s.add(Reminder(patient_id=patient_id, dose_id=dose_id, kind=ReminderKind.HEADS_UP, due_at=at))
+                    s.add(
+                        Reminder(
+                            patient_id=patient_id, dose_id=dose_id, kind=ReminderKind.HEADS_UP, due_at=at
+                        )
+                    )
 
     async def recent_doses(self, plan_id: int, limit: int = 10) -> list[DoseView]:
         """The plan's latest closed doses (done/skipped/missed), newest first."""

@@ -7,6 +7,7 @@ The report conversation lives in a `draft` row (flow "report") like setup does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +43,14 @@ async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | Non
     message = update.effective_message
     assert message is not None
     await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+
+
+_ORDER = {sign.value: i for i, sign in enumerate((*BUTTON_SIGNS, Sign.WARMTH, Sign.PUS, Sign.UNSURE))}
+
+
+def in_button_order(signs: Iterable[str]) -> list[str]:
+    """Signs as the patient sees them in the list (redness before itching), not alphabetical."""
+    return sorted({str(s) for s in signs}, key=lambda s: _ORDER.get(s, len(_ORDER)))
 
 
 def _signs(data: Data) -> frozenset[Sign]:
@@ -155,11 +164,11 @@ async def _save(update: Update, context: BotContext, snap: Snapshot, data: Data)
     hours = data.get("hours")
     severity = Severity[data["severity"].upper()] if data.get("severity") else None
     recorded = await services.safety.record(
-        snap.patient_id, signs, site=data.get("site"), severity=severity,
+        snap.patient_id, [Sign(x) for x in in_button_order(signs)], site=data.get("site"), severity=severity,
         since_at=services.clock() - timedelta(hours=hours) if hours is not None else None,
         words=data.get("words") or None,
     )  # fmt: skip
-    await reply_to_triage(update, snap, recorded, sorted(s.value for s in signs), data.get("site"))
+    await reply_to_triage(update, snap, recorded, in_button_order(signs), data.get("site"))
 
 
 async def reply_to_triage(
@@ -198,7 +207,7 @@ async def on_report_button(update: Update, context: BotContext, step: str, value
         case "what":
             if value not in {s.value for s in BUTTON_SIGNS}:
                 return
-            data["signs"] = sorted(set(data.get("signs", [])) ^ {value})
+            data["signs"] = in_button_order(set(data.get("signs", [])) ^ {value})
             await repo.save_draft(chat.id, FLOW, WHAT, data, context.services.clock())
             text, keyboard = ask(WHAT, data, snap)
             await query.edit_message_text(text, reply_markup=keyboard)
@@ -229,7 +238,7 @@ async def on_report_text(update: Update, context: BotContext, step: str, data: D
     match step:
         case "what":
             signs = set(data.get("signs", [])) | {s.value for s in reading.signs} or {Sign.OTHER.value}
-            data["signs"] = sorted(signs)
+            data["signs"] = in_button_order(signs)
             data.setdefault("words", text)
         case "where":
             found = match_sites(text, snap.plan.sites)
@@ -259,7 +268,7 @@ async def offer_free_text_report(update: Update, context: BotContext, snap: Snap
     if not reading.is_report:
         return False
     found = match_sites(text, snap.plan.sites)
-    data: Data = {"signs": sorted(s.value for s in reading.signs), "words": text[:MAX_WORDS]}
+    data: Data = {"signs": in_button_order(reading.signs), "words": text[:MAX_WORDS]}
     if len(found) == 1:
         data["site"] = found[0]
     if reading.severity is not None:
