@@ -250,3 +250,45 @@ async def test_reports_list_and_unplaceable_text(bot: Harness) -> None:
     assert "If something doesn't feel right, tap /report" in chat.last_reply().text
     await chat.send("/reports")
     assert "bruising at Abdomen left – watching, open" in chat.last_reply().text
+
+
+async def test_rotation_tip_within_the_rest_period(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    for day, site in ((3, "left abdomen"), (4, "right abdomen"), (5, "left abdomen")):
+        await dose_done(bot, chat, day, site)
+    assert "Rotation tip: that site was used less than 7 days ago. Next time, try Thigh left." in (
+        chat.last_reply().text
+    )
+
+
+async def test_a_maintenance_dose_over_a_week_overdue_nudges(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="Monthly")  # one open-ended phase: maintenance
+    await bot.advance_to(at(10, 9, 0))  # due 3 March, reminded daily, never answered
+    assert not [m for m in chat.messages() if "more than a week overdue" in m.text]
+    await bot.advance_to(at(11, 9, 0))
+    overdue = [m for m in chat.messages() if "more than a week overdue" in m.text]
+    assert len(overdue) == 1 and overdue[0].at == at(11, 8, 0)
+    assert "Please contact Dr Rivera (+44 20 7946 0000)" in overdue[0].text
+
+
+async def test_report_a_problem_button_under_the_dose_message(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    await bot.advance_to(at(3, 8, 1))
+    await chat.press("Report a problem")
+    assert chat.last_reply().text == texts.ASK_WHAT
+    await chat.press("Swelling")
+    await chat.press("Done")
+    assert chat.last_reply().text == texts.ASK_WHERE
+    await chat.press("Not where I injected")
+    await chat.press("Severe")
+    await chat.press("2–3 days")
+    await chat.send("it came up on my wrist")
+    reply = chat.last_reply()
+    assert "A severe reaction at the injection site should be checked." in reply.text
+    assert reply.buttons == ["✅ I contacted them", "⏰ Remind me later"]
+    [report] = await reports(bot)
+    assert report.words == "it came up on my wrist" and report.site is None
+    assert set(report.rule_ids) >= {"C6-persistent", "C8-severe-local"}
