@@ -85,6 +85,7 @@ PHRASINGS: list[tuple[str, Level | None]] = [
     ("redness is spreding and hot", C),  # typo in 'spreading'
     ("itchy rash away from the site", C),
     ("left thigh infected", C),
+    ("it isn't just red, it's spreading", C),
     # watch: mild local reactions, including with typos and several signs at once
     ("my left thigh is red and itchy", W),
     ("a bit red", W),

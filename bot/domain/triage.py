@@ -277,7 +277,9 @@ def _negated(text: str, start: int, end: int) -> bool:
     for brk in _CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = brk.end()
     before = text[clause_start:start].split()[-5:]
-    if any(word in _NEGATORS for word in before):
+    negators = [i for i, word in enumerate(before) if word in _NEGATORS]
+    # "not just red", "isn't only itchy" add to the sign rather than deny it
+    if any(i + 1 >= len(before) or before[i + 1] not in {"just", "only"} for i in negators):
         return True
     after = _CLAUSE_BREAK.split(text[end:], maxsplit=1)[0]
     return bool(_RESOLVED_AFTER.match(after))
