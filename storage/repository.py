@@ -438,24 +438,7 @@ class Repository:
                 )
                 .values(state=ReminderState.CANCELLED)
             )
-            existing = await s.scalar(
-                select(Reminder).where(
-                    Reminder.dose_id == dose_id,
-                    Reminder.kind == ReminderKind.SNOOZE,
-                    Reminder.due_at == until,
-                )
-            )
-            if existing is not None:
-                existing.state = ReminderState.PENDING
-            else:
-                s.add(
-                    Reminder(
-                        patient_id=patient_id,
-                        dose_id=dose_id,
-                        kind=ReminderKind.SNOOZE,
-                        due_at=until,
-                    )
-                )
+            await _remind(s, patient_id, ReminderKind.SNOOZE, until, dose_id=dose_id)
             return Outcome.OK, until
 
     async def history(self, patient_id: int, limit: int = 10) -> list[DoseView]:
@@ -619,7 +602,7 @@ class Repository:
             s.add(report)
             await s.flush()
             if follow_up_at is not None:
-                _remind(s, patient_id, ReminderKind.FOLLOW_UP, follow_up_at, report_id=report.id)
+                await _remind(s, patient_id, ReminderKind.FOLLOW_UP, follow_up_at, report_id=report.id)
             nudge_id = None
             if nudge is not None:
                 reason, nudge_signs, due = nudge
@@ -676,7 +659,7 @@ class Repository:
             if close_as is not None:
                 row.status, row.outcome, row.closed_at = ReportStatus.CLOSED, close_as, now
             if next_follow_up_at is not None:
-                _remind(s, row.patient_id, ReminderKind.FOLLOW_UP, next_follow_up_at, report_id=row.id)
+                await _remind(s, row.patient_id, ReminderKind.FOLLOW_UP, next_follow_up_at, report_id=row.id)
             if escalate is not None:
                 level, rule_ids, (reason, signs, due) = escalate
                 row.level, row.outcome = level, "escalated"
@@ -713,7 +696,7 @@ class Repository:
         )  # fmt: skip
         s.add(nudge)
         await s.flush()
-        _remind(s, patient_id, ReminderKind.NUDGE, due, nudge_id=nudge.id)
+        await _remind(s, patient_id, ReminderKind.NUDGE, due, nudge_id=nudge.id)
         return nudge.id
 
     async def add_nudge(
@@ -772,17 +755,7 @@ class Repository:
                 )
                 .values(state=ReminderState.CANCELLED)
             )
-            existing = await s.scalar(
-                select(Reminder).where(
-                    Reminder.nudge_id == nudge_id,
-                    Reminder.kind == ReminderKind.NUDGE,
-                    Reminder.due_at == at,
-                )
-            )
-            if existing is not None:
-                existing.state, existing.retry_at = ReminderState.PENDING, None
-            else:
-                _remind(s, patient_id, ReminderKind.NUDGE, at, nudge_id=nudge_id)
+            await _remind(s, patient_id, ReminderKind.NUDGE, at, nudge_id=nudge_id)
             return True
 
     # --- patient settings and sites -----------------------------------------------------------------
@@ -826,21 +799,7 @@ class Repository:
                 .values(state=ReminderState.CANCELLED)
             )
             if at is not None:
-                existing = await s.scalar(
-                    select(Reminder).where(
-                        Reminder.dose_id == dose_id,
-                        Reminder.kind == ReminderKind.HEADS_UP,
-                        Reminder.due_at == at,
-                    )
-                )
-                if existing is not None:
-                    existing.state = ReminderState.PENDING
-                else:
-                    s.add(
-                        Reminder(
-                            patient_id=patient_id, dose_id=dose_id, kind=ReminderKind.HEADS_UP, due_at=at
-                        )
-                    )
+                await _remind(s, patient_id, ReminderKind.HEADS_UP, at, dose_id=dose_id)
 
     async def recent_doses(self, plan_id: int, limit: int = 10) -> list[DoseView]:
         """The plan's latest closed doses (done/skipped/missed), newest first."""
@@ -877,13 +836,36 @@ class Repository:
             await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
 
 
-def _remind(
+async def _remind(
     s: AsyncSession,
     patient_id: int,
     kind: ReminderKind,
     due_at: datetime,
     *,
+    dose_id: int | None = None,
     report_id: int | None = None,
     nudge_id: int | None = None,
 ) -> None:
-    s.add(Reminder(patient_id=patient_id, kind=kind, due_at=due_at, report_id=report_id, nudge_id=nudge_id))
+    """Queue a reminder; one with the same unique key (kind, subject, time) is revived instead."""
+    existing = await s.scalar(
+        select(Reminder).where(
+            Reminder.kind == kind,
+            Reminder.due_at == due_at,
+            Reminder.dose_id == dose_id if dose_id is not None else Reminder.dose_id.is_(None),
+            Reminder.report_id == report_id if report_id is not None else Reminder.report_id.is_(None),
+            Reminder.nudge_id == nudge_id if nudge_id is not None else Reminder.nudge_id.is_(None),
+        )
+    )
+    if existing is not None:
+        existing.state, existing.retry_at = ReminderState.PENDING, None
+        return
+    s.add(
+        Reminder(
+            patient_id=patient_id,
+            kind=kind,
+            due_at=due_at,
+            dose_id=dose_id,
+            report_id=report_id,
+            nudge_id=nudge_id,
+        )
+    )

@@ -4,32 +4,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.handlers import setup
+from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.dose import status_word
 from storage.models import DoseStatus
-from storage.repository import Snapshot
-
-
-async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
-
-
-async def _patient_with_plan(update: Update, context: BotContext) -> Snapshot | None:
-    """The patient's snapshot; None (after pointing them to /start) when there is no plan yet."""
-    chat = update.effective_chat
-    assert chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
-    if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
-        return None
-    return snap
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -38,7 +21,7 @@ async def start(update: Update, context: BotContext) -> None:
     assert chat is not None
     snap = await context.services.repo.snapshot(chat.id)
     if snap is not None and snap.plan is not None:
-        await _reply(
+        await reply(
             update,
             texts.ALREADY_SET_UP,
             kb.menu([("setup", "Set up again"), ("keep", "Keep my plan")]),
@@ -49,15 +32,15 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def help_(update: Update, context: BotContext) -> None:
     """/help: every command, and what typed replies work."""
-    await _reply(update, texts.HELP)
+    await reply(update, texts.HELP)
 
 
 async def plan(update: Update, context: BotContext) -> None:
     """/plan: the plan as entered."""
-    snap = await _patient_with_plan(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
-    await _reply(
+    await reply(
         update,
         "Your plan, as you entered it:\n\n"
         + texts.plan_summary(snap.plan)
@@ -68,15 +51,15 @@ async def plan(update: Update, context: BotContext) -> None:
 async def next_(update: Update, context: BotContext) -> None:
     """/next: when and where the next dose is."""
     services = context.services
-    snap = await _patient_with_plan(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
     if snap.open_dose is None:
-        await _reply(update, texts.PLAN_FINISHED)
+        await reply(update, texts.PLAN_FINISHED)
         return
     order = services.dosing.site_order(snap)
     tz = ZoneInfo(snap.plan.timezone)
-    await _reply(
+    await reply(
         update,
         texts.next_summary(
             snap.open_dose.due_at, order[0] if order else None, tz, services.clock(),
@@ -88,7 +71,7 @@ async def next_(update: Update, context: BotContext) -> None:
 async def history(update: Update, context: BotContext) -> None:
     """/history: the last 10 doses with their sites and status."""
     services = context.services
-    snap = await _patient_with_plan(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
     tz, now = ZoneInfo(snap.plan.timezone), services.clock()
@@ -97,7 +80,7 @@ async def history(update: Update, context: BotContext) -> None:
         at = dose.given_at if dose.status == DoseStatus.DONE and dose.given_at else dose.due_at
         detail = dose.site or (dose.skip_reason or "")
         rows.append((texts.when(at, tz, now), status_word(dose.status), detail))
-    await _reply(update, texts.history(rows))
+    await reply(update, texts.history(rows))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -106,7 +89,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     assert chat is not None
     draft = await context.services.repo.draft(chat.id)
     if draft is None:
-        await _reply(update, texts.NOTHING_TO_CANCEL)
+        await reply(update, texts.NOTHING_TO_CANCEL)
         return
     await context.services.repo.delete_draft(chat.id)
-    await _reply(update, texts.CANCELLED)
+    await reply(update, texts.CANCELLED)

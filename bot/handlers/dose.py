@@ -17,18 +17,13 @@ from bot.context import BotContext
 from bot.domain.parsing import Intent, IntentKind, match_sites, parse_reply
 from bot.domain.rotation import rotation_issue
 from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
+from bot.handlers.common import reply
 from storage.models import DoseStatus
 from storage.repository import Outcome, Snapshot
 
 SKIP_FLOW = "skip_reason"
 MIN_SNOOZE, MAX_SNOOZE, DEFAULT_SNOOZE = 5, 240, 30
 MAX_REASON = 200
-
-
-async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
 
 
 def _site_keyboard(
@@ -148,12 +143,12 @@ async def on_dose_button(update: Update, context: BotContext, callback: kb.Callb
     open_ = snap.open_dose is not None and snap.open_dose.id == dose.id
     if not open_ and action != "site":
         await query.answer()
-        await _reply(update, texts.ALREADY_RECORDED.format(status=dose.status))
+        await reply(update, texts.ALREADY_RECORDED.format(status=dose.status))
         return
     await query.answer()
     match action:
         case "done":
-            await _reply(update, texts.ASK_SITE, _site_keyboard(snap, dose.id, context, None))
+            await reply(update, texts.ASK_SITE, _site_keyboard(snap, dose.id, context, None))
         case "site":
             await _site_pressed(update, context, snap, dose.id, callback)
         case "snz" if callback.part(2) == "":
@@ -161,17 +156,17 @@ async def on_dose_button(update: Update, context: BotContext, callback: kb.Callb
         case "snz":
             minutes = callback.int_part(2)
             if minutes not in kb.SNOOZE_MINUTES:
-                await _reply(update, texts.STALE_BUTTON)
+                await reply(update, texts.STALE_BUTTON)
                 return
             note = await _snooze(context, snap, dose.id, minutes)
             original = query.message.text if isinstance(query.message, Message) else None
             await query.edit_message_text(f"{original}\n\n⏰ {note}" if original else note)
         case "skip":
-            await _reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(dose.id, texts.SKIP_REASONS))
+            await reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(dose.id, texts.SKIP_REASONS))
         case "why":
             await _why_pressed(update, context, snap, dose.id, callback.part(2))
         case _:
-            await _reply(update, texts.STALE_BUTTON)
+            await reply(update, texts.STALE_BUTTON)
 
 
 async def _site_pressed(
@@ -182,7 +177,7 @@ async def _site_pressed(
     assert query is not None
     index = callback.int_part(2)
     if index is None or index >= len(snap.plan.sites):
-        await _reply(update, texts.STALE_BUTTON)
+        await reply(update, texts.STALE_BUTTON)
         return
     given_at = None
     stamp = callback.int_part(3)
@@ -190,7 +185,7 @@ async def _site_pressed(
         given_at = datetime.fromtimestamp(stamp, UTC)
         now = context.services.clock()
         if given_at > now + timedelta(minutes=5) or now - given_at > timedelta(days=7):
-            await _reply(update, texts.STALE_BUTTON)
+            await reply(update, texts.STALE_BUTTON)
             return
     text, recorded = await _confirm(update, context, snap, dose_id, snap.plan.sites[index], given_at)
     await query.edit_message_text(text, reply_markup=kb.problem_button(dose_id) if recorded else None)
@@ -203,11 +198,11 @@ async def _why_pressed(update: Update, context: BotContext, snap: Snapshot, dose
     if which == "other":
         now = context.services.clock()
         await context.services.repo.save_draft(chat.id, SKIP_FLOW, "reason", {"dose": dose_id}, now)
-        await _reply(update, texts.ASK_SKIP_REASON_TEXT)
+        await reply(update, texts.ASK_SKIP_REASON_TEXT)
         return
     index = int(which) if which.isdigit() else -1
     if not 0 <= index < len(texts.SKIP_REASONS):
-        await _reply(update, texts.STALE_BUTTON)
+        await reply(update, texts.STALE_BUTTON)
         return
     await query.edit_message_text(await _skip(update, context, snap, dose_id, texts.SKIP_REASONS[index]))
 
@@ -223,9 +218,9 @@ async def on_skip_reason_text(update: Update, context: BotContext, data: dict[st
     snap = await context.services.repo.snapshot(chat.id)
     dose_id = data.get("dose")
     if snap is None or snap.plan is None or not isinstance(dose_id, int):
-        await _reply(update, texts.STALE_BUTTON)
+        await reply(update, texts.STALE_BUTTON)
         return
-    await _reply(update, await _skip(update, context, snap, dose_id, reason or "no reason given"))
+    await reply(update, await _skip(update, context, snap, dose_id, reason or "no reason given"))
 
 
 async def on_reply_text(update: Update, context: BotContext, snap: Snapshot) -> bool:
@@ -242,9 +237,9 @@ async def on_reply_text(update: Update, context: BotContext, snap: Snapshot) -> 
         case IntentKind.SNOOZE:
             minutes = intent.minutes or DEFAULT_SNOOZE
             if not MIN_SNOOZE <= minutes <= MAX_SNOOZE:
-                await _reply(update, texts.bad_input('Snooze takes 5 to 240 minutes, e.g. "snooze 30".'))
+                await reply(update, texts.bad_input('Snooze takes 5 to 240 minutes, e.g. "snooze 30".'))
                 return True
-            await _reply(update, await _snooze(context, snap, None, minutes))
+            await reply(update, await _snooze(context, snap, None, minutes))
         case IntentKind.UNKNOWN:
             return False
     return True
@@ -253,38 +248,38 @@ async def on_reply_text(update: Update, context: BotContext, snap: Snapshot) -> 
 async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent: Intent) -> None:
     assert snap.plan is not None
     if intent.error:
-        await _reply(update, texts.BAD_GIVEN_TIME_FUTURE if intent.error == "future"
+        await reply(update, texts.BAD_GIVEN_TIME_FUTURE if intent.error == "future"
                      else texts.BAD_GIVEN_TIME_OLD)  # fmt: skip
         return
     target = context.services.dosing.target_for(snap, None)
     back_dated = intent.given_at is not None and context.services.dosing.is_back_dated(snap, intent.given_at)
     if isinstance(target, str) and not back_dated:
-        await _reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
+        await reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
         return
     dose_id = snap.open_dose.id if snap.open_dose else 0
     matches = match_sites(intent.site_text, snap.plan.sites) if intent.site_text else []
     if len(matches) == 1:
         text, recorded = await _confirm(update, context, snap, None, matches[0], intent.given_at)
-        await _reply(update, text, kb.problem_button(dose_id) if recorded else None)
+        await reply(update, text, kb.problem_button(dose_id) if recorded else None)
         return
     if intent.site_text and not matches:
         text = texts.UNKNOWN_SITE.format(text=intent.site_text[:40])
-        await _reply(update, text, _site_keyboard(snap, dose_id, context, intent.given_at))
+        await reply(update, text, _site_keyboard(snap, dose_id, context, intent.given_at))
         return
     question = texts.ASK_SITE_AGAIN if matches else texts.ASK_SITE
     keyboard = _site_keyboard(snap, dose_id, context, intent.given_at, matches or None)
-    await _reply(update, question, keyboard)
+    await reply(update, question, keyboard)
 
 
 async def _skip_text(update: Update, context: BotContext, snap: Snapshot, intent: Intent) -> None:
     if intent.reason:
-        await _reply(update, await _skip(update, context, snap, None, intent.reason[:MAX_REASON]))
+        await reply(update, await _skip(update, context, snap, None, intent.reason[:MAX_REASON]))
         return
     target = context.services.dosing.target_for(snap, None)
     if isinstance(target, str):
-        await _reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
+        await reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
         return
-    await _reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(target.id, texts.SKIP_REASONS))
+    await reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(target.id, texts.SKIP_REASONS))
 
 
 def status_word(status: DoseStatus) -> str:

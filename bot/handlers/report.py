@@ -19,6 +19,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import match_sites
 from bot.domain.triage import BUTTON_SIGNS, LOCAL_SIGNS, RED_FLAGS, Level, Severity, Sign, read
+from bot.handlers.common import patient_with_plan, reply
 from bot.safety import Answer, Recorded
 from storage.repository import Snapshot
 
@@ -37,12 +38,6 @@ SINCE_CHOICES = (("0", "Today"), ("24", "Since yesterday"), ("48", "2–3 days")
 SEVERITY_CHOICES = (("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
 MAX_WORDS = 1000
 Data = dict[str, Any]
-
-
-async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
 
 
 _ORDER = {sign.value: i for i, sign in enumerate((*BUTTON_SIGNS, Sign.WARMTH, Sign.PUS, Sign.UNSURE))}
@@ -106,7 +101,7 @@ def ask(step: str, data: Data, snap: Snapshot) -> tuple[str, InlineKeyboardMarku
 
 async def emergency(update: Update, context: BotContext, words: str) -> None:
     """Signs of a severe allergic reaction: the instruction first, then record it."""
-    await _reply(update, texts.EMERGENCY)
+    await reply(update, texts.EMERGENCY)
     chat = update.effective_chat
     assert chat is not None
     services = context.services
@@ -124,7 +119,7 @@ async def emergency(update: Update, context: BotContext, words: str) -> None:
 async def _after_emergency(update: Update, snap: Snapshot | None, recorded: Recorded) -> None:
     plan = snap.plan if snap else None
     keyboard = kb.nudge_buttons(recorded.nudge_id) if recorded.nudge_id and plan else None
-    await _reply(update, texts.emergency_recorded(plan), keyboard)
+    await reply(update, texts.emergency_recorded(plan), keyboard)
 
 
 # --- the conversation -----------------------------------------------------------------------------
@@ -132,13 +127,9 @@ async def _after_emergency(update: Update, snap: Snapshot | None, recorded: Reco
 
 async def begin(update: Update, context: BotContext, prefill: Data | None = None) -> None:
     """Start a report (from /report, the button, or confirmed free text)."""
-    chat = update.effective_chat
-    assert chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
-    if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
-        return
-    await _continue(update, context, snap, dict(prefill or {}))
+    snap = await patient_with_plan(update, context)
+    if snap is not None:
+        await _continue(update, context, snap, dict(prefill or {}))
 
 
 async def _continue(update: Update, context: BotContext, snap: Snapshot, data: Data) -> None:
@@ -153,14 +144,14 @@ async def _continue(update: Update, context: BotContext, snap: Snapshot, data: D
         return
     await repo.save_draft(chat.id, FLOW, step, data, context.services.clock())
     text, keyboard = ask(step, data, snap)
-    await _reply(update, text, keyboard)
+    await reply(update, text, keyboard)
 
 
 async def _save(update: Update, context: BotContext, snap: Snapshot, data: Data) -> None:
     services = context.services
     signs = _signs(data)
     if signs & RED_FLAGS:
-        await _reply(update, texts.EMERGENCY)
+        await reply(update, texts.EMERGENCY)
     hours = data.get("hours")
     severity = Severity[data["severity"].upper()] if data.get("severity") else None
     recorded = await services.safety.record(
@@ -181,9 +172,9 @@ async def reply_to_triage(
         await _after_emergency(update, snap, recorded)
     elif level is Level.CLINICIAN and recorded.nudge_id is not None:
         text = texts.nudge(snap.plan, "report", tuple(signs), recorded.result.reasons)
-        await _reply(update, text, kb.nudge_buttons(recorded.nudge_id))
+        await reply(update, text, kb.nudge_buttons(recorded.nudge_id))
     else:
-        await _reply(update, texts.watch_advice(tuple(signs), site))
+        await reply(update, texts.watch_advice(tuple(signs), site))
 
 
 async def on_report_button(update: Update, context: BotContext, step: str, value: str) -> None:
@@ -202,7 +193,7 @@ async def on_report_button(update: Update, context: BotContext, step: str, value
     match step:
         case "what" if value == "done":
             if not data.get("signs"):
-                await _reply(update, texts.NEED_A_SIGN)
+                await reply(update, texts.NEED_A_SIGN)
                 return
         case "what":
             if value not in {s.value for s in BUTTON_SIGNS}:
@@ -231,7 +222,7 @@ async def on_report_text(update: Update, context: BotContext, step: str, data: D
     snap = await context.services.repo.snapshot(chat.id)
     if snap is None or snap.plan is None:
         await context.services.repo.delete_draft(chat.id)
-        await _reply(update, texts.NEED_SETUP)
+        await reply(update, texts.NEED_SETUP)
         return
     text = message.text.strip()[:MAX_WORDS]
     reading = read(text)
@@ -243,12 +234,12 @@ async def on_report_text(update: Update, context: BotContext, step: str, data: D
         case "where":
             found = match_sites(text, snap.plan.sites)
             if len(found) != 1:
-                await _reply(update, texts.USE_BUTTONS, ask(WHERE, data, snap)[1])
+                await reply(update, texts.USE_BUTTONS, ask(WHERE, data, snap)[1])
                 return
             data["site"] = found[0]
         case "sev":
             if reading.severity is None and text.lower() not in {"mild", "moderate", "severe"}:
-                await _reply(update, texts.USE_BUTTONS, ask(SEVERITY, data, snap)[1])
+                await reply(update, texts.USE_BUTTONS, ask(SEVERITY, data, snap)[1])
                 return
             data["severity"] = reading.severity.name.lower() if reading.severity else text.lower()
         case "since":
@@ -279,7 +270,7 @@ async def offer_free_text_report(update: Update, context: BotContext, snap: Snap
     assert chat is not None
     await context.services.repo.save_draft(chat.id, FLOW, CONFIRM, data, context.services.clock())
     keyboard = kb.choices("ok", [("yes", "Yes, save it"), ("no", "No")], 2, kb.FREE_TEXT)
-    await _reply(update, texts.confirm_free_text_report(tuple(data["signs"]), data.get("site")), keyboard)
+    await reply(update, texts.confirm_free_text_report(tuple(data["signs"]), data.get("site")), keyboard)
     return True
 
 
@@ -320,15 +311,15 @@ async def on_follow_up_button(update: Update, context: BotContext, callback: kb.
     report = await services.repo.report(report_id)
     outcome = await services.safety.follow_up(snap.patient_id, report_id, answer)
     if not outcome.ok or report is None:
-        await _reply(update, texts.REPORT_CLOSED_ALREADY)
+        await reply(update, texts.REPORT_CLOSED_ALREADY)
     elif outcome.closed:
-        await _reply(update, texts.follow_up_better(report.site))
+        await reply(update, texts.follow_up_better(report.site))
     elif outcome.asked_again:
-        await _reply(update, texts.FOLLOW_UP_SAME)
+        await reply(update, texts.FOLLOW_UP_SAME)
     elif outcome.nudge_id is not None:
         why = ("It's getting worse.",) if answer is Answer.WORSE else ("It's still there after 2 days.",)
         text = texts.nudge(snap.plan, "follow_up", report.signs, why)
-        await _reply(update, text, kb.nudge_buttons(outcome.nudge_id))
+        await reply(update, text, kb.nudge_buttons(outcome.nudge_id))
 
 
 async def on_nudge_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
@@ -343,26 +334,21 @@ async def on_nudge_button(update: Update, context: BotContext, callback: kb.Call
     await query.answer()
     if callback.part(1) == "done":
         done = await services.safety.contacted(snap.patient_id, nudge_id)
-        await _reply(update, texts.CONTACTED if done else texts.NUDGE_ALREADY_DONE)
+        await reply(update, texts.CONTACTED if done else texts.NUDGE_ALREADY_DONE)
         return
     at = await services.safety.later(snap.patient_id, nudge_id)
     if at is None:
-        await _reply(update, texts.NUDGE_ALREADY_DONE)
+        await reply(update, texts.NUDGE_ALREADY_DONE)
         return
     assert snap.plan is not None
-    await _reply(
-        update, texts.LATER.format(at=texts.when(at, ZoneInfo(snap.plan.timezone), services.clock()))
-    )
+    await reply(update, texts.LATER.format(at=texts.when(at, ZoneInfo(snap.plan.timezone), services.clock())))
 
 
 async def list_reports(update: Update, context: BotContext) -> None:
     """/reports: open and closed reports, newest first."""
-    chat = update.effective_chat
-    assert chat is not None
     services = context.services
-    snap = await services.repo.snapshot(chat.id)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
         return
     tz, now = ZoneInfo(snap.plan.timezone), services.clock()
     rows = []
@@ -370,4 +356,4 @@ async def list_reports(update: Update, context: BotContext) -> None:
         what = texts.signs_text(report.signs) + (f" at {report.site}" if report.site else "")
         state = "open" if report.status == "open" else f"closed ({report.outcome or 'done'})"
         rows.append((texts.when(report.created_at, tz, now), what, texts.LEVEL_WORDS[report.level], state))
-    await _reply(update, texts.reports_list(rows))
+    await reply(update, texts.reports_list(rows))

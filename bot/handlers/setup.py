@@ -29,6 +29,7 @@ from bot.domain.parsing import (
 )
 from bot.domain.rotation import SITE_CHOICES
 from bot.domain.schedule import Progress, preview
+from bot.handlers.common import reply
 
 FLOW = "setup"
 
@@ -453,19 +454,13 @@ async def begin(update: Update, context: BotContext) -> None:
     assert chat is not None
     now = context.services.clock()
     await context.services.repo.save_draft(chat.id, FLOW, PRODUCT, {}, now)
-    await _send(update, texts.WELCOME, None)
+    await reply(update, texts.WELCOME, None)
     await _ask(update, context, PRODUCT, {})
-
-
-async def _send(update: Update, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
 
 
 async def _ask(update: Update, context: BotContext, step: str, data: Data) -> None:
     text, keyboard = ask(step, data, context.services.clock())
-    await _send(update, text, keyboard)
+    await reply(update, text, keyboard)
 
 
 async def _advance(
@@ -477,12 +472,12 @@ async def _advance(
     assert chat is not None
     now = services.clock()
     if isinstance(answer, Invalid):
-        await _send(update, answer.message, None)
+        await reply(update, answer.message, None)
         await _ask(update, context, step, data)
         return
     if answer == "cancel":
         await services.repo.delete_draft(chat.id)
-        await _send(update, texts.CANCELLED, None)
+        await reply(update, texts.CANCELLED, None)
         return
     if answer == SAVE:
         await _save(update, context, data)
@@ -496,7 +491,7 @@ async def _advance(
         await query.edit_message_text(text, reply_markup=keyboard)
         return
     if step == ROUTE and data.get("route") == domain.Route.INTRAMUSCULAR.value:
-        await _send(update, texts.ROUTE_IM_NOTE, None)
+        await reply(update, texts.ROUTE_IM_NOTE, None)
     await _ask(update, context, answer, data)
 
 
@@ -510,12 +505,12 @@ async def _save(update: Update, context: BotContext, data: Data) -> None:
     await services.repo.delete_draft(chat.id)
     now = services.clock()
     if first is None:
-        await _send(update, texts.SAVED_NO_DOSE, None)
+        await reply(update, texts.SAVED_NO_DOSE, None)
         return
     tz = ZoneInfo(plan.timezone)
     snap = await services.repo.snapshot(chat.id)
     site = services.dosing.site_order(snap)[0] if snap else plan.sites[0]
-    await _send(
+    await reply(
         update,
         texts.SAVED.format(
             time=plan.time_of_day.strftime("%H:%M"),

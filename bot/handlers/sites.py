@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from storage.repository import Snapshot
+from bot.handlers.common import patient_with_plan, reply
 
 FLOW = "sites"
 ADD = "add"  # typing a new site's name
@@ -18,22 +18,6 @@ REST = "rest"  # typing a rest period
 REST_CHOICES = (3, 5, 7, 10, 14)
 HEADS_UP_CHOICES = ((0, "Off"), (1, "1 hour"), (2, "2 hours"), (12, "12 hours"), (24, "24 hours"))
 MAX_SITES, MAX_NAME = 12, 40
-
-
-async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
-
-
-async def _snapshot(update: Update, context: BotContext) -> Snapshot | None:
-    chat = update.effective_chat
-    assert chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
-    if snap is None or snap.plan is None:
-        await _reply(update, texts.NEED_SETUP)
-        return None
-    return snap
 
 
 def _menu() -> InlineKeyboardMarkup:
@@ -47,7 +31,7 @@ def _menu() -> InlineKeyboardMarkup:
 
 async def show(update: Update, context: BotContext) -> None:
     """/sites: every site with its last use and any open reaction."""
-    snap = await _snapshot(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
     now = context.services.clock()
@@ -56,7 +40,7 @@ async def show(update: Update, context: BotContext) -> None:
          " ⚠️ open reaction" if site in snap.reaction_sites else "")
         for site in snap.plan.sites
     ]  # fmt: skip
-    await _reply(update, texts.sites_list(rows, snap.rest_days), _menu())
+    await reply(update, texts.sites_list(rows, snap.rest_days), _menu())
 
 
 def _site_buttons(action: str, sites: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -75,7 +59,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     await query.answer()
-    snap = await _snapshot(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
     services, sites = context.services, snap.plan.sites
@@ -84,25 +68,25 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     match action:
         case "add":
             await services.repo.save_draft(chat.id, FLOW, ADD, {}, now)
-            await _reply(update, texts.ASK_NEW_SITE)
+            await reply(update, texts.ASK_NEW_SITE)
         case "rm" if index is None:
-            await _reply(update, texts.ASK_REMOVE_SITE, _site_buttons("rm", sites))
+            await reply(update, texts.ASK_REMOVE_SITE, _site_buttons("rm", sites))
         case "rm" if index is not None and index < len(sites):
             if len(sites) == 1:
-                await _reply(update, texts.LAST_SITE)
+                await reply(update, texts.LAST_SITE)
                 return
             await services.repo.set_sites(snap.patient_id, [s for s in sites if s != sites[index]], None)
             await show(update, context)
         case "ren" if index is None:
-            await _reply(update, texts.ASK_RENAME_SITE, _site_buttons("ren", sites))
+            await reply(update, texts.ASK_RENAME_SITE, _site_buttons("ren", sites))
         case "ren" if index is not None and index < len(sites):
             await services.repo.save_draft(chat.id, FLOW, RENAME_TO, {"site": sites[index]}, now)
-            await _reply(update, texts.ASK_RENAME_TO.format(site=sites[index]))
+            await reply(update, texts.ASK_RENAME_TO.format(site=sites[index]))
         case "rest" if index is None:
             buttons = [InlineKeyboardButton(f"{d} days", callback_data=kb.encode(kb.SITES, "rest", d))
                        for d in REST_CHOICES]  # fmt: skip
             await services.repo.save_draft(chat.id, FLOW, REST, {}, now)
-            await _reply(update, texts.ASK_REST, kb.rows(buttons, 5))
+            await reply(update, texts.ASK_REST, kb.rows(buttons, 5))
         case "rest" if index in REST_CHOICES:
             await services.repo.delete_draft(chat.id)
             await services.repo.set_patient_settings(snap.patient_id, rest_days=index)
@@ -112,14 +96,14 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await services.dosing.reset_heads_up(snap.patient_id)
             await settings(update, context)
         case _:
-            await _reply(update, texts.STALE_BUTTON)
+            await reply(update, texts.STALE_BUTTON)
 
 
 async def on_text(update: Update, context: BotContext, step: str, data: dict[str, Any]) -> None:
     """Typed names (add, rename) and rest periods."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and message.text is not None and chat is not None
-    snap = await _snapshot(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
     services, sites = context.services, list(snap.plan.sites)
@@ -127,22 +111,22 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
     if step == REST:
         days = int(name) if name.isdigit() else 0
         if not 1 <= days <= 60:
-            await _reply(update, texts.BAD_NUMBER.format(low=1, high=60, example=7))
+            await reply(update, texts.BAD_NUMBER.format(low=1, high=60, example=7))
             return
         await services.repo.set_patient_settings(snap.patient_id, rest_days=days)
     else:
         if not name or len(name) > MAX_NAME or (len(sites) >= MAX_SITES and step == ADD):
-            await _reply(update, texts.bad_input(f"A site name is up to {MAX_NAME} characters."))
+            await reply(update, texts.bad_input(f"A site name is up to {MAX_NAME} characters."))
             return
         if name.lower() in {s.lower() for s in sites}:
-            await _reply(update, texts.SITE_EXISTS)
+            await reply(update, texts.SITE_EXISTS)
             return
         if step == ADD:
             await services.repo.set_sites(snap.patient_id, [*sites, name], None)
         else:
             old = str(data.get("site"))
             if old not in sites:
-                await _reply(update, texts.STALE_BUTTON)
+                await reply(update, texts.STALE_BUTTON)
                 return
             await services.repo.set_sites(
                 snap.patient_id, [name if s == old else s for s in sites], (old, name)
@@ -153,7 +137,7 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
 
 async def settings(update: Update, context: BotContext) -> None:
     """/settings: the optional heads-up before each dose."""
-    snap = await _snapshot(update, context)
+    snap = await patient_with_plan(update, context)
     if snap is None:
         return
     current = dict(HEADS_UP_CHOICES).get(snap.heads_up_hours or 0, "Off")
@@ -163,4 +147,4 @@ async def settings(update: Update, context: BotContext) -> None:
                                 callback_data=kb.encode(kb.SITES, "hu", h))
         for h, label in HEADS_UP_CHOICES
     ]  # fmt: skip
-    await _reply(update, texts.SETTINGS.format(current=current), kb.rows(buttons, 3))
+    await reply(update, texts.SETTINGS.format(current=current), kb.rows(buttons, 3))
