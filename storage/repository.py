@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import plan as domain
@@ -295,11 +295,7 @@ class Repository:
             old_doses = select(Dose.id).where(
                 Dose.plan_id.in_(old_plans), Dose.status.in_(OPEN_DOSE_STATUSES)
             )
-            await s.execute(
-                update(Reminder)
-                .where(Reminder.dose_id.in_(old_doses), Reminder.state == ReminderState.PENDING)
-                .values(state=ReminderState.CANCELLED)
-            )
+            await _cancel_reminders(s, Reminder.dose_id.in_(old_doses))
             await s.execute(update(Dose).where(Dose.id.in_(old_doses)).values(status=DoseStatus.CANCELLED))
             await s.execute(update(Plan).where(Plan.patient_id == patient_id).values(active=False))
             row = Plan(
@@ -390,11 +386,7 @@ class Repository:
             )
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 return Outcome.ALREADY, None
-            await s.execute(
-                update(Reminder)
-                .where(Reminder.dose_id == dose_id, Reminder.state == ReminderState.PENDING)
-                .values(state=ReminderState.CANCELLED)
-            )
+            await _cancel_reminders(s, Reminder.dose_id == dose_id)
             plan_row = await s.get(Plan, row.plan_id)
             if next_dose is None or plan_row is None or not plan_row.active:
                 return Outcome.OK, None
@@ -429,14 +421,10 @@ class Repository:
                 return Outcome.NOT_FOUND, None
             if row.status not in OPEN_DOSE_STATUSES:
                 return Outcome.ALREADY, None
-            await s.execute(
-                update(Reminder)
-                .where(
-                    Reminder.dose_id == dose_id,
-                    Reminder.state == ReminderState.PENDING,
-                    Reminder.kind.in_([ReminderKind.RE_REMIND, ReminderKind.SNOOZE]),
-                )
-                .values(state=ReminderState.CANCELLED)
+            await _cancel_reminders(
+                s,
+                Reminder.dose_id == dose_id,
+                Reminder.kind.in_([ReminderKind.RE_REMIND, ReminderKind.SNOOZE]),
             )
             await _remind(s, patient_id, ReminderKind.SNOOZE, until, dose_id=dose_id)
             return Outcome.OK, until
@@ -647,14 +635,8 @@ class Repository:
             if row is None or row.status != ReportStatus.OPEN:
                 return False, None
             row.follow_ups += 1
-            await s.execute(
-                update(Reminder)
-                .where(
-                    Reminder.report_id == report_id,
-                    Reminder.kind == ReminderKind.FOLLOW_UP,
-                    Reminder.state == ReminderState.PENDING,
-                )
-                .values(state=ReminderState.CANCELLED)
+            await _cancel_reminders(
+                s, Reminder.report_id == report_id, Reminder.kind == ReminderKind.FOLLOW_UP
             )
             if close_as is not None:
                 row.status, row.outcome, row.closed_at = ReportStatus.CLOSED, close_as, now
@@ -679,11 +661,7 @@ class Repository:
                 )
                 .values(status=ReportStatus.CLOSED, outcome=outcome, closed_at=now)
             )
-            await s.execute(
-                update(Reminder)
-                .where(Reminder.report_id == report_id, Reminder.state == ReminderState.PENDING)
-                .values(state=ReminderState.CANCELLED)
-            )
+            await _cancel_reminders(s, Reminder.report_id == report_id)
             return bool(changed.rowcount)  # type: ignore[attr-defined]
 
     async def _add_nudge(
@@ -734,11 +712,7 @@ class Repository:
             )
             if not changed.rowcount:  # type: ignore[attr-defined]
                 return False
-            await s.execute(
-                update(Reminder)
-                .where(Reminder.nudge_id == nudge_id, Reminder.state == ReminderState.PENDING)
-                .values(state=ReminderState.CANCELLED)
-            )
+            await _cancel_reminders(s, Reminder.nudge_id == nudge_id)
             return True
 
     async def renudge_at(self, nudge_id: int, patient_id: int, at: datetime) -> bool:
@@ -747,14 +721,7 @@ class Repository:
             row = await s.get(ClinicianNudge, nudge_id)
             if row is None or row.patient_id != patient_id or row.status != NudgeStatus.OPEN:
                 return False
-            await s.execute(
-                update(Reminder)
-                .where(
-                    Reminder.nudge_id == nudge_id,
-                    Reminder.state == ReminderState.PENDING,
-                )
-                .values(state=ReminderState.CANCELLED)
-            )
+            await _cancel_reminders(s, Reminder.nudge_id == nudge_id)
             await _remind(s, patient_id, ReminderKind.NUDGE, at, nudge_id=nudge_id)
             return True
 
@@ -789,15 +756,7 @@ class Repository:
     async def replace_heads_up(self, dose_id: int, patient_id: int, at: datetime | None) -> None:
         """Cancel the dose's pending heads-up and, when `at` is given, add one then."""
         async with self._sessions.begin() as s:
-            await s.execute(
-                update(Reminder)
-                .where(
-                    Reminder.dose_id == dose_id,
-                    Reminder.kind == ReminderKind.HEADS_UP,
-                    Reminder.state == ReminderState.PENDING,
-                )
-                .values(state=ReminderState.CANCELLED)
-            )
+            await _cancel_reminders(s, Reminder.dose_id == dose_id, Reminder.kind == ReminderKind.HEADS_UP)
             if at is not None:
                 await _remind(s, patient_id, ReminderKind.HEADS_UP, at, dose_id=dose_id)
 
@@ -834,6 +793,15 @@ class Repository:
     async def delete_draft(self, chat_id: int) -> None:
         async with self._sessions.begin() as s:
             await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
+
+
+async def _cancel_reminders(s: AsyncSession, *where: ColumnElement[bool]) -> None:
+    """Cancel the pending reminders that match `where` (sent ones stay as they were)."""
+    await s.execute(
+        update(Reminder)
+        .where(Reminder.state == ReminderState.PENDING, *where)
+        .values(state=ReminderState.CANCELLED)
+    )
 
 
 async def _remind(
