@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/b12bot.sqlite3"
 
@@ -30,6 +31,17 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = Field(default=60, ge=5, le=3600)
     claim_lease_seconds: int = Field(default=120, ge=10, le=3600)
     late_after_minutes: int = Field(default=5, ge=1, le=120)
+    allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+
+    @field_validator("allowed_user_ids", mode="before")
+    @classmethod
+    def _user_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("ALLOWED_USER_IDS must be Telegram user ids separated by commas")
+            return frozenset(int(p) for p in parts)
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -47,7 +47,10 @@ def configure(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
-    # httpx logs every request URL, and Bot API URLs contain the token; PTB at DEBUG logs
-    # whole updates (patients' words). Keep both to warnings.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler.executors", "aiosqlite", "alembic"):
+    # httpx logs every request URL, and Bot API URLs contain the token; PTB at DEBUG logs whole
+    # updates, and SQLAlchemy at INFO logs SQL parameters (patients' words). Keep them to warnings.
+    for noisy in (
+        "httpx", "httpcore", "telegram", "apscheduler.executors", "aiosqlite", "alembic",
+        "sqlalchemy", "asyncpg", "psycopg",
+    ):  # fmt: skip
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

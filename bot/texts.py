@@ -64,6 +64,8 @@ HELP = (
     "/reports – your reports\n"
     "/sites – your injection sites and rest period\n"
     "/settings – a heads-up before each dose\n"
+    "/export – a copy of everything I keep about you\n"
+    "/delete – erase everything I keep about you\n"
     "/cancel – stop what we're doing (nothing half-done is saved)\n"
     "/help – this list\n\n"
     "When a dose is due, tap Done, Snooze or Skip. You can also type things like "
@@ -80,6 +82,8 @@ COMMANDS = [
     ("reports", "My reports"),
     ("sites", "My injection sites"),
     ("settings", "Heads-up before doses"),
+    ("export", "A copy of my data"),
+    ("delete", "Erase my data"),
     ("cancel", "Stop what we're doing"),
     ("help", "What I can do"),
 ]
@@ -426,4 +430,20 @@ SITES_SAVED = "Saved."
 SETTINGS = (
     "Heads-up before each dose: {current}.\n"
     "I can send a short message before each dose naming the site to prepare."
+)
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+CONFIRM_DELETE = (
+    "This erases everything I keep about you: your plan, doses, sites, reports and reminders. "
+    "It can't be undone. (Tip: /export first if you want a copy.)"
+)
+DELETED = "Done. Everything about you has been erased. If you want to start again, tap /start."
+NOTHING_TO_DELETE = "I don't keep anything about you right now."
+KEPT = "Okay, nothing was erased."
+EXPORT_CAPTION = "Your data: {what}."
+NOT_ALLOWED = (
+    "Sorry, this bot is run by a clinic for its own patients. If you think you should have "
+    "access, please ask your clinic."
 )

@@ -774,6 +774,35 @@ class Repository:
             )
             return [DoseView.of(r) for r in rows]
 
+    # --- privacy ------------------------------------------------------------------------------------
+
+    async def erase_patient(self, chat_id: int) -> bool:
+        """Delete everything about the patient in this chat (foreign keys cascade to plans,
+        doses, reminders, reports, nudges); True when there was anything to delete."""
+        async with self._sessions.begin() as s:
+            await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
+            patient_id = await s.scalar(select(Patient.id).where(Patient.chat_id == chat_id))
+            if patient_id is None:
+                return False
+            # explicit, children first: does not depend on the database enforcing cascades
+            for model in (Reminder, ClinicianNudge, SideEffectReport, Dose, Plan):
+                await s.execute(delete(model).where(model.patient_id == patient_id))
+            await s.execute(delete(Patient).where(Patient.id == patient_id))
+            return True
+
+    async def export_rows(self, patient_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The patient's own rows, table by table (never another patient's)."""
+        tables: dict[str, list[dict[str, Any]]] = {}
+        async with self._sessions() as s:
+            for name, model in (("plans", Plan), ("doses", Dose), ("reports", SideEffectReport),
+                                ("nudges", ClinicianNudge)):  # fmt: skip
+                rows = await s.scalars(select(model).where(model.patient_id == patient_id).order_by(model.id))
+                tables[name] = [
+                    {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "patient_id"}
+                    for row in rows
+                ]
+        return tables
+
     # --- drafts (conversations in progress) -----------------------------------------------------
 
     async def draft(self, chat_id: int) -> Draft | None:

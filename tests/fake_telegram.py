@@ -33,6 +33,8 @@ class SentMessage:
     text: str
     keyboard: list[list[dict[str, Any]]] = field(default_factory=list)
     edits: int = 0
+    file_name: str | None = None  # for documents and photos
+    file_bytes: bytes | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))  # when it was sent
 
     @property
@@ -81,6 +83,7 @@ class BotApiFake:
         self.failures: list[tuple[str, ApiError | Callable[[], None]]] = []
         self.updates: list[dict[str, Any]] = []
         self.updates_ready = threading.Condition(self.lock)
+        self.webhook: dict[str, Any] = {}
         self._next_id = 1
 
     # --- fault injection --------------------------------------------------------------------------
@@ -158,6 +161,33 @@ class BotApiFake:
         self.outbox.append(message)
         return message.as_api()
 
+    def _send_file(self, p: dict[str, Any], kind: str) -> Any:
+        chat_id = int(p["chat_id"])
+        attach = str(p.get(kind, kind)).removeprefix("attach://")  # inline upload: the field name
+        name, data, _mime = p.get("_files", {}).get(attach, ("?", b"", ""))
+        message = SentMessage(chat_id, self._next_id, str(p.get("caption", "")), _keyboard(p),
+                              file_name=name, file_bytes=data)  # fmt: skip
+        self._next_id += 1
+        self.messages[(chat_id, message.message_id)] = message
+        self.outbox.append(message)
+        result = message.as_api()
+        ids = {"file_id": f"f{message.message_id}", "file_unique_id": f"u{message.message_id}"}
+        if kind == "document":
+            result["document"] = {**ids, "file_name": name}
+        else:
+            result["photo"] = [{**ids, "width": 800, "height": 600}]
+        return result
+
+    def _sendDocument(self, p: dict[str, Any]) -> Any:
+        return self._send_file(p, "document")
+
+    def _sendPhoto(self, p: dict[str, Any]) -> Any:
+        return self._send_file(p, "photo")
+
+    def _setWebhook(self, p: dict[str, Any]) -> Any:
+        self.webhook = p
+        return True
+
     def _answerCallbackQuery(self, p: dict[str, Any]) -> Any:
         self.callback_answers.append(p)
         return True
@@ -214,8 +244,10 @@ class FakeRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        status, body = self.api.handle(api_method, dict(params))
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params["_files"] = dict(request_data.multipart_data)
+        status, body = self.api.handle(api_method, params)
         return status, json.dumps(body).encode()
 
 

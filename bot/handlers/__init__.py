@@ -11,6 +11,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -18,7 +19,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.triage import is_emergency
-from bot.handlers import commands, dose, report, setup, sites
+from bot.handlers import commands, dose, privacy, report, setup, sites
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -93,6 +94,8 @@ async def on_callback(update: Update, context: BotContext) -> None:
         case kb.MENU if callback.part(0) == "setup":
             await query.answer()
             await setup.begin(update, context)
+        case kb.MENU if callback.part(0) in {"erase", "keep_data"}:
+            await privacy.on_delete_button(update, context, callback.part(0) == "erase")
         case kb.MENU if callback.part(0) == "keep":
             await query.answer()
             await query.edit_message_reply_markup(None)
@@ -122,6 +125,7 @@ async def on_error(update: object, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, privacy.gate), group=-1)
     app.add_handler(CommandHandler("start", commands.start, filters=private))
     app.add_handler(CommandHandler("help", commands.help_, filters=private))
     app.add_handler(CommandHandler("plan", commands.plan, filters=private))
@@ -132,6 +136,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("reports", report.list_reports, filters=private))
     app.add_handler(CommandHandler("sites", sites.show, filters=private))
     app.add_handler(CommandHandler("settings", sites.settings, filters=private))
+    app.add_handler(CommandHandler("export", privacy.export, filters=private))
+    app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))

@@ -1,0 +1,84 @@
+"""Privacy and access: /delete (after a confirmation), /export, and ALLOWED_USER_IDS."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot import keyboards as kb
+from bot import texts
+from bot.context import BotContext
+from bot.handlers.common import patient_with_plan, reply
+
+REFUSED_KEY = "refused_users"  # users told once that this deployment is private
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Runs before every handler when ALLOWED_USER_IDS is set: others get one polite refusal."""
+    allowed = context.services.settings.allowed_user_ids
+    user = update.effective_user
+    if not allowed or (user is not None and user.id in allowed):
+        return
+    refused: set[int] = context.bot_data.setdefault(REFUSED_KEY, set())
+    if user is not None and user.id not in refused and update.effective_chat is not None:
+        refused.add(user.id)
+        await context.bot.send_message(update.effective_chat.id, texts.NOT_ALLOWED)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    raise ApplicationHandlerStop
+
+
+async def ask_delete(update: Update, context: BotContext) -> None:
+    """/delete: confirm first; nothing is erased by the command alone."""
+    keyboard = kb.menu([("erase", "Erase everything"), ("keep_data", "Keep my data")])
+    await reply(update, texts.CONFIRM_DELETE, keyboard)
+
+
+async def on_delete_button(update: Update, context: BotContext, erase: bool) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    if not erase:
+        await query.edit_message_text(texts.KEPT)
+        return
+    erased = await context.services.repo.erase_patient(chat.id)
+    await query.edit_message_text(texts.DELETED if erased else texts.NOTHING_TO_DELETE)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export: the patient's own data as JSON (everything) and CSV (doses and reports)."""
+    snap = await patient_with_plan(update, context)
+    chat = update.effective_chat
+    if snap is None or chat is None:
+        return
+    tables = await context.services.repo.export_rows(snap.patient_id)
+    clean = {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
+    as_json = json.dumps(clean, indent=2, ensure_ascii=False).encode()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["type", "time", "status_or_level", "site", "details"])
+    for dose in clean["doses"]:
+        when = dose["given_at"] or dose["due_at"]
+        writer.writerow(["dose", when, dose["status"], dose["site"] or "", dose["skip_reason"] or ""])
+    for report in clean["reports"]:
+        details = "; ".join([", ".join(report["signs"]), report["words"] or ""]).strip("; ")
+        writer.writerow(["report", report["created_at"], report["level"], report["site"] or "", details])
+    files = (
+        (as_json, "b12bot-export.json", "everything, as JSON"),
+        (out.getvalue().encode(), "b12bot-doses-and-reports.csv", "doses and reports, as CSV"),
+    )
+    for data, name, what in files:
+        caption = texts.EXPORT_CAPTION.format(what=what)
+        await context.bot.send_document(chat.id, InputFile(data, filename=name), caption=caption)
