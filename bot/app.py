@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
 
 from bot import handlers, texts
@@ -17,6 +17,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.dosing import Dosing
+from bot.ratelimit import PatientRateLimiter
 from bot.reminders import ReminderService, ReminderTimer
 from bot.safety import Safety
 from storage.database import (
@@ -54,7 +55,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.rate_limit:
-        limiter: AIORateLimiter = AIORateLimiter(max_retries=3)
+        limiter = PatientRateLimiter(max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # PTB's generic is too narrow
     app: AnyApp = builder.build()
 

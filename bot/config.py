@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from typing import Annotated
 
@@ -9,6 +10,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/b12bot.sqlite3"
+
+# python-telegram-bot 22 is moving durations (e.g. RetryAfter.retry_after) from int seconds to
+# timedelta; opting in to the future behaviour now also avoids a deprecation warning raised on
+# every flood-control error. Set before telegram reads it (at the first RetryAfter).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 class LogFormat(StrEnum):

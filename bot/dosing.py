@@ -204,6 +204,24 @@ class Dosing:
         from the last injection actually given (never doubled)."""
         return await self._close(snap, dose, DoseStatus.MISSED, from_statuses=OPEN_DOSE_STATUSES)
 
+    async def resume(self, patient_id: int) -> DoseView | None:
+        """After the patient unblocks the bot: no backlog. An overdue open dose is closed as
+        missed (quietly) and the next one planned from now; a future one gets its reminders back."""
+        snap = await self.repo.snapshot_by_id(patient_id)
+        if snap is None or snap.plan is None:
+            return None
+        dose = snap.open_dose
+        if dose is None:
+            return None
+        if dose.due_at <= self.clock():
+            return (await self.mark_missed(snap, dose)).next_dose
+        current = NextDose(dose.phase_index, dose.number_in_phase, dose.due_at, dose.phase_changed,
+                           snap.progress.phase_started_on or dose.due_at.date())  # fmt: skip
+        specs = self.reminders_for(snap.plan, current, snap.heads_up_hours)
+        await self.repo.rearm_dose(dose.id, patient_id, specs)
+        self.timer.arm([spec.due_at for spec in specs])
+        return dose
+
     async def reset_heads_up(self, patient_id: int) -> None:
         """After the heads-up setting changes, the dose already scheduled follows it too."""
         snap = await self.repo.snapshot_by_id(patient_id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.dosing import Dosing
@@ -59,7 +61,6 @@ CLAIM_BATCH = 500
 PARALLEL_PATIENTS = 32
 REARM_WINDOW = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(minutes=15)
-BLOCKED_RETRY = timedelta(hours=6)
 
 
 # APScheduler stores jobs by function reference, so the job functions are module-level and find
@@ -77,6 +78,14 @@ async def sweep() -> None:
     """APScheduler job: the safety net that runs every minute."""
     if _active is not None:
         await _active.sweep()
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Seconds Telegram asked us to wait (PTB 22 warns about int vs timedelta; either works)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 def job_id(at: datetime) -> str:
@@ -208,7 +217,7 @@ class ReminderService:
         """Dose reminders become (at most) one message; each safety reminder its own."""
         try:
             snap = await self.repo.snapshot_by_id(patient_id)
-            if snap is None or snap.plan is None:
+            if snap is None or snap.plan is None or snap.blocked:
                 await self.repo.finish_reminders([r.id for r in group], ReminderState.CANCELLED, self.clock())
                 return
             outgoing: list[tuple[Message | None, list[int], ClaimedReminder | None]] = []
@@ -329,12 +338,13 @@ class ReminderService:
         try:
             await self.bot.send_message(snap.chat_id, message.text, reply_markup=message.keyboard)
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            seconds = retry_after_seconds(exc)
             await self._retry(ids, timedelta(seconds=seconds + 1))
             log.warning("telegram flood control patient_id=%s retry_in=%ss", snap.patient_id, seconds)
         except Forbidden:
-            await self._retry(ids, BLOCKED_RETRY)
+            # Blocked: pause this patient (no retry loop); unblocking re-plans without a backlog.
+            await self.repo.set_blocked(snap.patient_id, self.clock())
+            await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
             log.warning("patient blocked the bot patient_id=%s", snap.patient_id)
         except (NetworkError, TelegramError) as exc:
             attempts = max(r.attempts for r in group)

@@ -447,3 +447,6 @@ NOT_ALLOWED = (
     "Sorry, this bot is run by a clinic for its own patients. If you think you should have "
     "access, please ask your clinic."
 )
+
+
+WELCOME_BACK = "Welcome back! Your reminders are on again."

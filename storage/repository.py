@@ -774,6 +774,46 @@ class Repository:
             )
             return [DoseView.of(r) for r in rows]
 
+    # --- blocking ----------------------------------------------------------------------------------
+
+    async def set_blocked(self, patient_id: int, at: datetime | None) -> None:
+        """Blocked (`at` set): every pending reminder is cancelled, nothing is retried.
+        Unblocked (`at` None): the caller re-plans what is still to come."""
+        async with self._sessions.begin() as s:
+            await s.execute(update(Patient).where(Patient.id == patient_id).values(blocked_at=at))
+            if at is not None:
+                await _cancel_reminders(s, Reminder.patient_id == patient_id)
+
+    async def rearm_dose(self, dose_id: int, patient_id: int, reminders: Sequence[ReminderSpec]) -> None:
+        """Give an open dose its reminders again (those not yet due)."""
+        async with self._sessions.begin() as s:
+            for spec in reminders:
+                await _remind(s, patient_id, spec.kind, spec.due_at, dose_id=dose_id)
+
+    async def rearm_safety(self, patient_id: int, at: datetime) -> list[datetime]:
+        """After unblocking: one follow-up per open watch report, one nudge per open nudge, at `at`."""
+        async with self._sessions.begin() as s:
+            reports = await s.scalars(
+                select(SideEffectReport.id).where(
+                    SideEffectReport.patient_id == patient_id,
+                    SideEffectReport.status == ReportStatus.OPEN,
+                    SideEffectReport.level == "watch",
+                )
+            )
+            nudges = await s.scalars(
+                select(ClinicianNudge.id).where(
+                    ClinicianNudge.patient_id == patient_id, ClinicianNudge.status == NudgeStatus.OPEN
+                )
+            )
+            armed = False
+            for report_id in list(reports):
+                await _remind(s, patient_id, ReminderKind.FOLLOW_UP, at, report_id=report_id)
+                armed = True
+            for nudge_id in list(nudges):
+                await _remind(s, patient_id, ReminderKind.NUDGE, at, nudge_id=nudge_id)
+                armed = True
+            return [at] if armed else []
+
     # --- privacy ------------------------------------------------------------------------------------
 
     async def erase_patient(self, chat_id: int) -> bool:

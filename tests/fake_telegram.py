@@ -75,6 +75,7 @@ class BotApiFake:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.send_times: list[tuple[float, int]] = []  # (real monotonic time, chat id) per sendMessage
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.outbox: list[SentMessage] = []  # sent or edited, in order
         self.unknown: list[str] = []
@@ -88,7 +89,8 @@ class BotApiFake:
 
     # --- fault injection --------------------------------------------------------------------------
 
-    def fail_next(self, method: str, error: ApiError) -> None:
+    def fail_next(self, method: str, error: ApiError | Callable[[], None]) -> None:
+        """The next call of `method` answers with `error` (or runs it: it may raise)."""
         with self.lock:
             self.failures.append((method, error))
 
@@ -141,6 +143,7 @@ class BotApiFake:
 
     def _sendMessage(self, p: dict[str, Any]) -> Any:
         chat_id = int(p["chat_id"])
+        self.send_times.append((_time.monotonic(), chat_id))
         message = SentMessage(chat_id, self._next_id, str(p["text"]), _keyboard(p))
         self._next_id += 1
         self.messages[(chat_id, message.message_id)] = message

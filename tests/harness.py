@@ -37,7 +37,9 @@ class Harness:
     ) -> None:  # fmt: skip
         self.api = api
         self.clock = traveller
-        self.settings = Settings(bot_token=TOKEN, database_url=database_url, rate_limit=False, **settings)
+        self.settings = Settings(
+            bot_token=TOKEN, database_url=database_url, **{"rate_limit": False, **settings}
+        )
         self.app = build_application(self.settings, request=FakeRequest(api))
         self.running = False
 
@@ -131,6 +133,21 @@ class Chat:
 
     def callback_update(self, message: SentMessage, data: str) -> dict[str, Any]:
         return callback_update(self.chat_id, self.first_name, message, data)
+
+    async def membership(self, old: str, new: str) -> list[SentMessage]:
+        """The patient blocks (`kicked`) or unblocks (`member`) the bot."""
+        bot_user = {"id": 7000001, "is_bot": True, "first_name": "B12 Bot"}
+        update = {
+            "update_id": next(_update_ids),
+            "my_chat_member": {
+                "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
+                "from": _user(self.chat_id, self.first_name),
+                "date": int(self.bot.now().timestamp()),
+                "old_chat_member": {"user": bot_user, "status": old, "until_date": 0},
+                "new_chat_member": {"user": bot_user, "status": new, "until_date": 0},
+            },
+        }
+        return await self._process(update)
 
     async def press(self, label: str, message: SentMessage | None = None) -> list[SentMessage]:
         """Tap the button whose text contains `label` on the newest message that has one."""

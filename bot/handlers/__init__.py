@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -19,7 +20,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.triage import is_emergency
-from bot.handlers import commands, dose, privacy, report, setup, sites
+from bot.handlers import commands, dose, membership, privacy, report, setup, sites
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -139,6 +140,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("export", privacy.export, filters=private))
     app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
     app.add_handler(CallbackQueryHandler(on_callback))
+    app.add_handler(ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     app.add_error_handler(on_error)
