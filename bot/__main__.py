@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
-from bot.config import ConfigError, load_settings
+from bot.config import BotMode, ConfigError, load_settings
 
 log = logging.getLogger("bot")
 
@@ -33,13 +34,25 @@ def main(argv: list[str] | None = None) -> int:
     from bot.app import build_application  # after logging is set up
 
     app = build_application(settings)
-    log.info("starting mode=polling")
+    log.info("starting mode=%s", settings.bot_mode.value)
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:
-        app.run_polling(
-            allowed_updates=Update.ALL_TYPES,
-            stop_signals=(signal.SIGINT, signal.SIGTERM),
-            drop_pending_updates=False,
-        )
+        if settings.bot_mode is BotMode.WEBHOOK:
+            assert settings.webhook_url is not None
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                stop_signals=stop_signals,
+            )
+        else:
+            app.run_polling(
+                allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals, drop_pending_updates=False
+            )
     except InvalidToken:
         print("error: Telegram rejected BOT_TOKEN; copy it again from @BotFather.", file=sys.stderr)
         return 2

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/b12bot.sqlite3"
@@ -15,6 +16,11 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/b12bot.sqlite3"
 # timedelta; opting in to the future behaviour now also avoids a deprecation warning raised on
 # every flood-control error. Set before telegram reads it (at the first RetryAfter).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+class BotMode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
 
 
 class LogFormat(StrEnum):
@@ -38,6 +44,23 @@ class Settings(BaseSettings):
     claim_lease_seconds: int = Field(default=120, ge=10, le=3600)
     late_after_minutes: int = Field(default=5, ge=1, le=120)
     allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    bot_mode: BotMode = BotMode.POLLING
+    webhook_url: str | None = None  # the public https URL Telegram posts updates to
+    webhook_secret: SecretStr = Field(default=SecretStr(""))
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.bot_mode is BotMode.WEBHOOK:
+            secret = self.webhook_secret.get_secret_value()
+            if not self.webhook_url:
+                raise ValueError("BOT_MODE=webhook needs WEBHOOK_URL")
+            if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+                raise ValueError(
+                    "BOT_MODE=webhook needs WEBHOOK_SECRET: 16-256 characters of A-Z, a-z, 0-9, _ or -"
+                )
+        return self
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod

@@ -61,6 +61,7 @@ CLAIM_BATCH = 500
 PARALLEL_PATIENTS = 32
 REARM_WINDOW = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(minutes=15)
+KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram retries a webhook delivery for far less
 
 
 # APScheduler stores jobs by function reference, so the job functions are module-level and find
@@ -188,6 +189,7 @@ class ReminderService:
     async def sweep(self) -> int:
         """Deliver anything overdue, and re-arm wake-ups the job store may have lost."""
         now = self.clock()
+        await self.repo.forget_updates_before(now - KEEP_UPDATE_IDS)
         missing = [t for t in await self.repo.pending_due_times(now + REARM_WINDOW) if t > now]
         self.timer.arm(t for t in missing if not self.timer.has_job(t))
         return await self.deliver_due()

@@ -234,6 +234,15 @@ class ClinicianNudge(Base):
     __table_args__ = (Index("ix_clinician_nudge_patient_status", "patient_id", "status"),)
 
 
+class ProcessedUpdate(Base):
+    """Update ids already handled: a webhook retry or a duplicate delivery is processed once."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Draft(Base):
     """A conversation in progress (setup): survives restarts and works across instances."""
 

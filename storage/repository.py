@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import plan as domain
@@ -25,6 +26,7 @@ from storage.models import (
     NudgeStatus,
     Patient,
     Plan,
+    ProcessedUpdate,
     Reminder,
     ReminderKind,
     ReminderState,
@@ -773,6 +775,21 @@ class Repository:
                 .limit(limit)
             )
             return [DoseView.of(r) for r in rows]
+
+    # --- duplicate deliveries -----------------------------------------------------------------------
+
+    async def first_delivery(self, update_id: int, now: datetime) -> bool:
+        """Record an update id; False when it was seen before (a retried webhook delivery)."""
+        try:
+            async with self._sessions.begin() as s:
+                s.add(ProcessedUpdate(update_id=update_id, seen_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    async def forget_updates_before(self, before: datetime) -> None:
+        async with self._sessions.begin() as s:
+            await s.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < before))
 
     # --- blocking ----------------------------------------------------------------------------------
 

@@ -102,3 +102,15 @@ async def test_a_hundred_reminders_at_once_stay_within_telegrams_limits(
     busiest = max(sum(1 for t in sends if start <= t < start + 1.0) for start in sends)
     assert busiest <= 31, f"{busiest} messages within one second"
     assert sends[-1] - sends[0] >= 2.5  # spread out, not a burst
+
+
+async def test_the_same_update_delivered_twice_is_processed_once(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    await bot.advance_to(at(3, 8, 1))
+    update = chat.message_update("done left thigh")
+    await chat._process(update)
+    await chat._process(update)  # a webhook retry of the same delivery
+    recorded = [m for m in chat.messages() if m.text.startswith("✅ Recorded")]
+    assert len(recorded) == 1
+    assert not [m for m in chat.messages() if "already recorded" in m.text]

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -104,6 +105,14 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await query.answer(texts.STALE_BUTTON)
 
 
+async def once(update: Update, context: BotContext) -> None:
+    """First in line: an update id seen before (a webhook retry) is not processed again."""
+    services = context.services
+    if not await services.repo.first_delivery(update.update_id, services.clock()):
+        log.info("duplicate update ignored update_id=%s", update.update_id)
+        raise ApplicationHandlerStop
+
+
 async def on_unknown_command(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(texts.NOT_UNDERSTOOD)
@@ -126,6 +135,7 @@ async def on_error(update: object, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, once), group=-2)
     app.add_handler(TypeHandler(Update, privacy.gate), group=-1)
     app.add_handler(CommandHandler("start", commands.start, filters=private))
     app.add_handler(CommandHandler("help", commands.help_, filters=private))
