@@ -17,6 +17,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.dosing import Dosing
+from bot.leader import Leadership
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import ReminderService, ReminderTimer
 from bot.safety import Safety
@@ -70,9 +71,10 @@ def build_application(
         lease=timedelta(seconds=settings.claim_lease_seconds),
         late_after=timedelta(minutes=settings.late_after_minutes),
     )  # fmt: skip
+    leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer,
-        dosing=dosing, safety=safety, reminders=reminders, clock=clock,
+        dosing=dosing, safety=safety, reminders=reminders, leadership=leadership, clock=clock,
     )  # fmt: skip
     handlers.register(app)
     return app
@@ -84,13 +86,14 @@ async def _on_startup(app: AnyApp) -> None:
     await asyncio.to_thread(upgrade, services.settings.database_url)
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
     services.reminders.activate()
-    caught_up = await services.reminders.sweep()
-    log.info("started reminders_caught_up=%s", caught_up)
+    await services.leadership.start()  # the leader resumes the timer and catches up
+    log.info("started leader=%s", services.leadership.leader)
 
 
 async def _on_shutdown(app: AnyApp) -> None:
     """Let a delivery in progress finish, stop the scheduler, close the database."""
     services = services_of(app)
+    await services.leadership.stop()
     await services.reminders.stop()
     await services.engine.dispose()
     services.sync_engine.dispose()

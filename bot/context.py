@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.dosing import Dosing
+from bot.leader import Leadership
 from bot.reminders import ReminderService, ReminderTimer
 from bot.safety import Safety
 from storage.repository import Repository
@@ -30,6 +31,7 @@ class Services:
     dosing: Dosing
     safety: Safety
     reminders: ReminderService
+    leadership: Leadership
     clock: Callable[[], datetime]
 
 

@@ -112,11 +112,11 @@ class ReminderTimer:
     def has_job(self, at: datetime) -> bool:
         return self.scheduler.get_job(job_id(at)) is not None
 
-    def start(self) -> None:
+    def start(self, paused: bool = False) -> None:
         self.scheduler.add_job(
             sweep, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB, replace_existing=True
         )
-        self.scheduler.start()
+        self.scheduler.start(paused=paused)
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,23 @@ class ReminderService:
     # --- lifecycle ------------------------------------------------------------------------------
 
     def activate(self) -> None:
+        """Start the timer paused: wake-ups can be armed (written to the shared job store), but
+        only the leader fires them (see `lead` / `follow`)."""
         global _active
         _active = self
-        self.timer.start()
+        self.timer.start(paused=True)
+
+    async def lead(self) -> None:
+        """This process leads: fire wake-ups, and catch up on anything overdue."""
+        self.timer.scheduler.resume()
+        caught_up = await self.sweep()
+        log.info("firing reminders caught_up=%s", caught_up)
+
+    async def follow(self) -> None:
+        """Another process leads (or we lost the database): stop firing."""
+        if self.timer.scheduler.running:
+            self.timer.scheduler.pause()
+        await self.idle()
 
     async def stop(self) -> None:
         """Stop firing, let a delivery in progress finish, then shut the scheduler down."""
