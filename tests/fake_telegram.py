@@ -85,6 +85,8 @@ class BotApiFake:
         self.updates: list[dict[str, Any]] = []
         self.updates_ready = threading.Condition(self.lock)
         self.webhook: dict[str, Any] = {}
+        self.hangs: dict[str, float] = {}
+        self.holds: dict[str, float] = {}
         self._next_id = 1
 
     # --- fault injection --------------------------------------------------------------------------
@@ -106,7 +108,32 @@ class BotApiFake:
 
     # --- the API --------------------------------------------------------------------------------
 
+    def hang_next(self, method: str, seconds: float) -> None:
+        """The next `method` call is never answered (nor carried out): the client waits."""
+        with self.lock:
+            self.hangs[method] = seconds
+
+    def hold_next(self, method: str, seconds: float) -> None:
+        """The next `method` call is carried out, but the answer is held back for `seconds`."""
+        with self.lock:
+            self.holds[method] = seconds
+
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            hang = self.hangs.pop(method, None)
+            if hang is not None:
+                self.calls.append((method, params))
+        if hang is not None:
+            _time.sleep(hang)
+            raise ConnectionAbortedError("the fake never answered")
+        status, body = self._handle(method, params)
+        with self.lock:
+            hold = self.holds.pop(method, None)
+        if hold is not None:
+            _time.sleep(hold)
+        return status, body
+
+    def _handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.lock:
             self.calls.append((method, params))
             for i, (failing, error) in enumerate(self.failures):
@@ -278,7 +305,11 @@ def serve_http(api: BotApiFake) -> tuple[ThreadingHTTPServer, str]:
                 params = {k: _decode_form_value(v[0]) for k, v in parse_qs(raw).items()}
             if "text" in params:
                 params["text"] = parse_qs(raw).get("text", [str(params["text"])])[0]
-            status, body = api.handle(self.path.rsplit("/", 1)[-1], params)
+            try:
+                status, body = api.handle(self.path.rsplit("/", 1)[-1], params)
+            except ConnectionAbortedError:
+                self.close_connection = True
+                return
             payload = json.dumps(body).encode()
             try:
                 self.send_response(status)

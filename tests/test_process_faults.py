@@ -1,0 +1,161 @@
+"""Crashes and several instances, with real processes, real signals and real databases.
+
+Each bot process runs with its clock shifted (tests/bot_at.py), so a dose "due in 20 seconds"
+needs no real minutes; processes started with the same offset share one clock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.fake_telegram import BotApiFake, serve_http
+from tests.pg import fresh_postgres_database
+from tests.remote import (
+    DUE,
+    RemoteChat,
+    kill_bot,
+    offset_to,
+    set_up_at,
+    start_bot,
+    stop_bot,
+    virtual_now,
+    wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+DAY = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def clock(hour: int, minute: int, second: int = 0) -> datetime:
+    return DAY.replace(hour=hour, minute=minute, second=second)
+
+
+@pytest.fixture
+def http_api() -> Iterator[tuple[BotApiFake, str]]:
+    api = BotApiFake()
+    server, base_url = serve_http(api)
+    yield api, base_url
+    server.shutdown()
+    server.server_close()
+
+
+def start_at(folder: Path, base_url: str, virtual: datetime, **env: str) -> tuple[object, float]:
+    offset = offset_to(virtual)
+    return start_bot(folder, base_url, offset=offset, **env), offset
+
+
+def patient(api: BotApiFake, chat_id: int, offset: float, due: datetime) -> RemoteChat:
+    chat = RemoteChat(api, chat_id, now=lambda: virtual_now(offset))
+    set_up_at(chat, due, today=virtual_now(offset))
+    return chat
+
+
+def reminder_states(folder: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(folder / "data" / "b12bot.sqlite3") as db:
+        return list(db.execute("SELECT kind, state FROM reminder WHERE kind = 'dose_due' ORDER BY id"))
+
+
+def test_killed_a_minute_before_the_dose_and_back_five_minutes_after(
+    tmp_path: Path, http_api: tuple[BotApiFake, str]
+) -> None:
+    api, base = http_api
+    bot, offset = start_at(tmp_path, base, clock(7, 58, 45), LATE_AFTER_MINUTES="1")
+    wait_for(lambda: api.calls_of("getUpdates"), 30, "polling")
+    chat = patient(api, 601, offset, clock(8, 0))
+    wait_for(lambda: virtual_now(offset) >= clock(7, 59), 30, "a minute before the dose")
+    kill_bot(bot)  # SIGKILL: no shutdown at all
+    assert not chat.due()
+
+    bot, offset = start_at(tmp_path, base, clock(8, 5), LATE_AFTER_MINUTES="1")
+    try:
+        wait_for(chat.due, 30, "the late reminder")
+        time.sleep(2)
+        assert len(chat.due()) == 1
+        assert "this reminder is late – it was due today 08:00" in chat.due()[0].text
+    finally:
+        stop_bot(bot)  # type: ignore[arg-type]
+    assert reminder_states(tmp_path) == [("dose_due", "sent")]
+
+
+def test_killed_between_claiming_and_sending(tmp_path: Path, http_api: tuple[BotApiFake, str]) -> None:
+    api, base = http_api
+    bot, offset = start_at(tmp_path, base, clock(7, 59, 45))
+    wait_for(lambda: api.calls_of("getUpdates"), 30, "polling")
+    chat = patient(api, 602, offset, clock(8, 0))
+    api.hang_next("sendMessage", 60)  # the dose message never reaches Telegram
+    wait_for(lambda: any(DUE in str(p.get("text")) for p in api.calls_of("sendMessage")), 40, "the send")
+    kill_bot(bot)  # the reminder is claimed, not sent
+    assert not chat.due()
+    assert reminder_states(tmp_path) == [("dose_due", "claimed")]
+
+    bot, offset = start_at(tmp_path, base, clock(8, 2, 30))  # the 2-minute claim lease has run out
+    try:
+        wait_for(chat.due, 40, "the reminder after the lease ran out")
+        time.sleep(2)
+        assert len(chat.due()) == 1
+    finally:
+        stop_bot(bot)  # type: ignore[arg-type]
+    assert reminder_states(tmp_path) == [("dose_due", "sent")]
+
+
+def test_killed_after_telegram_accepted_but_before_the_commit(
+    tmp_path: Path, http_api: tuple[BotApiFake, str]
+) -> None:
+    api, base = http_api
+    bot, offset = start_at(tmp_path, base, clock(7, 59, 45))
+    wait_for(lambda: api.calls_of("getUpdates"), 30, "polling")
+    chat = patient(api, 603, offset, clock(8, 0))
+    api.hold_next("sendMessage", 60)  # Telegram takes the message; the answer never arrives
+    wait_for(chat.due, 40, "the dose message")
+    kill_bot(bot)
+    assert reminder_states(tmp_path) == [("dose_due", "claimed")]
+
+    bot, offset = start_at(tmp_path, base, clock(8, 3))
+    try:
+        wait_for(lambda: len(chat.due()) >= 2, 40, "the resend after the lease")
+        time.sleep(2)
+        assert len(chat.due()) == 2  # at most one duplicate
+    finally:
+        stop_bot(bot)  # type: ignore[arg-type]
+    assert reminder_states(tmp_path) == [("dose_due", "sent")]
+
+
+def test_two_instances_send_each_reminder_once_and_the_standby_takes_over(
+    tmp_path: Path, http_api: tuple[BotApiFake, str]
+) -> None:
+    api, base = http_api
+    with fresh_postgres_database() as url:
+        offset = offset_to(clock(7, 59, 20))
+        logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
+        for name in logs:
+            (tmp_path / name).mkdir()
+        first = start_bot(tmp_path / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
+        wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
+        second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+        try:
+            wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
+            early = [patient(api, 700 + i, offset, clock(8, 0)) for i in range(3)]
+            late = [patient(api, 710 + i, offset, clock(8, 1)) for i in range(3)]
+            wait_for(lambda: all(c.due() for c in early), 60, "the 08:00 reminders")
+            time.sleep(2)
+            assert [len(c.due()) for c in early] == [1, 1, 1]  # both running: exactly once each
+            assert not any(c.due() for c in late)
+
+            kill_bot(first)  # the leader dies
+            killed = time.monotonic()
+            wait_for(lambda: "reminder leader acquired" in logs["b"].read_text(), 30, "the takeover")
+            assert time.monotonic() - killed <= 30
+            wait_for(lambda: all(c.due() for c in late), 60, "the 08:01 reminders from the standby")
+            time.sleep(2)
+            assert [len(c.due()) for c in late] == [1, 1, 1]
+            assert [len(c.due()) for c in early] == [1, 1, 1]  # nothing re-sent by the new leader
+        finally:
+            stop_bot(second)
+            if first.poll() is None:
+                kill_bot(first)
