@@ -68,6 +68,11 @@ class Leadership:
     async def _loop(self) -> None:
         while True:
             await asyncio.sleep(self.check_every)
+            await self.check()
+
+    async def check(self) -> None:
+        """One round: take the lock if it is free, or confirm we still hold it."""
+        if not is_sqlite(self.url):
             await self._attempt()
 
     async def _attempt(self) -> None:

@@ -34,6 +34,7 @@ from apscheduler.events import (
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
@@ -105,12 +106,32 @@ class ReminderTimer:
         self.sweep_seconds = sweep_seconds
 
     def arm(self, times: Iterable[datetime]) -> None:
+        """Best effort: if the job store cannot be written, the sweep re-arms (and delivers)
+        from the reminder table, so a patient's action never fails because of the timer."""
         for at in sorted(set(times)):
             run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
-            self.scheduler.add_job(fire_due, "date", run_date=run_at, id=job_id(at), replace_existing=True)
+            try:
+                self.scheduler.add_job(
+                    fire_due, "date", run_date=run_at, id=job_id(at), replace_existing=True
+                )
+            except SQLAlchemyError as exc:
+                log.warning("could not arm a wake-up error=%s (the sweep will)", type(exc).__name__)
+                return
+
+    def readable_job_ids(self) -> set[str]:
+        """Ids of the jobs that load. Loading every job once also makes APScheduler purge any it
+        cannot unpickle, so the caller can re-arm those (used at start-up)."""
+        try:
+            return {job.id for job in self.scheduler.get_jobs()}
+        except SQLAlchemyError:
+            return set()
 
     def has_job(self, at: datetime) -> bool:
-        return self.scheduler.get_job(job_id(at)) is not None
+        """Is there a loadable wake-up for `at`? An unreadable one counts as missing."""
+        try:
+            return self.scheduler.get_job(job_id(at)) is not None
+        except Exception:  # a job pickled by code that no longer loads, or no database
+            return False
 
     def start(self, paused: bool = False) -> None:
         self.scheduler.add_job(
@@ -163,7 +184,7 @@ class ReminderService:
     async def lead(self) -> None:
         """This process leads: fire wake-ups, and catch up on anything overdue."""
         self.timer.scheduler.resume()
-        caught_up = await self.sweep()
+        caught_up = await self.sweep(everything=True)
         log.info("firing reminders caught_up=%s", caught_up)
 
     async def follow(self) -> None:
@@ -200,12 +221,18 @@ class ReminderService:
 
     # --- delivery -------------------------------------------------------------------------------
 
-    async def sweep(self) -> int:
-        """Deliver anything overdue, and re-arm wake-ups the job store may have lost."""
+    async def sweep(self, *, everything: bool = False) -> int:
+        """Deliver anything overdue, and re-arm wake-ups the job store lost (APScheduler drops
+        jobs it cannot unpickle): those of the next minutes, or all of them (at start-up)."""
         now = self.clock()
         await self.repo.forget_updates_before(now - KEEP_UPDATE_IDS)
-        missing = [t for t in await self.repo.pending_due_times(now + REARM_WINDOW) if t > now]
-        self.timer.arm(t for t in missing if not self.timer.has_job(t))
+        horizon = now + (timedelta(days=3660) if everything else REARM_WINDOW)
+        wanted = [t for t in await self.repo.pending_due_times(horizon) if t > now]
+        if everything and wanted:
+            existing = self.timer.readable_job_ids()
+            self.timer.arm(t for t in wanted if job_id(t) not in existing)
+        else:
+            self.timer.arm(t for t in wanted if not self.timer.has_job(t))
         return await self.deliver_due()
 
     async def deliver_due(self) -> int:

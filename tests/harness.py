@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import time_machine
+from apscheduler.job import Job
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.app import build_application
@@ -71,10 +73,16 @@ class Harness:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def _jobs(self) -> list[Job]:
+        try:
+            return list(self.services.timer.scheduler.get_jobs())
+        except SQLAlchemyError:
+            return []  # the job store's database is down (an outage test)
+
     def _next_wake(self) -> datetime | None:
         times = [
             job.next_run_time
-            for job in self.services.timer.scheduler.get_jobs()
+            for job in self._jobs()
             if job.id.startswith(JOB_PREFIX) and job.next_run_time is not None
         ]
         return min(times) if times else None
@@ -87,7 +95,7 @@ class Harness:
             await asyncio.sleep(0)  # wakeup runs on the next loop turn and submits due jobs
             await self.services.reminders.idle()
             now = self.now()
-            due = [j for j in scheduler.get_jobs() if j.next_run_time and j.next_run_time <= now]
+            due = [j for j in self._jobs() if j.next_run_time and j.next_run_time <= now]
             if not due:
                 return
         raise AssertionError("scheduler did not settle")
