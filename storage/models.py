@@ -71,6 +71,7 @@ class DoseStatus(StrEnum):
 
 
 OPEN_DOSE_STATUSES = (DoseStatus.SCHEDULED, DoseStatus.DUE)
+CLOSED_DOSE_STATUSES = (DoseStatus.DONE, DoseStatus.SKIPPED, DoseStatus.MISSED)
 
 
 class ReminderKind(StrEnum):

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain import plan as domain
 from bot.domain.schedule import NextDose, Progress
 from storage.models import (
+    CLOSED_DOSE_STATUSES,
     OPEN_DOSE_STATUSES,
     ClinicianNudge,
     Dose,
@@ -438,7 +439,7 @@ class Repository:
                 select(Dose)
                 .where(
                     Dose.patient_id == patient_id,
-                    Dose.status.in_([DoseStatus.DONE, DoseStatus.SKIPPED, DoseStatus.MISSED]),
+                    Dose.status.in_(CLOSED_DOSE_STATUSES),
                 )
                 .order_by(func.coalesce(Dose.given_at, Dose.due_at).desc(), Dose.id.desc())
                 .limit(limit)
@@ -769,7 +770,7 @@ class Repository:
                 select(Dose)
                 .where(
                     Dose.plan_id == plan_id,
-                    Dose.status.in_([DoseStatus.DONE, DoseStatus.SKIPPED, DoseStatus.MISSED]),
+                    Dose.status.in_(CLOSED_DOSE_STATUSES),
                 )
                 .order_by(Dose.due_at.desc(), Dose.id.desc())
                 .limit(limit)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from tests.fake_telegram import BotApiFake
+from tests.fake_telegram import BotApiFake, serve_http
 from tests.harness import Harness, sqlite_url
 from tests.pg import fresh_postgres_database
 
@@ -46,3 +46,14 @@ async def bot(api: BotApiFake, db_url: str, clock: time_machine.Coordinates) -> 
     await harness.start()
     yield harness
     await harness.stop()
+
+
+@pytest.fixture
+def http_api() -> Iterator[tuple[BotApiFake, str]]:
+    """The fake Bot API served over HTTP on 127.0.0.1 (for tests that run the bot as a process)."""
+    api = BotApiFake()
+    server, base_url = serve_http(api)
+    yield api, base_url
+    server.shutdown()
+    server.server_close()
+    assert not api.unknown, api.unknown

@@ -7,28 +7,17 @@ SIGTERM shutdown and restart. Uses the real clock, so due times are a minute or 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram import BotApiFake, serve_http
+from tests.fake_telegram import BotApiFake
 from tests.harness import TOKEN
 from tests.remote import RemoteChat, set_up_at, start_bot, stop_bot, wait_for
 
 DUE = "Time for your B12 injection"
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def http_api() -> Iterator[tuple[BotApiFake, str]]:
-    api = BotApiFake()
-    server, base_url = serve_http(api)
-    yield api, base_url
-    server.shutdown()
-    server.server_close()
-    assert not api.unknown, api.unknown
 
 
 def test_real_process_setup_reminder_done_restart_and_late_reminder(

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram import BotApiFake, serve_http
+from tests.fake_telegram import BotApiFake
 from tests.pg import fresh_postgres_database
 from tests.remote import (
     DUE,
@@ -34,15 +33,6 @@ DAY = datetime(2026, 12, 1, tzinfo=UTC)
 
 def clock(hour: int, minute: int, second: int = 0) -> datetime:
     return DAY.replace(hour=hour, minute=minute, second=second)
-
-
-@pytest.fixture
-def http_api() -> Iterator[tuple[BotApiFake, str]]:
-    api = BotApiFake()
-    server, base_url = serve_http(api)
-    yield api, base_url
-    server.shutdown()
-    server.server_close()
 
 
 def start_at(folder: Path, base_url: str, virtual: datetime, **env: str) -> tuple[object, float]:
