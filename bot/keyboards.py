@@ -107,11 +107,6 @@ def snooze_choices(dose_id: int) -> InlineKeyboardMarkup:
     return rows([_button(labels[m], DOSE, dose_id, "snz", m) for m in SNOOZE_MINUTES], 3)
 
 
-def site_choices(dose_id: int, sites: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    """Site buttons: (index in the plan's site list, label); the suggested site comes first."""
-    return rows([_button(label, DOSE, dose_id, "site", i) for i, label in sites], 1)
-
-
 def skip_reasons(dose_id: int, reasons: Sequence[str]) -> InlineKeyboardMarkup:
     buttons = [_button(r, DOSE, dose_id, "why", i) for i, r in enumerate(reasons)]
     buttons.append(_button("Something else…", DOSE, dose_id, "why", "other"))

@@ -125,7 +125,6 @@ ASK_LENGTH = "Phase {n} ({cadence}): for how long?"
 ASK_COUNT_INJECTIONS = "How many injections in this phase? Type a number, for example 7."
 ASK_COUNT_WEEKS = "For how many weeks? Type a number, for example 2."
 ASK_MORE_PHASES = "So far:\n{phases}\n\nIs there another phase after this one?"
-LAST_PHASE_OPEN_HINT = "(The last phase usually runs until your clinician says to change.)"
 ASK_TIME = "What time of day do you want your reminder? For example: 8am, 08:00 or 20:30"
 ASK_TIMEZONE = "Which time zone are you in? Tap one, or type your city (e.g. Berlin, New York)."
 ASK_SITES = (
@@ -426,7 +425,6 @@ ASK_RENAME_TO = 'What should "{site}" be called?'
 ASK_REST = "How many days should a site rest before you use it again?"
 LAST_SITE = "You need at least one site, so I kept it."
 SITE_EXISTS = "You already have a site called that."
-SITES_SAVED = "Saved."
 SETTINGS = (
     "Heads-up before each dose: {current}.\n"
     "I can send a short message before each dose naming the site to prepare."

@@ -653,20 +653,6 @@ class Repository:
                 return True, nudge_id
             return True, None
 
-    async def close_report(self, report_id: int, patient_id: int, outcome: str, now: datetime) -> bool:
-        async with self._sessions.begin() as s:
-            changed = await s.execute(
-                update(SideEffectReport)
-                .where(
-                    SideEffectReport.id == report_id,
-                    SideEffectReport.patient_id == patient_id,
-                    SideEffectReport.status == ReportStatus.OPEN,
-                )
-                .values(status=ReportStatus.CLOSED, outcome=outcome, closed_at=now)
-            )
-            await _cancel_reminders(s, Reminder.report_id == report_id)
-            return bool(changed.rowcount)  # type: ignore[attr-defined]
-
     async def _add_nudge(
         self, s: AsyncSession, patient_id: int, report_id: int | None, reason: str,
         signs: Sequence[str], now: datetime, due: datetime,

@@ -176,14 +176,6 @@ def parse_timezone(text: str) -> str | None:
     return index[close[0]] if close else None
 
 
-def is_valid_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return False
-    return True
-
-
 # --- injection sites ----------------------------------------------------------------------------
 
 _SIDES = {

@@ -6,7 +6,7 @@ nothing here computes or proposes a dose.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 from typing import Any
@@ -133,9 +133,6 @@ class Plan:
         if self.product is Product.OTHER and self.product_name:
             return self.product_name
         return self.product.value.capitalize()
-
-    def with_(self, **changes: Any) -> Plan:
-        return replace(self, **changes)
 
 
 # --- presets: printed label / formulary examples, offered only as starting points -------------
