@@ -8,8 +8,8 @@ so neither computes schedules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -221,6 +221,55 @@ class Dosing:
         await self.repo.rearm_dose(dose.id, patient_id, specs)
         self.timer.arm([spec.due_at for spec in specs])
         return dose
+
+    # --- plan changes over time ---------------------------------------------------------------------
+
+    async def pause(self, snap: Snapshot, until: date | None) -> None:
+        """No reminders until `until` (a local date; None: until the patient resumes), and the
+        withdrawn dose is not counted as missed. Progress through the plan is kept."""
+        assert snap.plan is not None and snap.plan_id is not None
+        resume_at = None
+        if until is not None:
+            resume_at = schedule.local_slot(until, snap.plan.time_of_day, ZoneInfo(snap.plan.timezone))
+        await self.repo.pause_plan(snap.plan_id, snap.patient_id, self.clock(), until, resume_at)
+        if resume_at is not None:
+            self.timer.arm([resume_at])
+
+    async def end_pause(self, snap: Snapshot) -> DoseView | None:
+        """Resume: the next dose is planned from now, counting as before the pause."""
+        assert snap.plan_id is not None
+        if not await self.repo.end_pause(snap.plan_id, snap.patient_id):
+            return None
+        return await self._replace_open(snap)
+
+    async def change_timezone(self, snap: Snapshot, zone: str) -> DoseView | None:
+        """Travel: future reminders move to the same local time in `zone`; past records stay.
+        A dose whose reminder already went out stays as it is (it can still be confirmed)."""
+        assert snap.plan is not None and snap.plan_id is not None
+        await self.repo.set_timezone(snap.plan_id, zone)
+        if snap.paused or snap.open_dose is None or snap.open_dose.status != DoseStatus.SCHEDULED:
+            return None
+        return await self._replace_open(replace(snap, plan=replace(snap.plan, timezone=zone)))
+
+    async def next_phase(self, snap: Snapshot) -> DoseView | None:
+        """The clinician said to move on: the next phase starts with the next dose."""
+        assert snap.plan is not None
+        index = snap.progress.phase_index + 1
+        progress = replace(snap.progress, phase_index=index, given_in_phase=0, phase_started_on=None)
+        return await self._replace_open(replace(snap, progress=progress), phase_index=index)
+
+    async def _replace_open(
+        self, snap: Snapshot, *, timezone: str | None = None, phase_index: int | None = None
+    ) -> DoseView | None:
+        assert snap.plan is not None and snap.plan_id is not None
+        nxt = schedule.next_dose(snap.plan, snap.progress, self.clock())
+        if nxt is not None and phase_index is not None:
+            nxt = replace(nxt, phase_changed=True)  # its message says the phase changed
+        specs = self.reminders_for(snap.plan, nxt, snap.heads_up_hours) if nxt else []
+        new = await self.repo.replace_open_dose(
+            snap.plan_id, snap.patient_id, nxt, specs, timezone=timezone, phase_index=phase_index
+        )
+        return self._arm(new)
 
     async def reset_heads_up(self, patient_id: int) -> None:
         """After the heads-up setting changes, the dose already scheduled follows it too."""

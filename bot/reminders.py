@@ -317,25 +317,28 @@ class ReminderService:
         late_due: datetime | None = None
         nudge_only = True
         for reminder in group:
+            if reminder.kind is ReminderKind.RESUME:  # the end date of a pause
+                if not snap.paused:
+                    continue
+                resumed = await self.dosing.end_pause(snap)
+                notes.append(texts.PAUSE_ENDED)
+                snap = await self.repo.snapshot_by_id(snap.patient_id) or snap
+                if due_now := await self._due_now(resumed, ids, now):
+                    showing, nudge_only = due_now, False
+                continue
             dose = await self.repo.dose(reminder.dose_id) if reminder.dose_id else None
             if dose is None or dose.status not in OPEN_DOSE_STATUSES:
                 continue
             if reminder.kind is ReminderKind.MISSED_CHECK:
                 result = await self.dosing.mark_missed(snap, dose)
                 await self.safety.check_missed(await self.repo.snapshot_by_id(snap.patient_id) or snap)
+                assert snap.plan is not None
                 tz = ZoneInfo(snap.plan.timezone)
                 notes.append(texts.MISSED_NOTE.format(due=texts.when(dose.due_at, tz, now)))
                 showing = None
-                fresh = await self.repo.snapshot_by_id(snap.patient_id)
-                snap = fresh or snap
-                nxt = result.next_dose
-                if nxt is not None and nxt.due_at <= now:
-                    # the next dose is due right now: say both in one message
-                    ids += await self.repo.claim_reminders_of(
-                        nxt.id, ReminderKind.DOSE_DUE, now, now + self.lease
-                    )
-                    await self.repo.mark_dose_due(nxt.id)
-                    showing, nudge_only = await self.repo.dose(nxt.id), False
+                snap = await self.repo.snapshot_by_id(snap.patient_id) or snap
+                if due_now := await self._due_now(result.next_dose, ids, now):
+                    showing, nudge_only = due_now, False
                 continue
             if reminder.kind is ReminderKind.DOSE_DUE:
                 await self.repo.mark_dose_due(dose.id)
@@ -345,6 +348,14 @@ class ReminderService:
             nudge_only = nudge_only and reminder.kind is ReminderKind.RE_REMIND
             showing = await self.repo.dose(dose.id)
         return self._message(snap, showing, notes, late_due, nudge_only, now), ids
+
+    async def _due_now(self, dose: DoseView | None, ids: list[int], now: datetime) -> DoseView | None:
+        """A dose just planned that is due right now: claim its reminder into this message."""
+        if dose is None or dose.due_at > now:
+            return None
+        ids += await self.repo.claim_reminders_of(dose.id, ReminderKind.DOSE_DUE, now, now + self.lease)
+        await self.repo.mark_dose_due(dose.id)
+        return await self.repo.dose(dose.id)
 
     def _message(
         self,

@@ -64,6 +64,9 @@ HELP = (
     "/reports – your reports\n"
     "/sites – your injection sites and rest period\n"
     "/settings – a heads-up before each dose\n"
+    "/pause, /resume – pause reminders (e.g. a hospital stay), and start again\n"
+    "/timezone – travelling? change your time zone\n"
+    "/phase – move to the next phase when your clinician says so\n"
     "/export – a copy of everything I keep about you\n"
     "/delete – erase everything I keep about you\n"
     "/cancel – stop what we're doing (nothing half-done is saved)\n"
@@ -82,6 +85,10 @@ COMMANDS = [
     ("reports", "My reports"),
     ("sites", "My injection sites"),
     ("settings", "Heads-up before doses"),
+    ("pause", "Pause reminders"),
+    ("resume", "Start reminders again"),
+    ("timezone", "Change my time zone"),
+    ("phase", "Move to the next phase"),
     ("export", "A copy of my data"),
     ("delete", "Erase my data"),
     ("cancel", "Stop what we're doing"),
@@ -448,3 +455,38 @@ NOT_ALLOWED = (
 
 
 WELCOME_BACK = "Welcome back! Your reminders are on again."
+
+
+# --- plan changes over time -----------------------------------------------------------------------
+
+PAUSE_ENDED = "Your pause has ended – reminders are on again."
+ASK_PAUSE = (
+    "Pause your reminders? Nothing is counted as missed while paused. Please pause only as your "
+    "clinician advised (for example during a hospital stay)."
+)
+ASK_PAUSE_UNTIL = "Until which date? For example: 2026-12-10 or 10 Dec."
+PAUSED_UNTIL = "Paused until {until}. I'll start again then – or tap /resume any time."
+PAUSED_OPEN = "Paused. Tap /resume when you're ready to start again."
+ALREADY_PAUSED = "Your reminders are already paused{until}. Tap /resume to start again."
+NOT_PAUSED = "Your reminders aren't paused."
+RESUMED = "Welcome back! Reminders are on again."
+ASK_TIMEZONE_NOW = (
+    "Which time zone are you in now? Tap one, or type your city. Your reminders stay at {time} local time."
+)
+TIMEZONE_CHANGED = (
+    "Time zone set to {zone}. Reminders stay at {time} your local time; past records are unchanged."
+)
+LAST_PHASE = (
+    "You're on the last phase of the plan you entered. If your clinician changed your plan, "
+    "set it up again with /start."
+)
+
+
+def confirm_next_phase(current: str, following: str) -> str:
+    return (
+        f"Move on to the next phase? Only do this when your clinician says so.\n"
+        f"Now: {current}\nNext: {following}"
+    )
+
+
+PHASE_MOVED = "Moved on: {phase}."

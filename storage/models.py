@@ -82,6 +82,7 @@ class ReminderKind(StrEnum):
     HEADS_UP = "heads_up"  # optional: N hours before a dose, names the site to prepare
     FOLLOW_UP = "follow_up"  # "better, same or worse?" about a report
     NUDGE = "nudge"  # "please contact your clinician", until the patient says they did
+    RESUME = "resume"  # the end date of a pause: reminders start again
 
 
 DOSE_REMINDERS = (
@@ -89,6 +90,7 @@ DOSE_REMINDERS = (
     ReminderKind.RE_REMIND,
     ReminderKind.SNOOZE,
     ReminderKind.MISSED_CHECK,
+    ReminderKind.RESUME,
 )
 
 
@@ -142,6 +144,8 @@ class Plan(Base):
     phase_index: Mapped[int] = mapped_column(Integer, default=0)
     phase_started_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
+    paused_at: Mapped[datetime | None]  # set while the patient has paused the plan
+    paused_until: Mapped[date | None] = mapped_column(Date)  # optional end of the pause (local date)
 
     __table_args__ = (Index("ix_plan_patient_active", "patient_id", "active"),)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
@@ -89,6 +89,8 @@ class Snapshot:
     rest_days: int = 7
     heads_up_hours: int | None = None
     reaction_sites: frozenset[str] = frozenset()  # sites with an open reaction report
+    paused: bool = False
+    paused_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ class Repository:
             open_dose=DoseView.of(open_row) if open_row else None,
             last_used=last_used,
             last_site=last_site,
+            paused=plan_row.paused_at is not None,
+            paused_until=plan_row.paused_until,
             **settings,  # type: ignore[arg-type]
         )
 
@@ -565,6 +569,63 @@ class Repository:
                 .distinct()
             )
             return sorted(set(rows))
+
+    # --- plan changes over time -----------------------------------------------------------------
+
+    async def _cancel_open_doses(self, s: AsyncSession, plan_id: int) -> None:
+        open_doses = select(Dose.id).where(Dose.plan_id == plan_id, Dose.status.in_(OPEN_DOSE_STATUSES))
+        await _cancel_reminders(s, Reminder.dose_id.in_(open_doses))
+        await s.execute(update(Dose).where(Dose.id.in_(open_doses)).values(status=DoseStatus.CANCELLED))
+
+    async def pause_plan(
+        self, plan_id: int, patient_id: int, now: datetime, until: date | None, resume_at: datetime | None
+    ) -> None:
+        """Pause: the open dose is withdrawn (never counted as missed); optionally resume later."""
+        async with self._sessions.begin() as s:
+            await self._cancel_open_doses(s, plan_id)
+            await s.execute(update(Plan).where(Plan.id == plan_id).values(paused_at=now, paused_until=until))
+            if resume_at is not None:
+                await _remind(s, patient_id, ReminderKind.RESUME, resume_at)
+
+    async def end_pause(self, plan_id: int, patient_id: int) -> bool:
+        """Clear the pause (and a pending automatic resume); False when it was not paused."""
+        async with self._sessions.begin() as s:
+            changed = await s.execute(
+                update(Plan)
+                .where(Plan.id == plan_id, Plan.paused_at.is_not(None))
+                .values(paused_at=None, paused_until=None)
+            )
+            await _cancel_reminders(
+                s, Reminder.patient_id == patient_id, Reminder.kind == ReminderKind.RESUME
+            )
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+    async def set_timezone(self, plan_id: int, zone: str) -> None:
+        async with self._sessions.begin() as s:
+            await s.execute(update(Plan).where(Plan.id == plan_id).values(timezone=zone))
+
+    async def replace_open_dose(
+        self,
+        plan_id: int,
+        patient_id: int,
+        dose: NextDose | None,
+        reminders: Sequence[ReminderSpec],
+        *,
+        timezone: str | None = None,
+        phase_index: int | None = None,
+    ) -> NewDose | None:
+        """Put `dose` in place of the open one (changing the plan's zone or phase with it)."""
+        async with self._sessions.begin() as s:
+            plan_row = await s.get(Plan, plan_id)
+            assert plan_row is not None
+            await self._cancel_open_doses(s, plan_id)
+            if timezone is not None:
+                plan_row.timezone = timezone
+            if phase_index is not None:
+                plan_row.phase_index, plan_row.phase_started_on = phase_index, None
+            if dose is None:
+                return None
+            return await self._add_dose(s, patient_id, plan_row, dose, reminders)
 
     # --- side-effect reports and clinician nudges ---------------------------------------------------
 

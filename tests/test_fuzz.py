@@ -26,7 +26,8 @@ from tests.harness import Chat, Harness, sqlite_url
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 COMMANDS = ["/help", "/plan", "/next", "/history", "/cancel", "/report", "/reports", "/sites",
-            "/settings", "/export", "/delete", "/frobnicate"]  # fmt: skip
+            "/settings", "/pause", "/resume", "/timezone", "/phase", "/export", "/delete",
+            "/frobnicate"]  # fmt: skip
 PREFIXES = ["d", "s", "m", "p", "r", "f", "n", "x", "t", "zz", ""]
 ODD_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=4096

@@ -21,7 +21,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.triage import is_emergency
-from bot.handlers import commands, dose, membership, privacy, report, setup, sites
+from bot.handlers import commands, dose, membership, plan_changes, privacy, report, setup, sites
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -51,6 +51,10 @@ async def on_text(update: Update, context: BotContext) -> None:
                 await report.on_report_text(update, context, draft.step, data)
             case sites.FLOW:
                 await sites.on_text(update, context, draft.step, data)
+            case plan_changes.PAUSE_FLOW:
+                await plan_changes.on_pause_text(update, context, data)
+            case plan_changes.ZONE_FLOW:
+                await plan_changes.set_zone(update, context, message.text)
             case _:
                 await repo.delete_draft(chat.id)
                 await message.reply_text(texts.NOT_UNDERSTOOD)
@@ -96,6 +100,13 @@ async def on_callback(update: Update, context: BotContext) -> None:
         case kb.MENU if callback.part(0) == "setup":
             await query.answer()
             await setup.begin(update, context)
+        case kb.MENU if callback.part(0).startswith("pause_"):
+            await plan_changes.on_pause_button(update, context, callback.part(0))
+        case kb.MENU if callback.part(0).startswith("phase_"):
+            await plan_changes.on_phase_button(update, context, callback.part(0))
+        case kb.MENU if callback.part(0) == "tz":
+            await query.answer()
+            await plan_changes.set_zone(update, context, rest)
         case kb.MENU if callback.part(0) in {"erase", "keep_data"}:
             await privacy.on_delete_button(update, context, callback.part(0) == "erase")
         case kb.MENU if callback.part(0) == "keep":
@@ -147,6 +158,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("reports", report.list_reports, filters=private))
     app.add_handler(CommandHandler("sites", sites.show, filters=private))
     app.add_handler(CommandHandler("settings", sites.settings, filters=private))
+    app.add_handler(CommandHandler("pause", plan_changes.pause, filters=private))
+    app.add_handler(CommandHandler("resume", plan_changes.resume, filters=private))
+    app.add_handler(CommandHandler("timezone", plan_changes.timezone, filters=private))
+    app.add_handler(CommandHandler("phase", plan_changes.phase, filters=private))
     app.add_handler(CommandHandler("export", privacy.export, filters=private))
     app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
     app.add_handler(CallbackQueryHandler(on_callback))

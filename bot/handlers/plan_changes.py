@@ -1,0 +1,174 @@
+"""Plan changes over time: /pause and /resume, /timezone (travel), /phase (the clinician said to
+move on). Each re-plans only what is still to come; past records stay as they were."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, Update
+
+from bot import keyboards as kb
+from bot import texts
+from bot.context import BotContext
+from bot.domain.parsing import parse_date, parse_timezone
+from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.setup import COMMON_ZONES
+from storage.repository import Snapshot
+
+PAUSE_FLOW, ZONE_FLOW = "pause", "zone"
+UNTIL = "until"
+
+
+def _next_line(snap: Snapshot, context: BotContext) -> str:
+    if snap.plan is None or snap.open_dose is None:
+        return ""
+    order = context.services.dosing.site_order(snap)
+    tz = ZoneInfo(snap.plan.timezone)
+    return "\n" + texts.next_due_line(
+        snap.open_dose.due_at, order[0] if order else None, tz, context.services.clock()
+    )
+
+
+async def _fresh(update: Update, context: BotContext) -> Snapshot | None:
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.services.repo.snapshot(chat.id)
+
+
+# --- pause / resume -------------------------------------------------------------------------------
+
+
+async def pause(update: Update, context: BotContext) -> None:
+    """/pause: no reminders until a date (or until /resume); nothing counts as missed."""
+    snap = await patient_with_plan(update, context)
+    if snap is None:
+        return
+    if snap.paused:
+        until = f" until {snap.paused_until:%a %d %b}" if snap.paused_until else ""
+        await reply(update, texts.ALREADY_PAUSED.format(until=until))
+        return
+    keyboard = kb.menu([("pause_open", "Until I resume"), ("pause_date", "Until a date…"),
+                        ("pause_no", "Don't pause")])  # fmt: skip
+    await reply(update, texts.ASK_PAUSE, keyboard)
+
+
+async def on_pause_button(update: Update, context: BotContext, action: str) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    snap = await patient_with_plan(update, context)
+    if snap is None or snap.paused:
+        return
+    if action == "pause_no":
+        await query.edit_message_text(texts.CANCELLED)
+    elif action == "pause_date":
+        await context.services.repo.save_draft(chat.id, PAUSE_FLOW, UNTIL, {}, context.services.clock())
+        await reply(update, texts.ASK_PAUSE_UNTIL)
+    else:
+        await context.services.dosing.pause(snap, None)
+        await query.edit_message_text(texts.PAUSED_OPEN)
+
+
+async def on_pause_text(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and message.text is not None and chat is not None
+    snap = await patient_with_plan(update, context)
+    if snap is None or snap.plan is None:
+        await context.services.repo.delete_draft(chat.id)
+        return
+    today = context.services.clock().astimezone(ZoneInfo(snap.plan.timezone)).date()
+    until = parse_date(message.text, today)
+    if until is None or until <= today or until > today + timedelta(days=366):
+        await reply(update, texts.bad_input("Please type a date after today, within a year, e.g. 10 Dec."))
+        return
+    await context.services.repo.delete_draft(chat.id)
+    await context.services.dosing.pause(snap, until)
+    await reply(update, texts.PAUSED_UNTIL.format(until=f"{until:%a %d %b}"))
+
+
+async def resume(update: Update, context: BotContext) -> None:
+    """/resume: reminders start again, counting as before the pause."""
+    snap = await patient_with_plan(update, context)
+    if snap is None:
+        return
+    if not snap.paused:
+        await reply(update, texts.NOT_PAUSED)
+        return
+    await context.services.dosing.end_pause(snap)
+    fresh = await _fresh(update, context) or snap
+    await reply(update, texts.RESUMED + _next_line(fresh, context))
+
+
+# --- time zone ------------------------------------------------------------------------------------
+
+
+async def timezone(update: Update, context: BotContext) -> None:
+    """/timezone: ask for the zone the patient is in now."""
+    snap = await patient_with_plan(update, context)
+    chat = update.effective_chat
+    if snap is None or snap.plan is None or chat is None:
+        return
+    await context.services.repo.save_draft(chat.id, ZONE_FLOW, "zone", {}, context.services.clock())
+    buttons = kb.rows(
+        [InlineKeyboardButton(z, callback_data=kb.encode(kb.MENU, "tz", z)) for z in COMMON_ZONES], 2
+    )
+    text = texts.ASK_TIMEZONE_NOW.format(time=f"{snap.plan.time_of_day:%H:%M}")
+    await reply(update, text, buttons)
+
+
+async def set_zone(update: Update, context: BotContext, text: str) -> None:
+    """A zone typed or tapped: future reminders move, past records stay."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await patient_with_plan(update, context)
+    if snap is None or snap.plan is None:
+        return
+    zone = parse_timezone(text)
+    if zone is None:
+        await reply(update, texts.BAD_ZONE)
+        return
+    await context.services.repo.delete_draft(chat.id)
+    await context.services.dosing.change_timezone(snap, zone)
+    fresh = await _fresh(update, context) or snap
+    changed = texts.TIMEZONE_CHANGED.format(zone=zone, time=f"{snap.plan.time_of_day:%H:%M}")
+    await reply(update, changed + _next_line(fresh, context))
+
+
+# --- phase ------------------------------------------------------------------------------------------
+
+
+async def phase(update: Update, context: BotContext) -> None:
+    """/phase: move to the next phase, after a confirmation."""
+    snap = await patient_with_plan(update, context)
+    if snap is None or snap.plan is None:
+        return
+    index = snap.progress.phase_index
+    if index + 1 >= len(snap.plan.phases):
+        await reply(update, texts.LAST_PHASE)
+        return
+    current, following = snap.plan.phases[index].describe(), snap.plan.phases[index + 1].describe()
+    keyboard = kb.menu([(f"phase_{index + 1}", "Yes, my clinician said so"), ("phase_no", "Not now")])
+    await reply(update, texts.confirm_next_phase(current, following), keyboard)
+
+
+async def on_phase_button(update: Update, context: BotContext, action: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    snap = await patient_with_plan(update, context)
+    if snap is None or snap.plan is None:
+        return
+    target = action.removeprefix("phase_")
+    if (
+        not target.isdigit()
+        or int(target) != snap.progress.phase_index + 1
+        or int(target) >= len(snap.plan.phases)
+    ):
+        await query.edit_message_text(texts.CANCELLED if target == "no" else texts.STALE_BUTTON)
+        return
+    await context.services.dosing.next_phase(snap)
+    fresh = await _fresh(update, context) or snap
+    moved = texts.PHASE_MOVED.format(phase=snap.plan.phases[int(target)].describe())
+    await query.edit_message_text(moved + _next_line(fresh, context))
