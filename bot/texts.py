@@ -67,6 +67,7 @@ HELP = (
     "/pause, /resume – pause reminders (e.g. a hospital stay), and start again\n"
     "/timezone – travelling? change your time zone\n"
     "/phase – move to the next phase when your clinician says so\n"
+    "/calendar – your next doses as a calendar file\n"
     "/export – a copy of everything I keep about you\n"
     "/delete – erase everything I keep about you\n"
     "/cancel – stop what we're doing (nothing half-done is saved)\n"
@@ -89,6 +90,7 @@ COMMANDS = [
     ("resume", "Start reminders again"),
     ("timezone", "Change my time zone"),
     ("phase", "Move to the next phase"),
+    ("calendar", "My doses as a calendar file"),
     ("export", "A copy of my data"),
     ("delete", "Erase my data"),
     ("cancel", "Stop what we're doing"),
@@ -490,3 +492,10 @@ def confirm_next_phase(current: str, following: str) -> str:
 
 
 PHASE_MOVED = "Moved on: {phase}."
+
+
+CALENDAR_CAPTION = (
+    "Your next {count} doses (about 6 months), each with the suggested site. Open the file to add "
+    "them to your calendar. If your plan changes, send /calendar again."
+)
+CALENDAR_PAUSED = "Your reminders are paused, so there are no doses to put in a calendar. Tap /resume first."

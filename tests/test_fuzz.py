@@ -26,7 +26,7 @@ from tests.harness import Chat, Harness, sqlite_url
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 COMMANDS = ["/help", "/plan", "/next", "/history", "/cancel", "/report", "/reports", "/sites",
-            "/settings", "/pause", "/resume", "/timezone", "/phase", "/export", "/delete",
+            "/settings", "/pause", "/resume", "/timezone", "/phase", "/calendar", "/export", "/delete",
             "/frobnicate"]  # fmt: skip
 PREFIXES = ["d", "s", "m", "p", "r", "f", "n", "x", "t", "zz", ""]
 ODD_TEXT = st.text(

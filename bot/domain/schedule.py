@@ -163,13 +163,16 @@ def advance(
     )
 
 
-def preview(plan: Plan, progress: Progress, now: datetime, count: int = 5) -> list[NextDose]:
-    """The next `count` doses if each is given on time: shown at setup for the patient to check."""
+def preview(
+    plan: Plan, progress: Progress, now: datetime, count: int = 5, until: datetime | None = None
+) -> list[NextDose]:
+    """The next `count` doses (those before `until`) if each is given on time: shown at setup
+    for the patient to check, and exported as a calendar."""
     doses: list[NextDose] = []
     not_before = now
     while len(doses) < count:
         dose = next_dose(plan, progress, not_before)
-        if dose is None:
+        if dose is None or (until is not None and dose.due_at >= until):
             break
         doses.append(dose)
         progress = advance(progress, dose, Outcome.GIVEN, dose.due_at)

@@ -162,6 +162,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("resume", plan_changes.resume, filters=private))
     app.add_handler(CommandHandler("timezone", plan_changes.timezone, filters=private))
     app.add_handler(CommandHandler("phase", plan_changes.phase, filters=private))
+    app.add_handler(CommandHandler("calendar", plan_changes.calendar, filters=private))
     app.add_handler(CommandHandler("export", privacy.export, filters=private))
     app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
     app.add_handler(CallbackQueryHandler(on_callback))

@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InputFile, Update
 
 from bot import keyboards as kb
 from bot import texts
+from bot.calendar_file import build_ics
 from bot.context import BotContext
 from bot.domain.parsing import parse_date, parse_timezone
+from bot.domain.schedule import local_slot
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.setup import COMMON_ZONES
 from storage.repository import Snapshot
@@ -172,3 +174,25 @@ async def on_phase_button(update: Update, context: BotContext, action: str) -> N
     fresh = await _fresh(update, context) or snap
     moved = texts.PHASE_MOVED.format(phase=snap.plan.phases[int(target)].describe())
     await query.edit_message_text(moved + _next_line(fresh, context))
+
+
+# --- calendar ----------------------------------------------------------------------------------------
+
+
+async def calendar(update: Update, context: BotContext) -> None:
+    """/calendar: the next six months of doses as an .ics file."""
+    snap = await patient_with_plan(update, context)
+    chat = update.effective_chat
+    if snap is None or snap.plan is None or chat is None:
+        return
+    now = context.services.clock()
+    start = min(now, snap.open_dose.due_at) if snap.open_dose else now
+    if snap.paused:
+        if snap.paused_until is None:
+            await reply(update, texts.CALENDAR_PAUSED)
+            return
+        start = local_slot(snap.paused_until, snap.plan.time_of_day, ZoneInfo(snap.plan.timezone))
+    data, count = build_ics(snap, now, start)
+    await context.bot.send_document(
+        chat.id, InputFile(data, filename="b12-doses.ics"), caption=texts.CALENDAR_CAPTION.format(count=count)
+    )
