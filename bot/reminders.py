@@ -331,12 +331,12 @@ class ReminderService:
                 continue
             if reminder.kind is ReminderKind.MISSED_CHECK:
                 result = await self.dosing.mark_missed(snap, dose)
-                await self.safety.check_missed(await self.repo.snapshot_by_id(snap.patient_id) or snap)
+                snap = await self.repo.snapshot_by_id(snap.patient_id) or snap
+                await self.safety.check_missed(snap)
                 assert snap.plan is not None
                 tz = ZoneInfo(snap.plan.timezone)
                 notes.append(texts.MISSED_NOTE.format(due=texts.when(dose.due_at, tz, now)))
                 showing = None
-                snap = await self.repo.snapshot_by_id(snap.patient_id) or snap
                 if due_now := await self._due_now(result.next_dose, ids, now):
                     showing, nudge_only = due_now, False
                 continue

@@ -177,19 +177,31 @@ async def reply_to_triage(
         await reply(update, texts.watch_advice(tuple(signs), site))
 
 
-async def on_report_button(update: Update, context: BotContext, step: str, value: str) -> None:
-    """A button of the report conversation; only the current step's buttons count."""
-    query = update.callback_query
-    chat = update.effective_chat
+async def _at_step(update: Update, context: BotContext, step: str) -> tuple[Data, Snapshot] | None:
+    """The report draft's answers and the patient, when the report is at `step`; otherwise the
+    pressed button is out of date (answered so) and None is returned."""
+    query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     repo = context.services.repo
     draft = await repo.draft(chat.id)
     snap = await repo.snapshot(chat.id)
     if draft is None or draft.flow != FLOW or draft.step != step or snap is None or snap.plan is None:
         await query.answer(texts.STALE_BUTTON)
-        return
+        return None
     await query.answer()
-    data = dict(draft.data)
+    return dict(draft.data), snap
+
+
+async def on_report_button(update: Update, context: BotContext, step: str, value: str) -> None:
+    """A button of the report conversation; only the current step's buttons count."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    repo = context.services.repo
+    current = await _at_step(update, context, step)
+    if current is None:
+        return
+    data, snap = current
+    assert snap.plan is not None  # checked by _at_step
     match step:
         case "what" if value == "done":
             if not data.get("signs"):
@@ -277,18 +289,15 @@ async def offer_free_text_report(update: Update, context: BotContext, snap: Snap
 async def on_free_text_button(update: Update, context: BotContext, value: str) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    repo = context.services.repo
-    draft = await repo.draft(chat.id)
-    snap = await repo.snapshot(chat.id)
-    if draft is None or draft.flow != FLOW or draft.step != CONFIRM or snap is None or snap.plan is None:
-        await query.answer(texts.STALE_BUTTON)
+    current = await _at_step(update, context, CONFIRM)
+    if current is None:
         return
-    await query.answer()
+    data, snap = current
     if value != "yes":
-        await repo.delete_draft(chat.id)
+        await context.services.repo.delete_draft(chat.id)
         await query.edit_message_text(texts.NOT_RECORDED)
         return
-    await _continue(update, context, snap, dict(draft.data))
+    await _continue(update, context, snap, data)
 
 
 # --- follow-ups and nudges -------------------------------------------------------------------------
