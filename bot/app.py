@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.dosing import Dosing
 from bot.leader import Leadership
+from bot.monitoring import Monitor
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import ReminderService, ReminderTimer
 from bot.safety import Safety
@@ -66,15 +67,17 @@ def build_application(
     timer = ReminderTimer(sync_engine, settings.sweep_interval_seconds)
     dosing = Dosing(repo, timer, clock, timedelta(minutes=settings.re_remind_after_minutes))
     safety = Safety(repo, timer, clock)
+    monitor = Monitor(repo, timer, clock)
     reminders = ReminderService(
-        repo, dosing, timer, safety, app.bot, clock,
+        repo, dosing, timer, safety, monitor, app.bot, clock,
         lease=timedelta(seconds=settings.claim_lease_seconds),
         late_after=timedelta(minutes=settings.late_after_minutes),
     )  # fmt: skip
     leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer,
-        dosing=dosing, safety=safety, reminders=reminders, leadership=leadership, clock=clock,
+        dosing=dosing, safety=safety, monitor=monitor, reminders=reminders, leadership=leadership,
+        clock=clock,
     )  # fmt: skip
     handlers.register(app)
     return app

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.dosing import Dosing
 from bot.leader import Leadership
+from bot.monitoring import Monitor
 from bot.reminders import ReminderService, ReminderTimer
 from bot.safety import Safety
 from storage.repository import Repository
@@ -30,6 +31,7 @@ class Services:
     timer: ReminderTimer
     dosing: Dosing
     safety: Safety
+    monitor: Monitor
     reminders: ReminderService
     leadership: Leadership
     clock: Callable[[], datetime]

@@ -21,7 +21,12 @@ FOLLOW_UP = "f"  # f:<report_id>:<better|same|worse>
 NUDGE = "n"  # n:<nudge_id>:<done|later>
 FREE_TEXT = "x"  # x:<yes|no>: save free text as a report?
 SITES = "t"  # t:<action>[:<value>]: /sites and /settings
-PREFIXES = frozenset({DOSE, SETUP, MENU, PROBLEM, REPORT, FOLLOW_UP, NUDGE, FREE_TEXT, SITES})
+SYMPTOMS = "y"  # y:q:<answers so far>, y:skip, y:note:<id>, y:day:<0-6|off>, y:at:<day>:<HHMM>, y:rw:<weeks>
+LABS = "l"  # l:<action>[:<value>]: /labs
+SUPPLIES = "v"  # v:<action>[:<value>]: /supplies
+PREFIXES = frozenset(
+    {DOSE, SETUP, MENU, PROBLEM, REPORT, FOLLOW_UP, NUDGE, FREE_TEXT, SITES, SYMPTOMS, LABS, SUPPLIES}
+)
 
 
 @dataclass(frozen=True)
@@ -141,3 +146,23 @@ def toggles(
 
 def menu(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     return rows([_button(label, MENU, action) for action, label in options], 1)
+
+
+# --- monitoring ---------------------------------------------------------------------------------
+
+
+def symptom_levels(answers: str, labels: Sequence[str], *, skip: bool = False) -> InlineKeyboardMarkup:
+    """None / Mild / Moderate / Severe for the next symptom; each carries the answers so far."""
+    markup = rows([_button(label, SYMPTOMS, "q", f"{answers}{i}") for i, label in enumerate(labels)], 2)
+    if not skip:
+        return markup
+    return InlineKeyboardMarkup([*markup.inline_keyboard, [_button("Skip this week", SYMPTOMS, "skip")]])
+
+
+def note_button(checkin_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("📝 Add a note", SYMPTOMS, "note", checkin_id)]])
+
+
+def actions(prefix: str, options: Sequence[tuple[str, str]], per_row: int = 1) -> InlineKeyboardMarkup:
+    """One button per (action, label) for a monitoring command (`prefix`)."""
+    return rows([_button(label, prefix, *action.split(":")) for action, label in options], per_row)

@@ -41,10 +41,12 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.dosing import Dosing
-from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons
+from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
+from bot.monitoring import Monitor
 from bot.safety import Safety
 from storage.models import (
     DOSE_REMINDERS,
+    MONITORING_REMINDERS,
     OPEN_DOSE_STATUSES,
     DoseStatus,
     NudgeStatus,
@@ -155,13 +157,14 @@ class ReminderService:
         dosing: Dosing,
         timer: ReminderTimer,
         safety: Safety,
+        monitor: Monitor,
         bot: Bot,
         clock: Callable[[], datetime],
         lease: timedelta,
         late_after: timedelta,
     ) -> None:
         self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
-        self.safety = safety
+        self.safety, self.monitor = safety, monitor
         self.clock, self.lease, self.late_after = clock, lease, late_after
         self._run_lock = asyncio.Lock()
         self._jobs_running = 0
@@ -270,7 +273,7 @@ class ReminderService:
                 outgoing.append((message, ids, None))
             for other in group:
                 if other.kind not in DOSE_REMINDERS:
-                    outgoing.append((await self._safety_message(snap, other), [other.id], other))
+                    outgoing.append((await self._other_message(snap, other), [other.id], other))
         except Exception:
             # Leave the claim to expire: the lease brings it back, nothing is lost.
             log.exception("reminder composition failed patient_id=%s", patient_id)
@@ -283,10 +286,13 @@ class ReminderService:
             if sent and source is not None and source.nudge_id is not None:
                 await self.safety.nudge_sent(snap.patient_id, source.nudge_id)
 
-    async def _safety_message(self, snap: Snapshot, reminder: ClaimedReminder) -> Message | None:
-        """The heads-up before a dose, a report follow-up, or a clinician nudge (if still due)."""
+    async def _other_message(self, snap: Snapshot, reminder: ClaimedReminder) -> Message | None:
+        """The heads-up before a dose, a report follow-up, a clinician nudge, or a monitoring
+        message (check-in, blood test, supplies), if still due."""
         assert snap.plan is not None
         now = self.clock()
+        if reminder.kind in MONITORING_REMINDERS:
+            return await self._monitoring_message(snap, reminder.kind, now)
         if reminder.kind is ReminderKind.HEADS_UP and reminder.dose_id is not None:
             dose = await self.repo.dose(reminder.dose_id)
             if dose is None or dose.status != DoseStatus.SCHEDULED:
@@ -304,6 +310,35 @@ class ReminderService:
             if nudge is None or nudge.status != NudgeStatus.OPEN:
                 return None
             return Message(texts.nudge(snap.plan, nudge.reason, nudge.signs), nudge_buttons(nudge.id))
+        return None
+
+    async def _monitoring_message(self, snap: Snapshot, kind: ReminderKind, now: datetime) -> Message | None:
+        assert snap.plan is not None
+        tz = ZoneInfo(snap.plan.timezone)
+        m = snap.monitoring
+        match kind:
+            case ReminderKind.CHECK_IN:
+                nxt = self.monitor.next_check_in(snap)
+                await self.monitor.schedule_next_check_in(snap, nxt)
+                if nxt is None:  # turned off since
+                    return None
+                levels = symptom_levels("", texts.LEVEL_LABELS, skip=True)
+                return Message(texts.symptom_question(texts.CHECK_IN_INTRO, ""), levels)
+            case ReminderKind.LAB_SOON | ReminderKind.LAB_DAY if m.lab_recheck_on is not None:
+                day = texts.day(m.lab_recheck_on)
+                text = texts.LAB_SOON_TEXT if kind is ReminderKind.LAB_SOON else texts.LAB_DAY_TEXT
+                return Message(text.format(day=day), None)
+            case ReminderKind.REFILL if snap.paused:
+                return None
+            case ReminderKind.REFILL if (out := self.monitor.run_out(snap)) is not None:
+                await self.monitor.refill_warned(snap)
+                covered = m.stock.covered or 0
+                return Message(
+                    texts.refill(snap.plan, covered, texts.when(out.first_uncovered, tz, now)), None
+                )
+            case ReminderKind.EXPIRY if m.stock.expires_on is not None:
+                expired = m.stock.expires_on < now.astimezone(tz).date()
+                return Message(texts.expiry(texts.day(m.stock.expires_on), expired), None)
         return None
 
     async def _compose(

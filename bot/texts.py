@@ -6,10 +6,12 @@ name with an underscore, say) is shown exactly as written.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.plan import Plan, Route, describe_phases
+from bot.domain.symptoms import LABELS as SYMPTOM_LABELS
 
 # --- formatting helpers -------------------------------------------------------------------------
 
@@ -27,6 +29,11 @@ def when(at: datetime, tz: ZoneInfo, now: datetime) -> str:
     if local.year == today.year or local.date() < today + timedelta(days=180):
         return f"{local:%a} {local.day} {local:%b} {clock}"
     return f"{local.day} {local:%b %Y} {clock}"
+
+
+def day(on: date) -> str:
+    """'Tue 15 Dec 2026'."""
+    return f"{on:%a} {on.day} {on:%b %Y}"
 
 
 def ago(at: datetime | None, now: datetime) -> str:
@@ -60,15 +67,18 @@ HELP = (
     "/plan – show the plan you entered\n"
     "/next – when and where your next dose is\n"
     "/history – your last 10 doses\n"
-    "/report – tell me about a side effect or a problem\n"
-    "/reports – your reports\n"
+    "/report, /reports – tell me about a side effect or a problem; your reports\n"
     "/sites – your injection sites and rest period\n"
     "/settings – a heads-up before each dose\n"
     "/pause, /resume – pause reminders (e.g. a hospital stay), and start again\n"
     "/timezone – travelling? change your time zone\n"
     "/phase – move to the next phase when your clinician says so\n"
     "/calendar – your next doses as a calendar file\n"
-    "/export – a copy of everything I keep about you\n"
+    "/symptoms – how you feel this week\n"
+    "/labs – blood test results and the next re-check\n"
+    "/supplies – vials and syringes left\n"
+    "/chart – a picture of your progress\n"
+    "/export – your data, and a summary for your clinician\n"
     "/delete – erase everything I keep about you\n"
     "/cancel – stop what we're doing (nothing half-done is saved)\n"
     "/help – this list\n\n"
@@ -91,6 +101,10 @@ COMMANDS = [
     ("timezone", "Change my time zone"),
     ("phase", "Move to the next phase"),
     ("calendar", "My doses as a calendar file"),
+    ("symptoms", "How I feel this week"),
+    ("labs", "Blood test results and re-check"),
+    ("supplies", "Vials and syringes left"),
+    ("chart", "A picture of my progress"),
     ("export", "A copy of my data"),
     ("delete", "Erase my data"),
     ("cancel", "Stop what we're doing"),
@@ -183,6 +197,12 @@ def plan_summary(plan: Plan) -> str:
         f"Sites: {', '.join(plan.sites)}\n"
         f"Clinician: {plan.clinician_name} – {plan.clinician_contact}"
     )
+
+
+PLAN_SHOWN = (
+    "Your plan, as you entered it:\n\n{plan}\n{recheck} (/labs to change it)\n\n"
+    "To change the plan, run /start and set it up again."
+)
 
 
 def confirm_plan(plan: Plan, upcoming: list[datetime], now: datetime) -> str:
@@ -356,6 +376,11 @@ def nudge(plan: Plan, reason: str, signs: tuple[str, ...], why: tuple[str, ...] 
             )
         case "follow_up":
             lead = f"Your {signs_text(signs)} hasn't settled."
+        case "symptoms":
+            lead = (
+                symptoms_nudge_lead(list(signs))
+                + " New or worse nerve symptoms can mean your B12 plan needs a look."
+            )
         case _:
             lead = f"You told me about {signs_text(signs)}."
     reasons = (" " + " ".join(why)) if why else ""
@@ -436,7 +461,9 @@ LAST_SITE = "You need at least one site, so I kept it."
 SITE_EXISTS = "You already have a site called that."
 SETTINGS = (
     "Heads-up before each dose: {current}.\n"
-    "I can send a short message before each dose naming the site to prepare."
+    "I can send a short message before each dose naming the site to prepare.\n\n"
+    "Weekly symptom check-in: {checkin}.\n"
+    "Suggest a plan review if symptoms haven't improved after: {review} weeks (as your clinician said)."
 )
 
 
@@ -499,3 +526,195 @@ CALENDAR_CAPTION = (
     "them to your calendar. If your plan changes, send /calendar again."
 )
 CALENDAR_PAUSED = "Your reminders are paused, so there are no doses to put in a calendar. Tap /resume first."
+
+
+# --- symptom check-ins --------------------------------------------------------------------------
+
+LEVEL_LABELS = ("None", "Mild", "Moderate", "Severe")
+SYMPTOM_QUESTIONS = {
+    "fatigue": "How has your tiredness been?",
+    "numbness": "Any numbness or tingling (hands, feet)?",
+    "balance": "Any trouble with balance or walking?",
+    "memory": "Any trouble with memory or focus?",
+}
+BASELINE_INTRO = (
+    "One more thing, about 30 seconds: how do you feel today? This is your starting point, so we "
+    "can see change over time."
+)
+CHECK_IN_INTRO = "Weekly check-in 📋 (4 quick taps)"
+SYMPTOMS_INTRO = "How do you feel this week? (4 quick taps)"
+
+
+def symptom_question(intro: str, answers: str) -> str:
+    """The question after `answers` (one digit per symptom answered so far)."""
+    step = len(answers)
+    return f"{intro}\n\n{step + 1}/{len(SYMPTOM_QUESTIONS)}: {list(SYMPTOM_QUESTIONS.values())[step]}"
+
+
+CHECK_IN_ALREADY = "You already answered this check-in – nothing new was saved."
+CHECK_IN_SKIPPED = "Okay, no check-in this week. /symptoms works any time."
+
+
+def check_in_result(lines: list[tuple[str, str]], baseline: bool) -> str:
+    head = "Thanks – that's your starting point." if baseline else "Thanks – recorded."
+    body = "\n".join(f"• {label}: {words}" for label, words in lines)
+    return f"{head}\n{body}"
+
+
+def symptoms_nudge_lead(symptoms: list[str]) -> str:
+    named = " and ".join(SYMPTOM_LABELS[s].lower() for s in symptoms)
+    return f"Your {named} is new or worse than last time."
+
+
+def review_suggestion(plan: Plan, weeks: int) -> str:
+    return (
+        f"It's been {weeks} weeks or more since you started, and your symptoms haven't clearly improved. "
+        f"That's worth raising: please ask {plan.clinician_name} ({plan.clinician_contact}) to review "
+        "your plan. Keep following it as written until they do."
+    )
+
+
+ASK_CHECK_IN_DAY = "Would you like a weekly check-in? Pick a day:"
+ASK_CHECK_IN_TIME = "At what time on {day}s?"
+CHECK_IN_SET = "Weekly check-in set: {day}s at {time}. The next one is {next}."
+CHECK_IN_OFF = "Okay, no weekly check-in. /symptoms works any time."
+NOTE_ASK = "Type your note (a few words)."
+NOTE_SAVED = "Note saved."
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+# --- labs -----------------------------------------------------------------------------------------
+
+LABS_NONE = "No blood test results recorded yet."
+LAB_RECHECK_NONE = "Next blood test re-check: not set."
+LAB_RECHECK = "Next blood test re-check: {day}."
+ASK_LAB_B12 = (
+    "Type your vitamin B12 result with its unit, as on the report, e.g. 350 pg/mL or 260 pmol/L. "
+    "(ng/L is the same as pg/mL.)"
+)
+ASK_LAB_UNIT = "Which unit is {value} in? It's on the report next to the number."
+ASK_LAB_DATE = "When was the blood taken?"
+ASK_LAB_DATE_TEXT = "Type the date, e.g. 12 Nov or 2026-11-12."
+ASK_LAB_MORE = "Anything else from the same blood test?"
+ASK_LAB_VALUE = "Type your {label} result with its unit, e.g. {example}."
+ASK_LAB_RECHECK = (
+    'When is your next blood test? Type a date (e.g. 15 Jan) or "in 8 weeks". '
+    "I'll remind you a week before and on the day."
+)
+BAD_LAB_DATE = bad_input(
+    "Please type a date in the past year, e.g. 12 Nov or 2026-11-12 (not in the future)."
+)
+BAD_RECHECK = bad_input('Please type a date after today (within 2 years), e.g. 15 Jan, or "in 8 weeks".')
+LAB_NOTHING = "Nothing to save yet – add at least one value, or /cancel."
+LAB_SAVED = "Saved your blood test from {day}."
+
+
+def bad_lab_value(reason: str, label: str, example: str, low: str, high: str) -> str:
+    if reason == "range":
+        return bad_input(
+            f"That {label} value is outside what a lab reports ({low} to {high}). "
+            f"Please check the number and the unit, e.g. {example}."
+        )
+    return bad_input(f"Please type the {label} number with its unit, e.g. {example}.")
+
+
+def lab_trend(rows: list[tuple[str, list[str]]]) -> str:
+    """One line per test over time: 'Vitamin B12: 180 pg/mL (3 Mar) → 650 pg/mL (2 Jun)'."""
+    return "\n".join(f"{label}: {' → '.join(values)}" for label, values in rows)
+
+
+LAB_SOON_TEXT = (
+    "Reminder: your blood test re-check is in a week, on {day}. If it isn't booked yet, now is "
+    "a good time. Afterwards, /labs records the results."
+)
+LAB_DAY_TEXT = "Your blood test re-check is today ({day}). When you get the results, /labs records them."
+LAB_RECHECK_SET = "Next blood test re-check: {day}. I'll remind you a week before and on the day."
+
+
+# --- supplies -------------------------------------------------------------------------------------
+
+SUPPLIES_NONE = "I'm not counting your supplies. Tell me what you have, and I'll warn you before it runs out."
+ASK_STOCK_VIALS = "How many vials or ampoules do you have (unopened, plus the one in use)?"
+ASK_STOCK_PER_VIAL = "How many doses does each vial or ampoule give you?"
+ASK_STOCK_SYRINGES = "How many syringes (or needles) do you have?"
+ASK_STOCK_EXPIRY = "What's the expiry date on the vials? (Type it, e.g. 2027-03 or 31 Mar 2027, or tap Skip.)"
+BAD_EXPIRY = bad_input("Please type a date that hasn't passed, e.g. 2027-03 or 31 Mar 2027.")
+
+
+def supplies(doses: int | None, syringes: int | None, expires: str | None, lasts: str) -> str:
+    parts = []
+    if doses is not None:
+        parts.append(f"B12 for {doses} more injection{'s' if doses != 1 else ''}")
+    if syringes is not None:
+        parts.append(f"{syringes} syringe{'s' if syringes != 1 else ''}")
+    lines = ["Your supplies: " + ", ".join(parts) + "."]
+    if expires:
+        lines.append(f"Vials expire: {expires}.")
+    lines.append(lasts)
+    return "\n".join(lines)
+
+
+def lasts_until(last_covered: str | None, first_uncovered: str | None) -> str:
+    if first_uncovered is None:
+        return "That covers every dose I can see coming."
+    if last_covered is None:
+        return f"That doesn't cover your next dose ({first_uncovered}) – please get more soon."
+    return f"That lasts until your dose {last_covered}; you'll need more by {first_uncovered}."
+
+
+def refill(plan: Plan, covered: int, first_uncovered: str) -> str:
+    return (
+        f"🧴 Time to order more: your supplies cover {covered} more injection{'s' if covered != 1 else ''}, "
+        f"and you'll need more by {first_uncovered}. Ask {plan.clinician_name} or your pharmacy for a "
+        "new prescription. When you have it, /supplies updates the count."
+    )
+
+
+def expiry(day: str, expired: bool) -> str:
+    if expired:
+        return f"🧴 Your vials expired on {day}. Please don't use them – ask your pharmacy for new ones."
+    return f"🧴 Your vials expire on {day}. Please make sure you have new ones before then (/supplies)."
+
+
+def supplies_line(covered: int) -> str:
+    return f"Supplies: {covered} injection{'s' if covered != 1 else ''} left."
+
+
+# --- pictures and summaries ---------------------------------------------------------------------------
+
+CHART_CAPTION = "Your doses, symptoms and blood tests over time."
+CHART_EMPTY = "Nothing to draw yet – your chart fills in as you record doses, check-ins and results."
+BODY_MAP_CAPTION = "Your sites: green = rested, orange = used recently, red ring = open reaction."
+
+
+# --- clinician summary (PDF) ---------------------------------------------------------------------
+
+SUMMARY_TITLE = "B12 injections: summary for {clinician}"
+SUMMARY_GENERATED = "Made on {at} from what the patient recorded in b12bot."
+
+
+def summary_adherence(index: int, phase: str, counts: Mapping[str, int], total: int) -> str:
+    given = counts.get("done", 0)
+    return (
+        f"Phase {index + 1} ({phase}): {given} of {total} given ({round(100 * given / total)}%), "
+        f"{counts.get('skipped', 0)} skipped, {counts.get('missed', 0)} missed"
+    )
+
+
+def summary_site(site: str, count: int) -> str:
+    return f"{site}: {count} injection{'s' if count != 1 else ''}"
+
+
+def summary_repeats(repeats: int) -> str:
+    return f"Same site twice in a row: {repeats} time{'s' if repeats != 1 else ''}"
+
+
+def summary_reaction(
+    on: date, signs: tuple[str, ...], site: str | None, level: str, status: str, outcome: str | None
+) -> str:
+    state = f"closed ({outcome})" if status == "closed" and outcome else status
+    return f"{on:%d %b %Y}: {signs_text(signs)}{_at(site)} – {LEVEL_WORDS.get(level, level)}; {state}"
+
+
+def summary_symptom(label: str, first: str, last: str, first_on: date, last_on: date, count: int) -> str:
+    return f"{label}: {first} ({first_on:%d %b}) → {last} ({last_on:%d %b}); {count} check-ins"

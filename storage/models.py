@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -83,6 +84,11 @@ class ReminderKind(StrEnum):
     FOLLOW_UP = "follow_up"  # "better, same or worse?" about a report
     NUDGE = "nudge"  # "please contact your clinician", until the patient says they did
     RESUME = "resume"  # the end date of a pause: reminders start again
+    CHECK_IN = "check_in"  # weekly symptom check-in
+    LAB_SOON = "lab_soon"  # blood test re-check in 7 days
+    LAB_DAY = "lab_day"  # blood test re-check today
+    REFILL = "refill"  # supplies run out soon
+    EXPIRY = "expiry"  # vials expire soon
 
 
 DOSE_REMINDERS = (
@@ -91,6 +97,14 @@ DOSE_REMINDERS = (
     ReminderKind.SNOOZE,
     ReminderKind.MISSED_CHECK,
     ReminderKind.RESUME,
+)
+
+MONITORING_REMINDERS = (
+    ReminderKind.CHECK_IN,
+    ReminderKind.LAB_SOON,
+    ReminderKind.LAB_DAY,
+    ReminderKind.REFILL,
+    ReminderKind.EXPIRY,
 )
 
 
@@ -121,6 +135,16 @@ class Patient(Base):
     blocked_at: Mapped[datetime | None]
     rest_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     heads_up_hours: Mapped[int | None] = mapped_column(Integer)  # None: no heads-up
+    # monitoring (issue 6): weekly symptom check-in, lab re-check, supplies
+    checkin_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday; None: no check-in
+    checkin_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local
+    review_weeks: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    review_suggested_at: Mapped[datetime | None]  # "ask for a review" said once
+    lab_recheck_on: Mapped[date | None] = mapped_column(Date)
+    stock_doses: Mapped[int | None] = mapped_column(Integer)  # None: not tracked
+    stock_syringes: Mapped[int | None] = mapped_column(Integer)
+    vial_expires_on: Mapped[date | None] = mapped_column(Date)
+    refill_warned_at: Mapped[datetime | None]  # the run-out warning went out (until stock is updated)
 
 
 class Plan(Base):
@@ -237,6 +261,39 @@ class ClinicianNudge(Base):
     contacted_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_clinician_nudge_patient_status", "patient_id", "status"),)
+
+
+class SymptomCheckIn(Base):
+    """How the patient felt: each symptom 0-3 (none..severe). The first one is the baseline."""
+
+    __tablename__ = "symptom_checkin"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    levels: Mapped[dict[str, Any]]
+    note: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the question answered: one check-in each
+
+    __table_args__ = (
+        UniqueConstraint("patient_id", "message_id"),
+        Index("ix_symptom_checkin_patient_created", "patient_id", "created_at"),
+    )
+
+
+class LabResult(Base):
+    """One blood test: values in the stored units of `bot.domain.labs` (None: not measured)."""
+
+    __tablename__ = "lab_result"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    b12: Mapped[float | None] = mapped_column(Float)  # pg/mL
+    mma: Mapped[float | None] = mapped_column(Float)  # µmol/L
+    hcy: Mapped[float | None] = mapped_column(Float)  # µmol/L
+    hb: Mapped[float | None] = mapped_column(Float)  # g/L
 
 
 class ProcessedUpdate(Base):

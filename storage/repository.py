@@ -7,16 +7,17 @@ status, so a second "done", a stale button or a retried reminder changes nothing
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import plan as domain
 from bot.domain.schedule import NextDose, Progress
+from bot.domain.supplies import Stock
 from storage.models import (
     CLOSED_DOSE_STATUSES,
     OPEN_DOSE_STATUSES,
@@ -24,6 +25,7 @@ from storage.models import (
     Dose,
     DoseStatus,
     Draft,
+    LabResult,
     NudgeStatus,
     Patient,
     Plan,
@@ -33,6 +35,7 @@ from storage.models import (
     ReminderState,
     ReportStatus,
     SideEffectReport,
+    SymptomCheckIn,
 )
 
 
@@ -74,6 +77,53 @@ class DoseView:
 
 
 @dataclass(frozen=True)
+class Monitoring:
+    """The patient's monitoring settings: weekly check-in, review, lab re-check, supplies."""
+
+    checkin_weekday: int | None = None  # 0 = Monday
+    checkin_time: time | None = None
+    review_weeks: int = 8
+    review_suggested: bool = False
+    lab_recheck_on: date | None = None
+    stock: Stock = field(default_factory=lambda: Stock(None, None))
+    refill_warned: bool = False
+
+    @classmethod
+    def of(cls, row: Patient) -> Monitoring:
+        return cls(
+            row.checkin_weekday,
+            time.fromisoformat(row.checkin_time) if row.checkin_time else None,
+            row.review_weeks,
+            row.review_suggested_at is not None,
+            row.lab_recheck_on,
+            Stock(row.stock_doses, row.stock_syringes, row.vial_expires_on),
+            row.refill_warned_at is not None,
+        )
+
+
+@dataclass(frozen=True)
+class CheckInView:
+    id: int
+    created_at: datetime
+    levels: dict[str, int]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class LabView:
+    id: int
+    taken_on: date
+    values: dict[str, float]  # analyte key -> value in its stored unit (only those measured)
+
+
+LAB_KEYS = ("b12", "mma", "hcy", "hb")
+MONITORING_COLUMNS = frozenset({
+    "rest_days", "heads_up_hours", "checkin_weekday", "checkin_time", "review_weeks", "review_suggested_at",
+    "lab_recheck_on", "stock_doses", "stock_syringes", "vial_expires_on", "refill_warned_at",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything a decision about one patient needs, read in one transaction."""
 
@@ -91,6 +141,7 @@ class Snapshot:
     reaction_sites: frozenset[str] = frozenset()  # sites with an open reaction report
     paused: bool = False
     paused_until: date | None = None
+    monitoring: Monitoring = field(default_factory=Monitoring)
 
 
 @dataclass(frozen=True)
@@ -232,6 +283,7 @@ class Repository:
             "rest_days": patient.rest_days,
             "heads_up_hours": patient.heads_up_hours,
             "reaction_sites": reaction_sites,
+            "monitoring": Monitoring.of(patient),
         }
         if plan_row is None:
             return Snapshot(
@@ -394,6 +446,17 @@ class Repository:
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 return Outcome.ALREADY, None
             await _cancel_reminders(s, Reminder.dose_id == dose_id)
+            if status == DoseStatus.DONE:  # one vial dose and one syringe used (when tracked)
+                await s.execute(
+                    update(Patient)
+                    .where(Patient.id == patient_id)
+                    .values(
+                        stock_doses=case((Patient.stock_doses > 0, Patient.stock_doses - 1),
+                                         else_=Patient.stock_doses),
+                        stock_syringes=case((Patient.stock_syringes > 0, Patient.stock_syringes - 1),
+                                            else_=Patient.stock_syringes),
+                    )
+                )  # fmt: skip
             plan_row = await s.get(Plan, row.plan_id)
             if next_dose is None or plan_row is None or not plan_row.active:
                 return Outcome.OK, None
@@ -796,10 +859,10 @@ class Repository:
                     .values(site=new)
                 )
 
-    async def set_patient_settings(self, patient_id: int, **values: int | None) -> None:
-        allowed = {"rest_days", "heads_up_hours"}
-        if not set(values) <= allowed:
-            raise ValueError(f"unknown settings: {set(values) - allowed}")
+    async def set_patient_settings(self, patient_id: int, **values: object) -> None:
+        """Settings on the patient row (rotation, heads-up, monitoring)."""
+        if not set(values) <= MONITORING_COLUMNS:
+            raise ValueError(f"unknown settings: {set(values) - MONITORING_COLUMNS}")
         async with self._sessions.begin() as s:
             await s.execute(update(Patient).where(Patient.id == patient_id).values(**values))
 
@@ -879,6 +942,83 @@ class Repository:
                 armed = True
             return [at] if armed else []
 
+    # --- monitoring: reminders about the patient, check-ins, labs ----------------------------------
+
+    async def replace_patient_reminder(
+        self, patient_id: int, kind: ReminderKind, at: datetime | None
+    ) -> None:
+        """Cancel the patient's pending reminders of `kind` and, when `at` is given, add one then."""
+        async with self._sessions.begin() as s:
+            await _cancel_reminders(s, Reminder.patient_id == patient_id, Reminder.kind == kind)
+            if at is not None:
+                await _remind(s, patient_id, kind, at)
+
+    async def add_checkin(
+        self, patient_id: int, now: datetime, levels: dict[str, int], message_id: int | None
+    ) -> int | None:
+        """Store a check-in; None when the question (`message_id`) was already answered."""
+        try:
+            async with self._sessions.begin() as s:
+                row = SymptomCheckIn(
+                    patient_id=patient_id, created_at=now, levels=levels, message_id=message_id
+                )
+                s.add(row)
+                await s.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    async def set_checkin_note(self, patient_id: int, checkin_id: int, note: str) -> bool:
+        async with self._sessions.begin() as s:
+            changed = await s.execute(
+                update(SymptomCheckIn)
+                .where(SymptomCheckIn.id == checkin_id, SymptomCheckIn.patient_id == patient_id)
+                .values(note=note)
+            )
+            return bool(changed.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def checkins(self, patient_id: int) -> list[CheckInView]:
+        """Every check-in, oldest (the baseline) first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(SymptomCheckIn)
+                .where(SymptomCheckIn.patient_id == patient_id)
+                .order_by(SymptomCheckIn.created_at, SymptomCheckIn.id)
+            )
+            return [CheckInView(r.id, r.created_at, dict(r.levels), r.note) for r in rows]
+
+    async def add_lab(self, patient_id: int, taken_on: date, now: datetime, values: dict[str, float]) -> int:
+        if not values or not set(values) <= set(LAB_KEYS):
+            raise ValueError("lab values must name known analytes")
+        async with self._sessions.begin() as s:
+            row = LabResult(patient_id=patient_id, taken_on=taken_on, created_at=now, **values)
+            s.add(row)
+            await s.flush()
+            return row.id
+
+    async def labs(self, patient_id: int) -> list[LabView]:
+        """Every lab result, oldest first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(LabResult)
+                .where(LabResult.patient_id == patient_id)
+                .order_by(LabResult.taken_on, LabResult.id)
+            )
+            return [
+                LabView(r.id, r.taken_on, {k: v for k in LAB_KEYS if (v := getattr(r, k)) is not None})
+                for r in rows
+            ]
+
+    async def closed_doses(self, patient_id: int) -> list[DoseView]:
+        """Every dose given, skipped or missed, across plans, oldest first (charts, summaries)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(Dose.patient_id == patient_id, Dose.status.in_(CLOSED_DOSE_STATUSES))
+                .order_by(Dose.due_at, Dose.id)
+            )
+            return [DoseView.of(r) for r in rows]
+
     # --- privacy ------------------------------------------------------------------------------------
 
     async def erase_patient(self, chat_id: int) -> bool:
@@ -890,7 +1030,7 @@ class Repository:
             if patient_id is None:
                 return False
             # explicit, children first: does not depend on the database enforcing cascades
-            for model in (Reminder, ClinicianNudge, SideEffectReport, Dose, Plan):
+            for model in (Reminder, ClinicianNudge, SideEffectReport, Dose, Plan, SymptomCheckIn, LabResult):
                 await s.execute(delete(model).where(model.patient_id == patient_id))
             await s.execute(delete(Patient).where(Patient.id == patient_id))
             return True
@@ -900,7 +1040,8 @@ class Repository:
         tables: dict[str, list[dict[str, Any]]] = {}
         async with self._sessions() as s:
             for name, model in (("plans", Plan), ("doses", Dose), ("reports", SideEffectReport),
-                                ("nudges", ClinicianNudge)):  # fmt: skip
+                                ("nudges", ClinicianNudge), ("symptom_checkins", SymptomCheckIn),
+                                ("lab_results", LabResult)):  # fmt: skip
                 rows = await s.scalars(select(model).where(model.patient_id == patient_id).order_by(model.id))
                 tables[name] = [
                     {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "patient_id"}

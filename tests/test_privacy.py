@@ -87,7 +87,7 @@ async def test_export_contains_only_your_own_data(bot: Harness) -> None:
     chat = bot.chat(2002)
     await chat.send("/export")
     files = {m.file_name: m.file_bytes for m in chat.messages() if m.file_name}
-    assert set(files) == {"b12bot-export.json", "b12bot-doses-and-reports.csv"}
+    assert set(files) == {"b12bot-export.json", "b12bot-records.csv", "b12bot-summary.pdf"}
     data = json.loads(files["b12bot-export.json"] or b"")
     assert len(data["plans"]) == 1 and len(data["doses"]) == 2 and len(data["reports"]) == 1
     own_dose_ids = {d["id"] for d in data["doses"]}
@@ -97,7 +97,7 @@ async def test_export_contains_only_your_own_data(bot: Harness) -> None:
         sam = await s.scalar(select(Patient.id).where(Patient.chat_id == 2002))
         all_sams = set(await s.scalars(select(Dose.id).where(Dose.patient_id == sam)))
     assert own_dose_ids == all_sams
-    table = list(csv.reader(io.StringIO((files["b12bot-doses-and-reports.csv"] or b"").decode())))
+    table = list(csv.reader(io.StringIO((files["b12bot-records.csv"] or b"").decode())))
     assert table[0] == ["type", "time", "status_or_level", "site", "details"]
     assert sorted({row[0] for row in table[1:]}) == ["dose", "report"]
     assert any(row[3] == "Thigh left" and row[2] == "done" for row in table[1:])

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from tests.fake_telegram import BotApiFake, SentMessage
 from tests.flows import set_up
 from tests.harness import Chat, Harness
@@ -43,7 +44,9 @@ async def take_dose_with_suggested_site(chat: Chat) -> str:
 async def test_eight_weeks_of_the_label_schedule(bot: Harness, api: BotApiFake) -> None:
     chat = bot.chat()
     await set_up(chat)  # Mon 2 Mar, 07:00 Berlin; first dose "tomorrow"
-    assert "Your first dose: tomorrow 08:00, at Abdomen left." in chat.last_reply().text
+    saved, baseline = chat.messages()[-2:]  # the plan is saved, then the symptom baseline is asked
+    assert "Your first dose: tomorrow 08:00, at Abdomen left." in saved.text
+    assert baseline.text.startswith(texts.BASELINE_INTRO) and baseline.buttons[:2] == ["None", "Mild"]
 
     # Tue 3 Mar - Fri 6 Mar: given with the suggested site; Thu 5 snoozed 30 minutes first.
     for day in (3, 4, 5, 6):

@@ -118,7 +118,7 @@ async def test_custom_phases_with_weekdays_counts_and_an_open_end(bot: Harness) 
     assert "Sites: Abdomen left, Thigh left, Thigh right, Arm left, Hip left, Hip right" in summary
     assert "• Thu 5 Mar 20:00\n• Mon 9 Mar 20:00\n• Thu 12 Mar 20:00" in summary
     await chat.press("Yes, it matches")
-    assert "All set! I'll remind you at 20:00 (Europe/London)." in chat.last_reply().text
+    assert "All set! I'll remind you at 20:00 (Europe/London)." in chat.messages()[-2].text
     await chat.send("/plan")
     assert "Clinician: Dr Okafor – clinic@example.org" in chat.last_reply().text
 
@@ -165,7 +165,7 @@ async def test_setting_up_again_replaces_the_plan_and_future_reminders_follow(bo
     await chat.send("0123")
     await chat.press("Today 18:00")
     await chat.press("Yes, it matches")
-    assert "Your first dose: today 18:00" in chat.last_reply().text
+    assert "Your first dose: today 18:00" in chat.messages()[-2].text
     assert await count(bot, Plan, Plan.active.is_(True)) == 1
     assert await count(bot, Dose, Dose.status == DoseStatus.CANCELLED) == 1
     assert await count(bot, Reminder, Reminder.state == ReminderState.PENDING) == 3  # new dose only

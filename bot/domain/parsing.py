@@ -6,6 +6,7 @@ function returns None (or an UNKNOWN intent) rather than guessing when the text 
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Sequence
@@ -84,11 +85,24 @@ _MONTHS = {
 }
 
 
-def parse_date(text: str, today: date) -> date | None:
-    """'today', 'tomorrow', '2026-12-01', '1 Dec', 'Dec 1', '1/12/2026' (day first) -> date."""
+def parse_date(text: str, today: date, *, past: bool = False) -> date | None:
+    """'today', 'tomorrow', '2026-12-01', '1 Dec', 'Dec 1', '1/12/2026' (day first) -> date.
+    A date without a year is the next one to come, or with `past` the last one gone by."""
+    found = _parse_date(text, today)
+    if found is None or not past or re.search(r"\d{4}|/\d{2}$", text) or found <= today:
+        return found
+    try:
+        return found.replace(year=found.year - 1)
+    except ValueError:  # 29 Feb
+        return found.replace(year=found.year - 1, day=28)
+
+
+def _parse_date(text: str, today: date) -> date | None:
     cleaned = text.strip().lower().rstrip(".")
     if cleaned == "today":
         return today
+    if cleaned == "yesterday":
+        return today - timedelta(days=1)
     if cleaned == "tomorrow":
         return today + timedelta(days=1)
     try:
@@ -114,6 +128,36 @@ def parse_date(text: str, today: date) -> date | None:
         return found
     except ValueError:
         return None
+
+
+def parse_month_or_date(text: str, today: date) -> date | None:
+    """An expiry date: '2027-03', '03/2027', 'Mar 2027' (the month's last day) or a full date."""
+    cleaned = text.strip().lower().rstrip(".")
+    month = year = None
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", cleaned):
+        year, month = int(m[1]), int(m[2])
+    elif m := re.fullmatch(r"(\d{1,2})[-/](\d{4})", cleaned):
+        month, year = int(m[1]), int(m[2])
+    elif (m := re.fullmatch(r"([a-z]+)\s+(\d{4})", cleaned)) and m[1] in _MONTHS:
+        month, year = _MONTHS[m[1]], int(m[2])
+    if month is not None and year is not None:
+        if not 1 <= month <= 12:
+            return None
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return parse_date(text, today)
+
+
+def parse_in_weeks(text: str, today: date) -> date | None:
+    """'in 8 weeks', '8 weeks', 'in 3 months' -> the date that far from today."""
+    m = re.fullmatch(r"\s*(?:in\s+)?(\d{1,3})\s*(weeks?|wks?|w|months?)\s*", text.lower())
+    if m is None:
+        return None
+    count = int(m[1])
+    if m[2].startswith("m"):
+        index = today.month - 1 + count
+        year, month = today.year + index // 12, index % 12 + 1
+        return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return today + timedelta(weeks=count)
 
 
 # --- time zones ---------------------------------------------------------------------------------

@@ -21,7 +21,20 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.triage import is_emergency
-from bot.handlers import commands, dose, membership, plan_changes, privacy, report, setup, sites
+from bot.handlers import (
+    commands,
+    dose,
+    labs,
+    membership,
+    pictures,
+    plan_changes,
+    privacy,
+    report,
+    setup,
+    sites,
+    supplies,
+    symptoms,
+)
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -55,6 +68,12 @@ async def on_text(update: Update, context: BotContext) -> None:
                 await plan_changes.on_pause_text(update, context, data)
             case plan_changes.ZONE_FLOW:
                 await plan_changes.set_zone(update, context, message.text)
+            case symptoms.NOTE_FLOW:
+                await symptoms.on_note_text(update, context, data)
+            case labs.FLOW:
+                await labs.on_text(update, context, draft.step, data)
+            case supplies.FLOW:
+                await supplies.on_text(update, context, draft.step, data)
             case _:
                 await repo.delete_draft(chat.id)
                 await message.reply_text(texts.NOT_UNDERSTOOD)
@@ -97,6 +116,12 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await report.on_nudge_button(update, context, callback)
         case kb.SITES:
             await sites.on_button(update, context, callback)
+        case kb.SYMPTOMS:
+            await symptoms.on_button(update, context, callback)
+        case kb.LABS:
+            await labs.on_button(update, context, callback)
+        case kb.SUPPLIES:
+            await supplies.on_button(update, context, callback)
         case kb.MENU if callback.part(0) == "setup":
             await query.answer()
             await setup.begin(update, context)
@@ -163,6 +188,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("timezone", plan_changes.timezone, filters=private))
     app.add_handler(CommandHandler("phase", plan_changes.phase, filters=private))
     app.add_handler(CommandHandler("calendar", plan_changes.calendar, filters=private))
+    app.add_handler(CommandHandler("symptoms", symptoms.symptoms, filters=private))
+    app.add_handler(CommandHandler("labs", labs.labs, filters=private))
+    app.add_handler(CommandHandler("supplies", supplies.supplies, filters=private))
+    app.add_handler(CommandHandler("chart", pictures.chart, filters=private))
     app.add_handler(CommandHandler("export", privacy.export, filters=private))
     app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
     app.add_handler(CallbackQueryHandler(on_callback))

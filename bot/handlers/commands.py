@@ -40,12 +40,9 @@ async def plan(update: Update, context: BotContext) -> None:
     snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
         return
-    await reply(
-        update,
-        "Your plan, as you entered it:\n\n"
-        + texts.plan_summary(snap.plan)
-        + "\n\nTo change it, run /start and set it up again.",
-    )
+    day = snap.monitoring.lab_recheck_on
+    recheck = texts.LAB_RECHECK.format(day=texts.day(day)) if day else texts.LAB_RECHECK_NONE
+    await reply(update, texts.PLAN_SHOWN.format(plan=texts.plan_summary(snap.plan), recheck=recheck))
 
 
 async def next_(update: Update, context: BotContext) -> None:

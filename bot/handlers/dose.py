@@ -106,6 +106,9 @@ async def _confirm(
     if issue is not None:
         better = [s for s in services.dosing.site_order(fresh) if s != site]
         text += "\n" + texts.rotation_note(issue, better[0] if better else None, snap.rest_days)
+    await services.monitor.plan_supplies(fresh)
+    if (covered := fresh.monitoring.stock.covered) is not None:
+        text += "\n" + texts.supplies_line(covered)
     return text, True
 
 

@@ -38,6 +38,8 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
     log.info("patient unblocked the bot patient_id=%s", snap.patient_id)
     text = texts.WELCOME_BACK
     fresh = await services.repo.snapshot(change.chat.id)
+    if fresh is not None:
+        await services.monitor.rearm(fresh)
     if dose is not None and fresh is not None and fresh.plan is not None and fresh.open_dose is not None:
         order = services.dosing.site_order(fresh)
         tz = ZoneInfo(fresh.plan.timezone)

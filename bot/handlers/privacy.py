@@ -14,7 +14,10 @@ from telegram.ext import ApplicationHandlerStop
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.labs import ANALYTES
+from bot.domain.symptoms import LEVELS, SYMPTOMS
 from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.pictures import summary
 
 REFUSED_KEY = "refused_users"  # users told once that this deployment is private
 
@@ -58,7 +61,8 @@ def _plain(value: Any) -> Any:
 
 
 async def export(update: Update, context: BotContext) -> None:
-    """/export: the patient's own data as JSON (everything) and CSV (doses and reports)."""
+    """/export: the patient's own data as JSON (everything), as CSV (doses, reports, check-ins,
+    lab values), and a one-page PDF summary for their clinician."""
     snap = await patient_with_plan(update, context)
     chat = update.effective_chat
     if snap is None or chat is None:
@@ -75,9 +79,20 @@ async def export(update: Update, context: BotContext) -> None:
     for report in clean["reports"]:
         details = "; ".join([", ".join(report["signs"]), report["words"] or ""]).strip("; ")
         writer.writerow(["report", report["created_at"], report["level"], report["site"] or "", details])
+    for checkin in clean["symptom_checkins"]:
+        levels = checkin["levels"]
+        words = "; ".join(f"{label}: {LEVELS[int(levels.get(key, 0))]}" for key, label in SYMPTOMS)
+        details = words + (f"; note: {checkin['note']}" if checkin["note"] else "")
+        writer.writerow(["symptom_checkin", checkin["created_at"], "", "", details])
+    for lab in clean["lab_results"]:
+        for key, analyte in ANALYTES.items():
+            if lab[key] is not None:
+                writer.writerow(["lab", lab["taken_on"], f"{lab[key]:g} {analyte.unit}", "", analyte.label])
+    pdf = await summary(snap, context)
     files = (
         (as_json, "b12bot-export.json", "everything, as JSON"),
-        (out.getvalue().encode(), "b12bot-doses-and-reports.csv", "doses and reports, as CSV"),
+        (out.getvalue().encode(), "b12bot-records.csv", "doses, reports, check-ins and blood tests, as CSV"),
+        (pdf, "b12bot-summary.pdf", "a one-page summary to show your clinician"),
     )
     for data, name, what in files:
         caption = texts.EXPORT_CAPTION.format(what=what)

@@ -30,6 +30,7 @@ from bot.domain.parsing import (
 from bot.domain.rotation import SITE_CHOICES
 from bot.domain.schedule import Progress, preview
 from bot.handlers.common import reply
+from bot.handlers.symptoms import ask_baseline
 
 FLOW = "setup"
 
@@ -520,6 +521,7 @@ async def _save(update: Update, context: BotContext, data: Data) -> None:
         ),
         None,
     )
+    await ask_baseline(update, context)
 
 
 async def on_setup_text(update: Update, context: BotContext, step: str, data: Data) -> None:

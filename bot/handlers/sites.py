@@ -10,6 +10,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.pictures import send_body_map
 
 FLOW = "sites"
 ADD = "add"  # typing a new site's name
@@ -18,6 +19,7 @@ REST = "rest"  # typing a rest period
 REST_CHOICES = (3, 5, 7, 10, 14)
 HEADS_UP_CHOICES = ((0, "Off"), (1, "1 hour"), (2, "2 hours"), (12, "12 hours"), (24, "24 hours"))
 MAX_SITES, MAX_NAME = 12, 40
+REVIEW_WEEKS = (4, 8, 12, 16)
 
 
 def _menu() -> InlineKeyboardMarkup:
@@ -40,6 +42,8 @@ async def show(update: Update, context: BotContext) -> None:
          " ⚠️ open reaction" if site in snap.reaction_sites else "")
         for site in snap.plan.sites
     ]  # fmt: skip
+    if update.callback_query is None:  # the picture with /sites, not after every button
+        await send_body_map(update, context, snap)
     await reply(update, texts.sites_list(rows, snap.rest_days), _menu())
 
 
@@ -147,4 +151,17 @@ async def settings(update: Update, context: BotContext) -> None:
                                 callback_data=kb.encode(kb.SITES, "hu", h))
         for h, label in HEADS_UP_CHOICES
     ]  # fmt: skip
-    await reply(update, texts.SETTINGS.format(current=current), kb.rows(buttons, 3))
+    m = snap.monitoring
+    checkin = "off"
+    if m.checkin_weekday is not None and m.checkin_time is not None:
+        checkin = f"{texts.WEEKDAY_NAMES[m.checkin_weekday]}s at {m.checkin_time:%H:%M}"
+    rows = kb.rows(buttons, 3).inline_keyboard
+    more = kb.actions(
+        kb.SYMPTOMS,
+        [("day:ask", "Change the check-in day"),
+         *((f"rw:{w}", ("✅ " if w == m.review_weeks else "") + f"Review: {w} wk") for w in REVIEW_WEEKS)],
+        1,
+    ).inline_keyboard  # fmt: skip
+    keyboard = InlineKeyboardMarkup([*rows, more[0], [b for (b,) in more[1:]]])
+    text = texts.SETTINGS.format(current=current, checkin=checkin, review=m.review_weeks)
+    await reply(update, text, keyboard)

@@ -1,0 +1,180 @@
+"""/symptoms and the weekly check-in: four one-tap questions, then a comparison in words.
+
+The answers so far travel in the buttons (`y:q:<digits>`), so nothing half-answered is stored and
+a typed "done" never lands in a check-in. One check-in per question message (a double tap on the
+last answer saves once).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import keyboards as kb
+from bot import texts
+from bot.context import BotContext
+from bot.domain import symptoms as sx
+from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.sites import REVIEW_WEEKS, settings
+from storage.repository import Snapshot
+
+NOTE_FLOW = "checkin_note"
+MAX_NOTE = 500
+CHECK_IN_TIMES = ("09:00", "12:00", "18:00", "20:00")
+
+
+def question(intro: str, answers: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The next question after `answers`, with its level buttons."""
+    return texts.symptom_question(intro, answers), kb.symptom_levels(answers, texts.LEVEL_LABELS)
+
+
+async def symptoms(update: Update, context: BotContext) -> None:
+    """/symptoms: a check-in now."""
+    if await patient_with_plan(update, context) is None:
+        return
+    await reply(update, *question(texts.SYMPTOMS_INTRO, ""))
+
+
+async def ask_baseline(update: Update, context: BotContext) -> None:
+    """After setup: the starting point, if there is none yet."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    if snap is None or await context.services.repo.checkins(snap.patient_id):
+        return
+    await reply(update, *question(texts.BASELINE_INTRO, ""))
+
+
+def _day_buttons() -> InlineKeyboardMarkup:
+    days = [(f"day:{i}", name[:3]) for i, name in enumerate(texts.WEEKDAY_NAMES)]
+    return kb.actions(kb.SYMPTOMS, [*days, ("day:off", "No weekly check-in")], 4)
+
+
+async def ask_check_in_day(update: Update) -> None:
+    await reply(update, texts.ASK_CHECK_IN_DAY, _day_buttons())
+
+
+async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    if snap is None or snap.plan is None:
+        await query.answer()
+        await reply(update, texts.NEED_SETUP)
+        return
+    match callback.part(0):
+        case "q":
+            await _answer(update, context, snap, callback.part(1))
+        case "skip":
+            await query.answer()
+            await query.edit_message_text(texts.CHECK_IN_SKIPPED)
+        case "note" if (checkin_id := callback.int_part(1)) is not None and any(
+            c.id == checkin_id for c in await context.services.repo.checkins(snap.patient_id)
+        ):
+            await query.answer()
+            now = context.services.clock()
+            await context.services.repo.save_draft(chat.id, NOTE_FLOW, "note", {"id": checkin_id}, now)
+            await reply(update, texts.NOTE_ASK)
+        case "day":
+            await query.answer()
+            await _chose_day(update, context, snap, callback.part(1))
+        case "at" if (day := callback.int_part(1)) is not None and day < 7:
+            await query.answer()
+            at = _time(callback.part(2))
+            if at is None:
+                await reply(update, texts.STALE_BUTTON)
+                return
+            nxt = await context.services.monitor.set_check_in(snap, day, at)
+            await query.edit_message_text(_check_in_words(snap, day, at, nxt, context))
+        case "rw" if (weeks := callback.int_part(1)) in REVIEW_WEEKS:
+            await query.answer()
+            await context.services.repo.set_patient_settings(
+                snap.patient_id, review_weeks=weeks, review_suggested_at=None
+            )
+            await settings(update, context)
+        case _:
+            await query.answer(texts.STALE_BUTTON)
+
+
+def _time(text: str) -> time | None:
+    if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        return None
+    return time(int(text[:2]), int(text[2:]))
+
+
+def _check_in_words(snap: Snapshot, day: int, at: time, nxt: datetime | None, context: BotContext) -> str:
+    assert snap.plan is not None and nxt is not None
+    shown = texts.when(nxt, ZoneInfo(snap.plan.timezone), context.services.clock())
+    return texts.CHECK_IN_SET.format(day=texts.WEEKDAY_NAMES[day], time=f"{at:%H:%M}", next=shown)
+
+
+async def _chose_day(update: Update, context: BotContext, snap: Snapshot, value: str) -> None:
+    query = update.callback_query
+    assert query is not None and snap.plan is not None
+    if value == "ask":
+        await reply(update, texts.ASK_CHECK_IN_DAY, _day_buttons())
+        return
+    if value == "off":
+        await context.services.monitor.set_check_in(snap, None, None)
+        await query.edit_message_text(texts.CHECK_IN_OFF)
+        return
+    if not value.isdigit() or int(value) > 6:
+        await reply(update, texts.STALE_BUTTON)
+        return
+    day = int(value)
+    dose_time = f"{snap.plan.time_of_day:%H:%M}"
+    choices = list(dict.fromkeys([*CHECK_IN_TIMES, dose_time]))
+    keyboard = kb.actions(kb.SYMPTOMS, [(f"at:{day}:{t.replace(':', '')}", t) for t in sorted(choices)], 3)
+    await query.edit_message_text(
+        texts.ASK_CHECK_IN_TIME.format(day=texts.WEEKDAY_NAMES[day]), reply_markup=keyboard
+    )
+
+
+async def _answer(update: Update, context: BotContext, snap: Snapshot, answers: str) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None and snap.plan is not None
+    values = sx.decode(answers)
+    if not values:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    message_text = getattr(query.message, "text", None) or texts.SYMPTOMS_INTRO
+    intro = message_text.split("\n\n")[0]
+    if len(values) < len(sx.KEYS):
+        text, keyboard = question(intro, answers)
+        await query.edit_message_text(text, reply_markup=keyboard)
+        return
+    monitor = context.services.monitor
+    result = await monitor.record_check_in(snap, values, query.message.message_id)
+    if result is None:
+        await reply(update, texts.CHECK_IN_ALREADY)
+        return
+    await query.edit_message_text(
+        texts.check_in_result(result.lines, result.baseline), reply_markup=kb.note_button(result.checkin_id)
+    )
+    if result.nudge_id is not None:
+        text = texts.nudge(snap.plan, "symptoms", tuple(result.worse_nerves))
+        await reply(update, text, kb.nudge_buttons(result.nudge_id))
+    if result.suggest_review:
+        await reply(update, texts.review_suggestion(snap.plan, snap.monitoring.review_weeks))
+    if result.baseline and snap.monitoring.checkin_weekday is None:
+        await ask_check_in_day(update)
+
+
+async def on_note_text(update: Update, context: BotContext, data: dict[str, object]) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and message.text is not None and chat is not None
+    snap = await patient_with_plan(update, context)
+    note = " ".join(message.text.split())
+    if snap is None or not note or len(note) > MAX_NOTE:
+        if snap is not None:
+            await reply(update, texts.bad_input(f"A note is up to {MAX_NOTE} characters."))
+        return
+    checkin_id = data.get("id")
+    await context.services.repo.delete_draft(chat.id)
+    saved = isinstance(checkin_id, int) and await context.services.repo.set_checkin_note(
+        snap.patient_id, checkin_id, note
+    )
+    await reply(update, texts.NOTE_SAVED if saved else texts.STALE_BUTTON)
