@@ -85,7 +85,7 @@ def draw_timeline(axes: Sequence[Axes], data: ChartData) -> None:
                 times, [1] * len(times), c=colour, marker=marker, s=36,  # type: ignore[arg-type]
                 label=f"{label} ({len(times)})", zorder=3,
             )  # fmt: skip
-    doses_ax.set_ylim(0.5, 1.3)
+    doses_ax.set_ylim(0.6, 1.3)
     doses_ax.set_yticks([])
     doses_ax.set_title("Injections", loc="left", fontsize=10, pad=16)
     if data.doses:
@@ -142,7 +142,7 @@ def draw_timeline(axes: Sequence[Axes], data: ChartData) -> None:
 def progress_chart(data: ChartData) -> bytes:
     """The /chart picture: doses with phase bands, symptoms and labs on one time axis."""
     figure = Figure(figsize=(8, 7.2), layout="constrained")
-    axes = figure.subplots(3, 1, sharex=True, height_ratios=[1, 1.6, 1.4])
+    axes = figure.subplots(3, 1, sharex=True, height_ratios=[0.75, 1.6, 1.4])
     draw_timeline(list(axes), data)
     figure.suptitle("Your B12 injections", fontsize=13, x=0.02, ha="left")
     return _png(figure)
@@ -155,6 +155,7 @@ SITE_POSITIONS: dict[str, tuple[float, float]] = {
     "thigh left": (-0.36, -0.75), "thigh right": (0.36, -0.75),
     "arm left": (-1.02, 0.95), "arm right": (1.02, 0.95),
     "buttock left": (-0.35, -0.2), "buttock right": (0.35, -0.2),
+    "hip left": (-0.6, 0.02), "hip right": (0.6, 0.02),
 }  # fmt: skip
 
 
@@ -164,6 +165,10 @@ class SiteState:
     days_since: int | None  # None: not used yet
     reaction: bool = False
     next_up: bool = False
+
+
+def _days_ago(days: int) -> str:
+    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 def _site_colour(state: SiteState, rest_days: int) -> str:
@@ -203,7 +208,7 @@ def body_map(sites: Sequence[SiteState], rest_days: int) -> bytes:
             ax.add_patch(Circle((x, y), 0.19, fill=False, ec="#c62828", lw=3, zorder=4))
         if state.next_up:
             ax.text(x, y, "★", ha="center", va="center", fontsize=14, color="white", zorder=5)
-        when = "not used yet" if state.days_since is None else f"{state.days_since} d ago"
+        when = "not used yet" if state.days_since is None else _days_ago(state.days_since)
         ax.text(x, y - 0.22, f"{state.name}\n{when}" + ("\n⚠ reaction" if state.reaction else ""),
                 ha="center", va="top", fontsize=8, zorder=5)  # fmt: skip
     for i, state in enumerate(others):
@@ -211,7 +216,7 @@ def body_map(sites: Sequence[SiteState], rest_days: int) -> bytes:
         ax.add_patch(Circle((1.55, y), 0.09, color=_site_colour(state, rest_days), zorder=3))
         if state.reaction:
             ax.add_patch(Circle((1.55, y), 0.14, fill=False, ec="#c62828", lw=2.5, zorder=4))
-        when = "not used yet" if state.days_since is None else f"{state.days_since} d ago"
+        when = "not used yet" if state.days_since is None else _days_ago(state.days_since)
         ax.text(1.7, y, f"{state.name} ({when})", va="center", fontsize=8)
     ax.set_xlim(-1.45, 2.6 if others else 1.45)
     ax.set_ylim(-1.6, 1.9)
@@ -270,7 +275,7 @@ def summary_pdf(summary: Summary) -> bytes:
     y = min(left, right)
     y = _section(figure, y, "Symptoms (first check-in → latest)", summary.symptoms)
     y = _section(figure, y, "Blood tests", summary.labs)
-    bottom, top = 0.05, min(y - 0.02, 0.45)
+    bottom, top = 0.05, min(y - 0.04, 0.55)
     grid = figure.add_gridspec(3, 1, left=0.08, right=0.92, bottom=bottom, top=top, hspace=0.55,
                                height_ratios=[1, 1.5, 1.3])  # fmt: skip
     axes = [figure.add_subplot(grid[0])]

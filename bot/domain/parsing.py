@@ -89,7 +89,8 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date | None:
     """'today', 'tomorrow', '2026-12-01', '1 Dec', 'Dec 1', '1/12/2026' (day first) -> date.
     A date without a year is the next one to come, or with `past` the last one gone by."""
     found = _parse_date(text, today)
-    if found is None or not past or re.search(r"\d{4}|/\d{2}$", text) or found <= today:
+    relative = text.strip().lower() in {"today", "yesterday", "tomorrow"}
+    if found is None or not past or relative or re.search(r"\d{4}|/\d{2}$", text) or found <= today:
         return found
     try:
         return found.replace(year=found.year - 1)
