@@ -26,11 +26,12 @@ def example() -> ChartData:
         doses.append(DosePoint(START + timedelta(days=28 + 30 * month), "done", 1))
     levels = [(3, 2, 2, 2), (3, 2, 2, 2), (2, 2, 1, 2), (2, 1, 1, 1), (2, 1, 1, 1), (1, 1, 0, 1),
               (1, 0, 0, 1), (1, 0, 0, 0), (1, 1, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (1, 0, 0, 0)]  # fmt: skip
-    checkins = [(START + timedelta(weeks=w, hours=10), dict(zip(("fatigue", "numbness", "balance", "memory"), lv,
-                                                                strict=True)))
+    keys = ("fatigue", "numbness", "balance", "memory")
+    checkins = [(START + timedelta(weeks=w, hours=10), dict(zip(keys, lv, strict=True)))
                 for w, lv in enumerate(levels)]  # fmt: skip
     labs = [(date(2026, 8, 28), {"b12": 162.0, "hb": 118.0, "mma": 0.61}),
-            (date(2026, 10, 20), {"b12": 905.0, "hb": 131.0}), (date(2026, 11, 20), {"b12": 780.0, "hb": 136.0})]  # fmt: skip
+            (date(2026, 10, 20), {"b12": 905.0, "hb": 131.0}),
+            (date(2026, 11, 20), {"b12": 780.0, "hb": 136.0})]  # fmt: skip
     return ChartData(ZoneInfo("Europe/Berlin"), ["every other day ×14", "every month"], doses, checkins, labs)
 
 

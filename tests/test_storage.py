@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, update
 
 from storage.database import create_sync_db_engine, jobstore_url
 from storage.migrate import pending, upgrade
-from storage.models import Patient
+from storage.models import Base, Patient
 from tests.harness import Harness
 
 
@@ -36,6 +38,19 @@ def test_migrations_create_the_schema_and_run_twice(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert {"patient", "plan", "dose", "reminder", "draft", "alembic_version"} <= tables
+
+
+def test_the_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    """A model changed without a migration (or the other way round) fails here."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'drift.sqlite3'}"
+    upgrade(url)
+    engine = create_sync_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
 
 
 def test_sqlite_job_store_is_a_sibling_file_postgres_shares_the_database() -> None:
