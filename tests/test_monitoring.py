@@ -271,3 +271,20 @@ async def test_export_has_every_record_and_a_one_page_clinician_summary(bot: Har
                      "1 of 2 given (50%), 1 skipped, 0 missed", "Thigh left: 1 injection", "Symptoms",
                      "Vitamin B12: 300 pg/mL", "Injections", "Blood tests"):  # fmt: skip
         assert expected in text, expected
+
+
+async def test_monitoring_reminders_follow_a_new_time_zone_and_stop_while_blocked(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    await answer(chat, "Mild", "None", "None", "None")
+    await chat.press("Sun")
+    await chat.press("18:00")
+    await chat.send("/timezone")
+    await chat.send("New York")  # 18:00 in New York is 23:00 UTC
+    await chat.membership("member", "kicked")
+    await bot.advance_to(datetime(2026, 3, 9, tzinfo=UTC))
+    assert not any(m.text.startswith(texts.CHECK_IN_INTRO) for m in chat.messages())  # blocked: nothing
+    await chat.membership("kicked", "member")
+    await bot.advance_to(datetime(2026, 3, 16, tzinfo=UTC))
+    prompts = [m for m in chat.messages() if m.text.startswith(texts.CHECK_IN_INTRO)]
+    assert [m.at for m in prompts] == [datetime(2026, 3, 15, 22, tzinfo=UTC)]  # 18:00 EDT (DST from 8 Mar)

@@ -134,6 +134,7 @@ async def set_zone(update: Update, context: BotContext, text: str) -> None:
     await context.services.repo.delete_draft(chat.id)
     await context.services.dosing.change_timezone(snap, zone)
     fresh = await _fresh(update, context) or snap
+    await context.services.monitor.rearm(fresh)  # check-in, blood test, supplies: new local times
     changed = texts.TIMEZONE_CHANGED.format(zone=zone, time=f"{snap.plan.time_of_day:%H:%M}")
     await reply(update, changed + _next_line(fresh, context))
 

@@ -510,6 +510,8 @@ async def _save(update: Update, context: BotContext, data: Data) -> None:
         return
     tz = ZoneInfo(plan.timezone)
     snap = await services.repo.snapshot(chat.id)
+    if snap is not None:
+        await services.monitor.rearm(snap)  # the new plan's zone, time and cadence
     site = services.dosing.site_order(snap)[0] if snap else plan.sites[0]
     await reply(
         update,
