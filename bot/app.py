@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand
@@ -90,12 +91,33 @@ async def _on_startup(app: AnyApp) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
     services.reminders.activate()
     await services.leadership.start()  # the leader resumes the timer and catches up
+    if services.settings.heartbeat_file:
+        app.bot_data[HEARTBEAT_KEY] = asyncio.create_task(_heartbeat(services), name="b12bot-heartbeat")
     log.info("started leader=%s", services.leadership.leader)
+
+
+HEARTBEAT_KEY = "heartbeat"
+HEARTBEAT_EVERY = 30.0
+
+
+async def _heartbeat(services: Services) -> None:
+    """Touch HEARTBEAT_FILE while the database answers (for a container health check)."""
+    path = Path(services.settings.heartbeat_file or "")
+    while True:
+        try:
+            await services.repo.ping()
+            await asyncio.to_thread(path.write_text, services.clock().isoformat())
+        except Exception as exc:  # the database is down: the file goes stale, the check fails
+            log.warning("heartbeat failed error=%s", type(exc).__name__)
+        await asyncio.sleep(HEARTBEAT_EVERY)
 
 
 async def _on_shutdown(app: AnyApp) -> None:
     """Let a delivery in progress finish, stop the scheduler, close the database."""
     services = services_of(app)
+    heartbeat = app.bot_data.pop(HEARTBEAT_KEY, None)
+    if heartbeat is not None:
+        heartbeat.cancel()
     await services.leadership.stop()
     await services.reminders.stop()
     await services.engine.dispose()

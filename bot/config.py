@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr = Field(default=SecretStr(""))
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    heartbeat_file: str | None = None  # touched every 30 s while the bot and its database work
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> Settings:
@@ -79,6 +80,11 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value
+
+    @field_validator("heartbeat_file")
+    @classmethod
+    def _heartbeat(cls, value: str | None) -> str | None:
+        return value.strip() or None if value else None
 
     @field_validator("telegram_base_url")
     @classmethod

@@ -236,6 +236,11 @@ class Repository:
 
     # --- patients -------------------------------------------------------------------------------
 
+    async def ping(self) -> None:
+        """One round trip to the database (raises when it is unreachable)."""
+        async with self._sessions() as s:
+            await s.execute(select(1))
+
     async def ensure_patient(self, chat_id: int, now: datetime) -> int:
         """The patient id for a chat, created on first contact."""
         async with self._sessions.begin() as s:

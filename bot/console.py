@@ -1,0 +1,311 @@
+"""`python -m bot console`: the real bot (handlers, scheduler, database) with this terminal as
+the chat. Replies print with their buttons numbered; typing a number presses one; `/clock` moves
+a virtual clock so a whole plan can be walked through in minutes. Nothing talks to Telegram.
+
+    you> /start
+    bot> Hi! I'll remind you about your vitamin B12 injections, ...
+         [1] Cyanocobalamin  [2] Hydroxocobalamin  [3] Methylcobalamin  [4] Other
+    you> 1
+    you> /clock +1d          (or: /clock 2026-12-01 08:00, in the plan's time zone)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.config import Settings
+
+CHAT_ID = USER_ID = 1
+BOT_USER = {"id": 2, "is_bot": True, "first_name": "b12bot", "username": "b12bot_console"}
+STEP = re.compile(r"\+(\d+)\s*([mhdw])")
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class VirtualClock:
+    """The bot's clock in console mode: moved by /clock, never by waiting."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Shown:
+    message_id: int
+    text: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback data)
+
+
+class ConsoleApi(BaseRequest):
+    """The Bot API methods the bot uses, answered in this process; replies go to the terminal."""
+
+    def __init__(self, files: Path, clock: VirtualClock) -> None:
+        self.files, self.clock = files, clock
+        self.messages: dict[int, Shown] = {}
+        self.printed: list[tuple[str, Shown, str | None]] = []  # (sent|edited|file, message, path)
+        self._next_id = 1
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        params = dict(request_data.parameters) if request_data else {}
+        files = dict(request_data.multipart_data) if request_data and request_data.contains_files else {}
+        result = self._answer(url.rsplit("/", 1)[-1], params, files)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _message(self, shown: Shown) -> dict[str, Any]:
+        return {"message_id": shown.message_id, "date": int(self.clock().timestamp()), "text": shown.text,
+                "chat": {"id": CHAT_ID, "type": "private"}, "from": BOT_USER}  # fmt: skip
+
+    def _answer(self, method: str, p: dict[str, Any], files: dict[str, Any]) -> Any:
+        match method:
+            case "getMe":
+                return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
+                        "supports_inline_queries": False}  # fmt: skip
+            case "sendMessage" | "sendDocument" | "sendPhoto":
+                shown = Shown(self._next_id, str(p.get("text") or p.get("caption") or ""), _buttons(p))
+                self._next_id += 1
+                self.messages[shown.message_id] = shown
+                path = None
+                if files:
+                    name, data, _mime = next(iter(files.values()))
+                    self.files.mkdir(parents=True, exist_ok=True)
+                    target = self.files / f"{shown.message_id:04d}-{name}"
+                    target.write_bytes(data)
+                    path = str(target)
+                self.printed.append(("file" if path else "sent", shown, path))
+                return self._message(shown)
+            case "editMessageText" | "editMessageReplyMarkup":
+                shown = self.messages[int(p["message_id"])]
+                if "text" in p:
+                    shown.text = str(p["text"])
+                shown.buttons = _buttons(p)
+                self.printed.append(("edited", shown, None))
+                return self._message(shown)
+            case _:  # setMyCommands, answerCallbackQuery, deleteWebhook, ...
+                return True
+
+
+def _buttons(p: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = p.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+class Console:
+    """Turns lines typed in the terminal into Telegram updates, and prints what the bot sends."""
+
+    def __init__(self, settings: Settings, files: Path, start: datetime, out: TextIO) -> None:
+        from bot.app import build_application
+
+        self.clock = VirtualClock(start)
+        self.api = ConsoleApi(files, self.clock)
+        self.app = build_application(settings, request=self.api, clock=self.clock)
+        self.out = out
+        self._update_id = 0
+        self._shown = 0
+        self.pressable: Shown | None = None
+        self.tz = ZoneInfo("UTC")  # the patient's zone once there is a plan
+
+    @property
+    def services(self) -> Any:
+        from bot.context import services_of
+
+        return services_of(self.app)
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+        self.services.timer.scheduler.pause()  # the virtual clock decides; see `move_to`
+        self.say(f"b12bot console – it is {await self.local_now()}. Type /start to begin, /clock +1d to "
+                 "move time, /quit to leave.")  # fmt: skip
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    async def zone(self) -> ZoneInfo:
+        snap = await self.services.repo.snapshot(CHAT_ID)
+        return ZoneInfo(snap.plan.timezone) if snap and snap.plan else ZoneInfo("UTC")
+
+    async def local_now(self) -> str:
+        zone = await self.zone()
+        return (
+            f"{self.clock():%a %d %b %Y %H:%M} UTC"
+            if zone.key == "UTC"
+            else (f"{self.clock().astimezone(zone):%a %d %b %Y %H:%M} ({zone.key})")
+        )
+
+    # --- input ---------------------------------------------------------------------------------
+
+    async def handle(self, line: str) -> bool:
+        """One typed line; False when the patient wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in {"/quit", "/exit"}:
+            return False
+        if line.startswith("/clock"):
+            await self.clock_command(line.removeprefix("/clock").strip())
+        elif line.isdigit() and self.pressable is not None:
+            index = int(line) - 1
+            if not 0 <= index < len(self.pressable.buttons):
+                self.say(f"(there is no button {line})")
+                return True
+            await self.press(self.pressable, self.pressable.buttons[index][1])
+        else:
+            await self.type(line)
+        await self.move_to(self.clock())  # anything that fell due meanwhile
+        return True
+
+    def _user(self) -> dict[str, Any]:
+        return {"id": USER_ID, "is_bot": False, "first_name": "You"}
+
+    async def _process(self, update: dict[str, Any]) -> None:
+        self._update_id += 1
+        update["update_id"] = self._update_id
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        self.tz = await self.zone()
+        self.show_new()
+
+    async def type(self, text: str) -> None:
+        message: dict[str, Any] = {
+            "message_id": 100_000 + self._update_id, "date": int(self.clock().timestamp()), "text": text,
+            "chat": {"id": CHAT_ID, "type": "private"}, "from": self._user(),
+        }  # fmt: skip
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self._process({"message": message})
+
+    async def press(self, shown: Shown, data: str) -> None:
+        query = {"id": str(self._update_id), "from": self._user(), "chat_instance": "console", "data": data,
+                 "message": self.api._message(shown)}  # fmt: skip
+        await self._process({"callback_query": query})
+
+    async def clock_command(self, arg: str) -> None:
+        if not arg:
+            self.say(f"(it is {await self.local_now()})")
+            return
+        target = None
+        if steps := STEP.findall(arg):
+            delta = sum((timedelta(**{UNITS[u]: int(n)}) for n, u in steps), timedelta())
+            target = self.clock() + delta
+        else:
+            try:
+                local = datetime.strptime(arg, "%Y-%m-%d %H:%M")
+            except ValueError:
+                self.say("(try /clock +1d, /clock +2h30m… or /clock 2026-12-01 08:00)")
+                return
+            target = local.replace(tzinfo=await self.zone()).astimezone(UTC)
+        if target < self.clock():
+            self.say("(time only moves forward)")
+            return
+        await self.move_to(target)
+        self.say(f"(it is now {await self.local_now()})")
+
+    async def move_to(self, target: datetime) -> None:
+        """Move the clock to `target`, delivering every reminder on the way at its own time."""
+        services = self.services
+        while True:
+            due = [t for t in await services.repo.pending_due_times(target) if t <= target]
+            if not due:
+                break
+            self.clock.now = max(self.clock(), min(due))
+            if not await services.reminders.deliver_due():
+                break
+            self.show_new()
+        self.clock.now = target
+        await services.reminders.deliver_due()
+        self.show_new()
+
+    # --- output --------------------------------------------------------------------------------
+
+    def show_new(self) -> None:
+        for kind, shown, path in self.api.printed[self._shown :]:
+            stamp = f"{self.clock().astimezone(self.tz):%a %H:%M}" if kind != "edited" else "updated"
+            lines = shown.text.splitlines() or [""]
+            self.say(f"bot ({stamp})> {lines[0]}")
+            for line in lines[1:]:
+                self.say(f"     {line}")
+            if path:
+                self.say(f"     [file saved: {path}]")
+            if shown.buttons:
+                self.say(
+                    "     " + "  ".join(f"[{i}] {label}" for i, (label, _) in enumerate(shown.buttons, 1))
+                )
+                self.pressable = shown
+        self._shown = len(self.api.printed)
+
+
+def run(args: list[str], stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot console", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", default="data/console.sqlite3", help="SQLite file (default: %(default)s)"
+    )
+    parser.add_argument("--files", default="data/console-files", help="where pictures and files go")
+    parser.add_argument("--start", help="start the virtual clock at this UTC time, e.g. '2026-12-01 07:00'")
+    options = parser.parse_args(args)
+    Path(options.database).parent.mkdir(parents=True, exist_ok=True)
+    start = (datetime.strptime(options.start, "%Y-%m-%d %H:%M").replace(tzinfo=UTC) if options.start
+             else datetime.now(UTC).replace(second=0, microsecond=0))  # fmt: skip
+    settings = Settings(
+        bot_token=SecretStr("console:local"), database_url=f"sqlite+aiosqlite:///{options.database}",
+        rate_limit=False, log_level="WARNING", _env_file=None,  # type: ignore[call-arg]
+    )  # fmt: skip
+    return asyncio.run(_main(settings, Path(options.files), start, stdin, out))
+
+
+async def _main(settings: Settings, files: Path, start: datetime, stdin: TextIO, out: TextIO) -> int:
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    console = Console(settings, files, start, out)
+    await console.start()
+    interactive = stdin.isatty()
+    try:
+        while True:
+            if interactive:
+                print("you> ", end="", file=out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                console.say(f"you> {line.rstrip()}")
+            if not await console.handle(line):
+                break
+    finally:
+        await console.stop()
+    return 0
