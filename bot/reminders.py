@@ -40,6 +40,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
+from bot.domain.rotation import rotation_order
 from bot.dosing import Dosing
 from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
 from bot.monitoring import Monitor
@@ -54,7 +55,7 @@ from storage.models import (
     ReminderState,
     ReportStatus,
 )
-from storage.repository import ClaimedReminder, DoseView, Repository, Snapshot
+from storage.repository import ClaimedReminder, DoseView, DueContext, Repository, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +257,62 @@ class ReminderService:
                     async with limit:
                         await self._deliver_to_patient(patient_id, group)
 
-                await asyncio.gather(*(one(p, g) for p, g in by_patient.items()))
+                # the common case (one dose-due reminder for a patient) is composed in bulk
+                plain = {
+                    p: g[0]
+                    for p, g in by_patient.items()
+                    if len(g) == 1 and g[0].kind is ReminderKind.DOSE_DUE
+                }
+                rest = await self._deliver_plain(plain, limit)
+                others = [(p, g) for p, g in by_patient.items() if p not in plain or p in rest]
+                await asyncio.gather(*(one(p, g) for p, g in others))
                 handled += len(batch)
+
+    async def _deliver_plain(self, plain: dict[int, ClaimedReminder], limit: asyncio.Semaphore) -> set[int]:
+        """Dose-due messages for many patients: their data in a few queries, the doses marked due
+        in one statement, the messages sent in parallel, the reminders finished in one statement.
+        Returns the patients left to the one-by-one path (anything unusual about them)."""
+        if not plain:
+            return set()
+        now = self.clock()
+        try:
+            contexts = await self.repo.due_contexts(list(plain))
+            doses = await self.repo.doses_by_id([r.dose_id for r in plain.values() if r.dose_id is not None])
+        except Exception:
+            log.exception("batched reminder composition failed reminders=%s", len(plain))
+            return set(plain)  # one by one, then
+        rest: set[int] = set()
+        ready: list[tuple[int, DueContext, ClaimedReminder, Message]] = []
+        for patient_id, reminder in plain.items():
+            ctx = contexts.get(patient_id)
+            dose = doses.get(reminder.dose_id or 0)
+            if (
+                ctx is None or ctx.plan is None or ctx.blocked or ctx.paused
+                or dose is None or dose.status not in OPEN_DOSE_STATUSES
+            ):  # fmt: skip
+                rest.add(patient_id)
+                continue
+            order = rotation_order(ctx.plan.sites, ctx.last_used, ctx.reaction_sites)
+            site = order[0] if order else None
+            late = reminder.due_at if now - reminder.due_at > self.late_after else None
+            text = texts.dose_due(
+                ctx.plan, dose.phase_index, dose.number_in_phase, site, ctx.last_used.get(site or ""), now,
+                phase_changed=dose.phase_changed, late_due=late, notes=[],
+            )  # fmt: skip
+            ready.append((patient_id, ctx, reminder, Message(text, dose_actions(dose.id))))
+        await self.repo.mark_doses_due([r.dose_id for _, _, r, _ in ready if r.dose_id is not None])
+        sent: list[int] = []
+
+        async def send(patient_id: int, ctx: DueContext, reminder: ClaimedReminder, message: Message) -> None:
+            async with limit:
+                if await self._send(
+                    patient_id, ctx.chat_id, [reminder], [reminder.id], message, finish=False
+                ):
+                    sent.append(reminder.id)
+
+        await asyncio.gather(*(send(*item) for item in ready))
+        await self.repo.finish_reminders(sent, ReminderState.SENT, self.clock())
+        return rest
 
     async def _deliver_to_patient(self, patient_id: int, group: list[ClaimedReminder]) -> None:
         """Dose reminders become (at most) one message; each safety reminder its own."""
@@ -282,7 +337,7 @@ class ReminderService:
             if message is None:
                 await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
                 continue
-            sent = await self._send(snap, group, ids, message)
+            sent = await self._send(snap.patient_id, snap.chat_id, group, ids, message)
             if sent and source is not None and source.nudge_id is not None:
                 await self.safety.nudge_sent(snap.patient_id, source.nudge_id)
 
@@ -421,31 +476,34 @@ class ReminderService:
         return Message("\n\n".join(notes), None)
 
     async def _send(
-        self, snap: Snapshot, group: list[ClaimedReminder], ids: list[int], message: Message
-    ) -> bool:
-        """Send one message; True when Telegram took it (otherwise its reminders are retried)."""
+        self, patient_id: int, chat_id: int, group: list[ClaimedReminder], ids: list[int], message: Message,
+        *, finish: bool = True,
+    ) -> bool:  # fmt: skip
+        """Send one message; True when Telegram took it (otherwise its reminders are retried).
+        With `finish`, its reminders are marked sent at once (else the caller does, in bulk)."""
         try:
-            await self.bot.send_message(snap.chat_id, message.text, reply_markup=message.keyboard)
+            await self.bot.send_message(chat_id, message.text, reply_markup=message.keyboard)
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
             await self._retry(ids, timedelta(seconds=seconds + 1))
-            log.warning("telegram flood control patient_id=%s retry_in=%ss", snap.patient_id, seconds)
+            log.warning("telegram flood control patient_id=%s retry_in=%ss", patient_id, seconds)
         except Forbidden:
             # Blocked: pause this patient (no retry loop); unblocking re-plans without a backlog.
-            await self.repo.set_blocked(snap.patient_id, self.clock())
+            await self.repo.set_blocked(patient_id, self.clock())
             await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
-            log.warning("patient blocked the bot patient_id=%s", snap.patient_id)
+            log.warning("patient blocked the bot patient_id=%s", patient_id)
         except (NetworkError, TelegramError) as exc:
             attempts = max(r.attempts for r in group)
             backoff = min(timedelta(seconds=15 * 2 ** min(attempts, 10)), MAX_BACKOFF)
             await self._retry(ids, backoff)
             log.warning(
                 "send failed patient_id=%s error=%s retry_in=%ss",
-                snap.patient_id, type(exc).__name__, int(backoff.total_seconds()),
+                patient_id, type(exc).__name__, int(backoff.total_seconds()),
             )  # fmt: skip
         else:
-            await self.repo.finish_reminders(ids, ReminderState.SENT, self.clock())
-            log.info("reminder sent patient_id=%s reminders=%s", snap.patient_id, len(ids))
+            if finish:
+                await self.repo.finish_reminders(ids, ReminderState.SENT, self.clock())
+            log.info("reminder sent patient_id=%s reminders=%s", patient_id, len(ids))
             return True
         return False
 

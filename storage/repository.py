@@ -145,6 +145,18 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class DueContext:
+    """What a plain dose-due message needs about one patient (loaded for a whole batch at once)."""
+
+    chat_id: int
+    blocked: bool
+    plan: domain.Plan | None
+    paused: bool
+    last_used: dict[str, datetime]
+    reaction_sites: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ClaimedReminder:
     id: int
     patient_id: int
@@ -482,6 +494,60 @@ class Repository:
             )
             status = await s.scalar(select(Dose.status).where(Dose.id == dose_id))
             return status == DoseStatus.DUE
+
+    async def due_contexts(self, patient_ids: Sequence[int]) -> dict[int, DueContext]:
+        """DueContext for many patients in four queries (the batched delivery path)."""
+        ids = list(patient_ids)
+        async with self._sessions() as s:
+            patients = {p.id: p for p in await s.scalars(select(Patient).where(Patient.id.in_(ids)))}
+            plans = {
+                p.patient_id: p
+                for p in await s.scalars(select(Plan).where(Plan.patient_id.in_(ids), Plan.active.is_(True)))
+            }
+            last_used: dict[int, dict[str, datetime]] = {i: {} for i in ids}
+            for patient_id, site, at in await s.execute(
+                select(Dose.patient_id, Dose.site, func.max(Dose.given_at))
+                .where(Dose.patient_id.in_(ids), Dose.status == DoseStatus.DONE)
+                .group_by(Dose.patient_id, Dose.site)
+            ):
+                if site and at:
+                    last_used[patient_id][site] = at
+            reactions: dict[int, set[str]] = {i: set() for i in ids}
+            for patient_id, site in await s.execute(
+                select(SideEffectReport.patient_id, SideEffectReport.site).where(
+                    SideEffectReport.patient_id.in_(ids),
+                    SideEffectReport.status == ReportStatus.OPEN,
+                    SideEffectReport.site.is_not(None),
+                )
+            ):
+                if site:
+                    reactions[patient_id].add(site)
+        contexts = {}
+        for patient_id, patient in patients.items():
+            plan_row = plans.get(patient_id)
+            contexts[patient_id] = DueContext(
+                patient.chat_id, patient.blocked_at is not None,
+                plan_to_domain(plan_row) if plan_row else None,
+                plan_row is not None and plan_row.paused_at is not None,
+                last_used[patient_id], frozenset(reactions[patient_id]),
+            )  # fmt: skip
+        return contexts
+
+    async def doses_by_id(self, dose_ids: Sequence[int]) -> dict[int, DoseView]:
+        async with self._sessions() as s:
+            rows = await s.scalars(select(Dose).where(Dose.id.in_(list(dose_ids))))
+            return {row.id: DoseView.of(row) for row in rows}
+
+    async def mark_doses_due(self, dose_ids: Sequence[int]) -> None:
+        """SCHEDULED -> DUE for many doses at once (their reminders are going out)."""
+        if not dose_ids:
+            return
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Dose)
+                .where(Dose.id.in_(list(dose_ids)), Dose.status == DoseStatus.SCHEDULED)
+                .values(status=DoseStatus.DUE)
+            )
 
     async def dose(self, dose_id: int) -> DoseView | None:
         async with self._sessions() as s:

@@ -16,6 +16,7 @@ from tests.harness import TOKEN, callback_update, message_update
 
 ROOT = Path(__file__).resolve().parents[1]
 DUE = "Time for your B12 injection"
+BASELINE = "One more thing"
 
 
 def wait_for(check: Callable[[], object], timeout: float, what: str) -> None:
@@ -78,7 +79,11 @@ def set_up_at(chat: RemoteChat, at: datetime, today: datetime | None = None) -> 
     chat.send("+44 20 7946 0000")
     chat.press("Today" if at.date() == (today or datetime.now(UTC)).date() else "Tomorrow")
     chat.press("Yes, it matches")
-    assert chat.messages()[-1].text.startswith("All set!"), chat.messages()[-1].text
+    # the plan is saved, then the symptom baseline is asked: wait for both, so no send is in flight
+    wait_for(
+        lambda: len(chat.messages()) >= 2 and chat.messages()[-1].text.startswith(BASELINE), 20, "baseline"
+    )
+    assert chat.messages()[-2].text.startswith("All set!"), chat.messages()[-2].text
 
 
 def start_bot(
