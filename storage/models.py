@@ -220,6 +220,7 @@ class Reminder(Base):
         UniqueConstraint("kind", "nudge_id", "due_at"),
         Index("ix_reminder_state_due", "state", "due_at"),
         Index("ix_reminder_dose", "dose_id"),
+        Index("ix_reminder_patient_kind", "patient_id", "kind"),
     )
 
 

@@ -329,23 +329,19 @@ class Repository:
         )
 
     async def _progress(self, s: AsyncSession, plan_row: Plan) -> Progress:
-        in_plan = Dose.plan_id == plan_row.id
-        given = await s.scalar(
-            select(func.count()).where(
-                in_plan, Dose.status == DoseStatus.DONE, Dose.phase_index == plan_row.phase_index
+        done = Dose.status == DoseStatus.DONE
+        closed = Dose.status.not_in((*OPEN_DOSE_STATUSES, DoseStatus.CANCELLED))
+        row = (
+            await s.execute(
+                select(
+                    func.sum(case((and_(done, Dose.phase_index == plan_row.phase_index), 1), else_=0)),
+                    func.max(case((done, Dose.given_at))),
+                    func.max(case((Dose.status == DoseStatus.SKIPPED, Dose.due_at))),
+                    func.max(case((closed, Dose.due_at))),
+                ).where(Dose.plan_id == plan_row.id)
             )
-        )
-        last_given = await s.scalar(
-            select(func.max(Dose.given_at)).where(in_plan, Dose.status == DoseStatus.DONE)
-        )
-        last_skipped = await s.scalar(
-            select(func.max(Dose.due_at)).where(in_plan, Dose.status == DoseStatus.SKIPPED)
-        )
-        previous_due = await s.scalar(
-            select(func.max(Dose.due_at)).where(
-                in_plan, Dose.status.not_in((*OPEN_DOSE_STATUSES, DoseStatus.CANCELLED))
-            )
-        )
+        ).one()  # one pass over the plan's doses
+        given, last_given, last_skipped, previous_due = row
         return Progress(
             phase_index=plan_row.phase_index,
             given_in_phase=given or 0,

@@ -6,6 +6,7 @@ is still open. Everything else ("already recorded", "out of date") changes nothi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -95,9 +96,14 @@ async def _confirm(
     result = await services.dosing.confirm(snap, dose_id, site, given_at)
     if result.outcome != Outcome.OK or result.dose is None:
         return _outcome_text(result, snap, context), False
-    fresh = await services.repo.snapshot(snap.chat_id) or snap
     tz = ZoneInfo(snap.plan.timezone)
     given = result.dose.given_at or services.clock()
+    stock = snap.monitoring.stock
+    if stock.tracked or stock.expires_on:  # the supplies projection needs the real progress
+        fresh = await services.repo.snapshot(snap.chat_id) or snap
+    else:  # what the next-site suggestion needs, without reading it all back
+        latest = max(given, snap.last_used.get(site, given))
+        fresh = replace(snap, last_used={**snap.last_used, site: latest}, open_dose=result.next_dose)
     text = _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
     issue = rotation_issue(
         site, previous_site=snap.last_site, last_used=snap.last_used,
@@ -106,7 +112,8 @@ async def _confirm(
     if issue is not None:
         better = [s for s in services.dosing.site_order(fresh) if s != site]
         text += "\n" + texts.rotation_note(issue, better[0] if better else None, snap.rest_days)
-    await services.monitor.plan_supplies(fresh)
+    if stock.tracked or stock.expires_on:
+        await services.monitor.plan_supplies(fresh)
     if (covered := fresh.monitoring.stock.covered) is not None:
         text += "\n" + texts.supplies_line(covered)
     return text, True

@@ -59,6 +59,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lab_result")),
     )
     op.create_index(op.f("ix_lab_result_patient_id"), "lab_result", ["patient_id"])
+    # monitoring reminders are found by patient and kind (and /delete finds all of a patient's)
+    op.create_index("ix_reminder_patient_kind", "reminder", ["patient_id", "kind"])
     with op.batch_alter_table("patient", schema=None) as batch_op:
         batch_op.add_column(sa.Column("checkin_weekday", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("checkin_time", sa.String(length=5), nullable=True))
@@ -72,6 +74,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reminder_patient_kind", table_name="reminder")
     with op.batch_alter_table("patient", schema=None) as batch_op:
         for column in ("refill_warned_at", "vial_expires_on", "stock_syringes", "stock_doses",
                        "lab_recheck_on", "review_suggested_at", "review_weeks", "checkin_time",
