@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
@@ -14,6 +16,15 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     message = update.effective_message
     assert message is not None
     await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+
+
+async def flow_state(context: BotContext, chat_id: int, flow: str) -> tuple[str | None, dict[str, Any]]:
+    """The step and answers of the chat's conversation in `flow` (None and {} when another one,
+    or none, is in progress): a button of an older conversation then finds nothing to continue."""
+    draft = await context.services.repo.draft(chat_id)
+    if draft is None or draft.flow != flow:
+        return None, {}
+    return draft.step, dict(draft.data)
 
 
 async def patient_with_plan(update: Update, context: BotContext) -> Snapshot | None:

@@ -14,7 +14,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.labs import ANALYTES, Reading, read_value, show
 from bot.domain.parsing import parse_date, parse_in_weeks
-from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.common import flow_state, patient_with_plan, reply
 from storage.repository import LabView, Snapshot
 
 FLOW = "labs"
@@ -65,9 +65,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     if snap is None:
         return
     repo, now = context.services.repo, context.services.clock()
-    draft = await repo.draft(chat.id)
-    data: dict[str, Any] = dict(draft.data) if draft is not None and draft.flow == FLOW else {}
-    step = draft.step if draft is not None and draft.flow == FLOW else None
+    step, data = await flow_state(context, chat.id, FLOW)
     action, value = callback.part(0), callback.part(1)
     match action:
         case "add":

@@ -14,7 +14,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import parse_count, parse_month_or_date
 from bot.domain.supplies import Stock
-from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.common import flow_state, patient_with_plan, reply
 from storage.repository import Snapshot
 
 FLOW = "supplies"
@@ -55,9 +55,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     if snap is None:
         return
     repo, now = context.services.repo, context.services.clock()
-    draft = await repo.draft(chat.id)
-    data: dict[str, Any] = dict(draft.data) if draft is not None and draft.flow == FLOW else {}
-    step = draft.step if draft is not None and draft.flow == FLOW else None
+    step, data = await flow_state(context, chat.id, FLOW)
     match callback.part(0):
         case "set":
             await repo.save_draft(chat.id, FLOW, VIALS, {}, now)
