@@ -54,6 +54,7 @@ class Harness:
         await self.app.initialize()
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
+        await self.services.reminders.rearmed()  # the start-up re-arming runs in the background
         await self.app.start()
         self.running = True
         await self.settle()
