@@ -20,6 +20,7 @@ from pathlib import Path
 
 from telegram import Update
 
+from bench import print_table
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import services_of
@@ -103,10 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         rows = asyncio.run(run(args.patients, url))
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure':<{width}}  result")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 from telegram import Update
 
+from bench import print_table
 from bench.seed import seed
 from bot.app import AnyApp, build_application
 from bot.config import Settings
@@ -210,10 +211,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         rows = asyncio.run(main_async(args, Path(folder)))
-    width = max(len(name) for name, _ in rows)
-    print(f"\n{'measure':<{width}}  result")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -249,7 +249,6 @@ class Summary:
     symptoms: Sequence[str]
     labs: Sequence[str]
     chart: ChartData
-    notes: Sequence[str] = field(default_factory=tuple)
 
 
 def _section(figure: Figure, y: float, heading: str, lines: Sequence[str], x: float = 0.06) -> float:

@@ -27,6 +27,21 @@ async def flow_state(context: BotContext, chat_id: int, flow: str) -> tuple[str 
     return draft.step, dict(draft.data)
 
 
+async def flow_button(
+    update: Update, context: BotContext, flow: str
+) -> tuple[Snapshot, str | None, dict[str, Any]] | None:
+    """A button of a conversation (`flow`): answered, then the patient and the conversation's step
+    and answers; None (after pointing them to /start) when there is no plan."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    snap = await patient_with_plan(update, context)
+    if snap is None:
+        return None
+    step, data = await flow_state(context, chat.id, flow)
+    return snap, step, data
+
+
 async def patient_with_plan(update: Update, context: BotContext) -> Snapshot | None:
     """The patient's snapshot; None (after pointing them to /start) when there is no plan yet."""
     chat = update.effective_chat

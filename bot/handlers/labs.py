@@ -14,7 +14,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.labs import ANALYTES, Reading, read_value, show
 from bot.domain.parsing import parse_date, parse_in_weeks
-from bot.handlers.common import flow_state, patient_with_plan, reply
+from bot.handlers.common import flow_button, patient_with_plan, reply
 from storage.repository import LabView, Snapshot
 
 FLOW = "labs"
@@ -27,13 +27,14 @@ def _today(snap: Snapshot, context: BotContext) -> date:
     return context.services.clock().astimezone(ZoneInfo(snap.plan.timezone)).date()
 
 
-def trend(labs: list[LabView]) -> str:
+def trend(labs: list[LabView], last: int | None = 6) -> str:
+    """One line per test over time, its `last` values (all with None)."""
     rows = []
     for key, analyte in ANALYTES.items():
         values = [f"{show(key, lab.values[key])} ({lab.taken_on.day} {lab.taken_on:%b %Y})"
                   for lab in labs if key in lab.values]  # fmt: skip
         if values:
-            rows.append((analyte.label, values[-6:]))
+            rows.append((analyte.label, values[-last:] if last else values))
     return texts.lab_trend(rows) if rows else texts.LABS_NONE
 
 
@@ -58,14 +59,13 @@ def _more_buttons(data: dict[str, Any]) -> InlineKeyboardMarkup:
 
 
 async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
-    await query.answer()
-    snap = await patient_with_plan(update, context)
-    if snap is None:
+    chat = update.effective_chat
+    assert chat is not None
+    state = await flow_button(update, context, FLOW)
+    if state is None:
         return
+    snap, step, data = state
     repo, now = context.services.repo, context.services.clock()
-    step, data = await flow_state(context, chat.id, FLOW)
     action, value = callback.part(0), callback.part(1)
     match action:
         case "add":

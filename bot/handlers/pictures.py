@@ -15,8 +15,8 @@ from bot import texts
 from bot.charts import ChartData, DosePoint, SiteState, Summary, body_map, progress_chart, summary_pdf
 from bot.context import BotContext
 from bot.domain import symptoms as sx
-from bot.domain.labs import ANALYTES, show
 from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.labs import trend
 from storage.models import DoseStatus
 from storage.repository import Snapshot
 
@@ -107,12 +107,7 @@ async def summary(snap: Snapshot, context: BotContext) -> bytes:
                 first.created_at.astimezone(tz).date(), last.created_at.astimezone(tz).date(), len(checkins),
             ))  # fmt: skip
     labs = await repo.labs(snap.patient_id)
-    lab_lines = [
-        f"{analyte.label}: " + " → ".join(
-            f"{show(key, lab.values[key])} ({lab.taken_on:%d %b %Y})" for lab in labs if key in lab.values
-        )
-        for key, analyte in ANALYTES.items() if any(key in lab.values for lab in labs)
-    ]  # fmt: skip
+    lab_lines = trend(labs, last=None).splitlines() if labs else []
     if snap.monitoring.lab_recheck_on:
         lab_lines.append(texts.LAB_RECHECK.format(day=texts.day(snap.monitoring.lab_recheck_on)))
     content = Summary(

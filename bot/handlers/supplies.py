@@ -14,7 +14,8 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import parse_count, parse_month_or_date
 from bot.domain.supplies import Stock
-from bot.handlers.common import flow_state, patient_with_plan, reply
+from bot.handlers.common import flow_button, patient_with_plan, reply
+from bot.monitoring import MAX_LOOKAHEAD_DOSES
 from storage.repository import Snapshot
 
 FLOW = "supplies"
@@ -30,7 +31,7 @@ def status(snap: Snapshot, context: BotContext) -> str:
     monitor, now = context.services.monitor, context.services.clock()
     tz = ZoneInfo(snap.plan.timezone)
     covered = stock.covered or 0
-    upcoming = monitor.upcoming(snap, min(covered + 1, 400))
+    upcoming = monitor.upcoming(snap, min(covered + 1, MAX_LOOKAHEAD_DOSES))
     last = texts.when(upcoming[covered - 1], tz, now) if 0 < covered <= len(upcoming) else None
     first_out = texts.when(upcoming[covered], tz, now) if covered < len(upcoming) else None
     expires = texts.day(stock.expires_on) if stock.expires_on else None
@@ -48,14 +49,13 @@ async def supplies(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
-    await query.answer()
-    snap = await patient_with_plan(update, context)
-    if snap is None:
+    chat = update.effective_chat
+    assert chat is not None
+    state = await flow_button(update, context, FLOW)
+    if state is None:
         return
+    snap, step, data = state
     repo, now = context.services.repo, context.services.clock()
-    step, data = await flow_state(context, chat.id, FLOW)
     match callback.part(0):
         case "set":
             await repo.save_draft(chat.id, FLOW, VIALS, {}, now)
