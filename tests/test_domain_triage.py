@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.domain.triage import (
     BUTTON_SIGNS,
     RED_FLAGS,
+    RULES,
     Level,
     Modifier,
     Report,
@@ -18,7 +19,6 @@ from bot.domain.triage import (
     read,
     triage,
 )
-from bot.domain.triage_rules import RULES
 
 E, C, W, NONE = Level.EMERGENCY, Level.CLINICIAN, Level.WATCH, None
 

@@ -1,0 +1,411 @@
+"""Step 2 of triage, as data: the everyday words for each sign, British and American.
+
+Patterns are read over normalised tokens (see `normalize.py`) and always match whole words:
+* `{name}`   any word of the word class `name` (below);
+* `a|b|c`    one of these words;  `[a|b]` the same, optional;
+* `~`        up to four filler words ("is", "feels", "really", "kind of", "all", ...);
+* `…`        up to four words of any kind, within one sentence and not naming another body site
+             ("my lips are like really really puffy", "throat feels weird and tight").
+Concepts are tried in the order written, and a word read as part of one sign is not read again
+for a later one: "tingling lips" is a mouth sign (a possible allergy), not a nerve symptom.
+"""
+
+from __future__ import annotations
+
+from bot.domain.triage.model import Modifier, Severity, Sign
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+WORDS: dict[str, frozenset[str]] = {
+    # --- body ---
+    "face": words(
+        "face faces facial lip lips tongue tongues mouth eyelid eyelids eye eyes cheek cheeks "
+        "jaw chin gum gums palate uvula ear ears nose forehead neck"
+    ),
+    "mouth": words("lip lips mouth tongue tongues gum gums palate roof cheeks"),
+    "throat": words("throat throats airway airways windpipe"),
+    "chest": words("chest lungs lung"),
+    "limb": words("hand hands feet foot toe toes finger fingers fingertips leg legs arm arms knees"),
+    "site": words(
+        "thigh thighs leg legs arm arms tummy belly abdomen stomach tum site bum butt buttock "
+        "buttocks hip hips shoulder shoulders spot tricep triceps glute"
+    ),
+    # --- airway and breathing ---
+    "swollen": words(
+        "swell swells swelled swelling swollen puffy puffed puffing puff puffs puffier "
+        "puffiness bloated ballooned ballooning balloon inflated enlarged engorged"
+    ),
+    "big": words(
+        "big bigger huge enormous massive fat fatter thick thicker giant double doubled large "
+        "larger heavy tight"
+    ),
+    "breathe": words("breathe breath breathing breathes breathed breaths breather"),
+    "hard": words(
+        "cannot unable struggling struggle struggled struggles hard harder difficult "
+        "difficulty difficulties trouble troubles problem problems issue issues tough tricky "
+        "labored laboured fighting fight effort impossible catch"
+    ),
+    "tight": words(
+        "tight tighter tightness tightening tightens tightened closing closed close closes "
+        "squeezing squeezed squeeze crushing constricted constricting restricted narrow "
+        "narrowing blocked clogged shut shutting heavy"
+    ),
+    "swallow": words("swallow swallowing swallowed swallows gulp"),
+    "changed": words("hoarse husky croaky raspy strange weird funny gone changed different squeaky off"),
+    # --- faint ---
+    "soon": words("about going nearly almost might may could will gonna"),
+    "faint": words("faint fainted fainting feint"),
+    "remember": words("remember recall"),
+    "floor": words("floor ground deck"),
+    # --- dose and technique ---
+    "dose": words(
+        "dose doses dosage shot shots jab jabs injection injections amount vial vials ampoule "
+        "ampoules ampule syringe ml mls mg mcg b12"
+    ),
+    "take": words(
+        "take taking took do doing did inject injecting injected have give giving gave use using used"
+    ),
+    "two": words("two 2 both double"),
+    "technique": words("needle needles syringe"),
+    "broken": words(
+        "bent bend bending broke broken snapped snap dropped fell reused reuse dirty twice "
+        "again contaminated touched blunt"
+    ),
+    "leak": words(
+        "leak leaked leaking leaks spilled spilt spill squirted dripped dripping spurted "
+        "dribble dribbled dribbling trickled seeped"
+    ),
+    "product": words(
+        "strength brand product vial bottle medicine medication concentration type kind "
+        "box label ampoule ampoules"
+    ),
+    "changed_to": words("different changed switched"),
+    "question": words("should can could do may must is am"),
+    # --- comparisons ---
+    "comparative": words(
+        "worse redder bigger larger sorer hotter puffier itchier angrier darker harder wider more"
+    ),
+    "before": words(
+        "morning yesterday before earlier night last lunchtime breakfast day hour hours "
+        "ago week it i this that the"
+    ),
+    # a day some time back: the reaction has outlasted the days since
+    "earlier": words(
+        "monday tuesday wednesday thursday friday saturday sunday week weeks weekend fortnight previous time"
+    ),
+}
+
+# Filler words allowed in a `~` gap.
+FILLER = words(
+    "is are am was were be been being feel feels felt feeling look looks looked looking seem seems "
+    "seemed get gets getting got gone go goes going went become becomes became turn turned turning "
+    "so really very like kind sort of all a bit little super proper totally completely quite pretty "
+    "rather just now suddenly slightly tad extremely incredibly mega well too more and starting started "
+    "to has have had it they them their my the this that up out real awfully terribly seriously "
+    "literally definitely even also still abit weirdly strangely oddly massively noticeably visibly "
+    "i think kinda sorta omg honestly actually properly somehow right in on around both whole "
+    "badly abnormally unusually any"
+)
+
+# Tokens a gap never crosses: the end of a sentence, and a turn in it.
+BREAKS = words(". but however although though except whereas otherwise apart")
+
+Pattern = str
+CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
+    (Sign.ANAPHYLAXIS, (
+        "anaphylaxis", "anaphylactic", "anaphylactoid", "epipen|epipens|epinephrine|adrenaline",
+        "epi pen|pens", "allergic shock",
+    )),
+    (Sign.BREATHING, (
+        "{hard} … {breathe}",
+        "not able to {breathe}",
+        "{breathe} ~ hard|difficult|tough|laboured|labored|shallow|short|fast|rapid|wheezy|noisy|tight|"
+        "funny|weird|strange|off|heavy|harder|struggle|struggling|problems|issues|trouble|difficulty|"
+        "rattly|raspy|whistly|whistling|gone",
+        "short|shortness of {breathe}", "out of {breathe}", "lost [my] {breathe}",
+        "breathless|breathlessness|breathlessly|winded",
+        "wheeze|wheezy|wheezing|wheezed|wheezes|wheezey|whistling",
+        "gasp|gasping|gasped|gasps",
+        "{hard} … air", "no ~ air", "not enough ~ air", "air hunger", "struggling|fighting|gasping for air",
+        "cannot get ~ air", "cannot catch ~ {breathe}", "{chest} ~ {tight}", "{tight} … {chest}",
+        "tightness|pressure … {chest}", "{chest} ~ pressure|weight|crushing|squeezing",
+        "choke|choking|choked|chokes", "suffocating|suffocate|smothering",
+        "lips|fingers|face ~ blue|grey|gray",
+        "asthma|inhaler ~ attack|again|help", "inhaler ~ not ~ working|helping",
+    )),
+    (Sign.THROAT, (
+        "{throat} ~ {tight}", "{tight} … {throat}", "{throat} ~ {swollen}|thick|thicker|fat|narrow",
+        "{swollen} ~ {throat}",
+        "{hard} … {swallow}", "{swallow} ~ hard|difficult|painful|tricky|problems|trouble",
+        "lump ~ in ~ {throat}", "{throat} ~ lump",
+        "voice ~ {changed}", "{changed} voice", "lost ~ voice",
+        "hoarse|hoarseness|croaky",
+        "drooling|drool",
+    )),
+    (Sign.FACE_SWELLING, (
+        "{face} … {swollen}", "{swollen} ~ {face}", "{face} ~ {big}", "{big} ~ lips|tongue|face|eyelids",
+        "look ~ like ~ boxer|balloon|pufferfish", "{face} ~ blown up",
+        "swollen shut|closed", "eyes ~ shut|closing|closed ~ up",
+        "angioedema|angioedaema",
+    )),
+    (Sign.FAINT, (
+        "fainted|fainting|faints|blackout|blackouts",
+        "{soon} ~ {faint}",
+        "{soon} ~ pass out",
+        "{soon} ~ go|drop|hit ~ down|over|floor",
+        "feel|feels|feeling|felt ~ like ~ {soon} ~ {faint}|collapse",
+        "pass|passed|passing|passes ~ out", "black|blacked|blacking ~ out",
+        "everything|vision|world|eyes ~ went|going|gone|goes|turning|turned ~ black|dark|dim|grey|gray|white",
+        "collapse|collapsed|collapsing|collapses", "keel|keeled|keeling ~ over",
+        "conked|zonked ~ out", "out cold", "lost|losing|lose ~ consciousness",
+        "unconscious|unresponsive", "hit the {floor}", "woke|waking|woken|came|come ~ up|to|round … {floor}",
+        "on the {floor} … cannot|not ~ {remember}", "found|finding ~ me|myself ~ on the {floor}",
+        "fell|fall|falling|fallen … not|cannot ~ {remember}", "not|cannot ~ {remember} ~ falling|fall|fell",
+        "not|cannot ~ {remember} ~ what ~ happened", "not|cannot ~ {remember} ~ how ~ i ~ got",
+        "dropped ~ like ~ a ~ stone|fly|sack",
+    )),
+    (Sign.MOUTH, (
+        "{mouth} ~ tingle|tingles|tingling|tingly|itchy|itching|itch|itches|prickly|prickling|buzzing|"
+        "burning|numb|fizzy|fizzing|funny|weird|strange|odd|metallic|tickly|furry|sensitive",
+        "tingle|tingles|tingling|tingly|itchy|itching|prickly|prickling|numb|burning|fizzy ~ {mouth}",
+        "{throat} ~ itchy|itching|itches|scratchy|tickly|tickling|prickly|funny|weird",
+        "itchy|itching|scratchy|tickly ~ {throat}",
+    )),
+    (Sign.ALLERGY, (
+        "allergic|allergy|allergies ~ reaction|reacting|reactions",
+        "allergic|allergy ~ to ~ it|the|b12|this|them|injection|injections|jab|shot|cobalamin|"
+        "cyanocobalamin|hydroxocobalamin|methylcobalamin|vitamin",
+        "having|had|getting|got|think|maybe|might|could|possible|possibly|like|an|some|bad ~ allergic",
+        "reacting|reaction ~ to ~ the|it|this|b12|injection|injections|jab|shot|stuff",
+    )),
+    (Sign.PUS, (
+        "pus|puss|pussing", "ooze|oozing|oozes|oozed|oozy", "discharge|discharging",
+        "weeping|weeps|wept", "yellow|green|greenish|yellowish|cloudy|smelly|stinky|gross ~ "
+        "stuff|fluid|liquid|goo|gunk|crust|discharge|bit|blister",
+        "infected|infection|infections|infecting|abscess|cellulitis", "smells|smelly|stinks|stinky",
+        "leaking ~ fluid|stuff|yellow|pus",
+    )),
+    (Sign.UNSURE, (
+        "extra ~ {dose}|one",
+        "another ~ {dose}|one ~ today|now|tonight|?",
+        "double|doubled|doubling ~ up|dose|doses|dosed|shot|jab",
+        "{two} ~ shots|doses|injections|jabs|today|tonight|together", "{two} ~ in ~ one|a ~ day",
+        "catch|catching ~ up", "make|making ~ up ~ for", "make up dose|doses",
+        "top|topping ~ up", "{take} ~ 2|two|both|double ~ {dose}|today|tonight|now|ones",
+        "twice ~ today|tonight", "twice ~ in ~ one|a ~ day", "twice ~ by ~ mistake|accident",
+        "{take}|done ~ twice",
+        "{take}|gave|given|drew|drawn|put|pushed|myself ~ too ~ much|little",
+        "too much|little ~ {dose}|b12|liquid|medicine|in",
+        "{take}|gave|given|drew|drawn|put|pushed ~ not enough", "not enough ~ {dose}|b12|liquid|medicine|in",
+        "half|part|some|most ~ of ~ the|my ~ {dose}|liquid|stuff", "half ~ of ~ it",
+        "half|partial ~ {dose}",
+        "only half",
+        "more|less ~ than ~ i ~ should|was|am|meant|supposed|prescribed",
+        "more|less ~ than ~ prescribed|supposed|meant", "more|less ~ than ~ my|the ~ dose|plan",
+        "wrong ~ {technique}|dose|amount|strength|vial|bottle|product|medicine|place|spot|site|way|route|"
+        "needle|one|syringe|mark|line|ml",
+        "{changed_to}|new ~ strength|brand|concentration|product|medicine|medication",
+        "{changed_to} ~ {product}", "{product} ~ {changed_to}|looks_different",
+        "pharmacy|pharmacist|chemist|prescription … different|changed|switched|instead|wrong|said|says|told",
+        "right|correct ~ amount|dose|strength|needle|syringe|way|place|site|spot|product ~ ?",
+        "by ~ mistake|accident", "mistakenly|accidentally|accidently|wrongly",
+        "insulin|diabetic|different|other|wrong|long|short ~ needle|needles|syringe|syringes",
+        "in|into ~ my|the ~ {site} ~ muscle|muscles|vein",
+        "another|different|new ~ brand",
+        "changed|switched|switching|change|switch ~ to|from ~ hydroxocobalamin|cyanocobalamin|"
+        "methylcobalamin|"
+        "hydroxo|cyano|methyl|tablets|pills|spray|injections",
+        "instead ~ of ~ hydroxocobalamin|cyanocobalamin|methylcobalamin|injection|injections|jab|shot",
+        "intramuscular|intramuscularly ~ instead|accidentally|ok|fine|better|?",
+        "{question} … intramuscular|intramuscularly",
+        "into|in ~ the|a|my ~ muscle|muscles|vein|veins|vessel",
+        "hit|hitting|nicked ~ a|the ~ vein|vessel|nerve|muscle",
+        "blood ~ in|into ~ the ~ syringe|needle", "blood ~ came|coming ~ back|up|into",
+        "air|big ~ bubble|bubbles", "bubble|bubbles ~ in|into ~ the|my ~ syringe|needle|dose|injection",
+        "{technique} ~ {broken}", "{broken} ~ {technique}",
+        "{leak} ~ out|back|everywhere|down", "leaked|leaking|leaks|spilled|spilt",
+        "came|come ~ back ~ out", "came|come ~ out ~ of ~ the|my ~ skin|site|hole",
+        "redo|re-do|repeat ~ {dose}|it|the", "do|inject|take ~ it ~ again",
+        "expired|outofdate", "out of date", "past ~ expiry|expiration|date",
+        "how much ~ {question}|to|i|do|should|inject|take|draw", "how many ~ ml|mls|mg|mcg|units",
+        "{question} i ~ {take} ~ extra|another|more|less|two|double|both|an_extra",
+        "{question} i ~ {take} ~ it|my|the|a … muscle|intramuscular|vein|instead",
+        "{question} i ~ increase|decrease|lower|raise|reduce|stop|up|cut",
+        "increase|decrease|lower|raise|reduce|up|cut ~ my|the ~ {dose}",
+        "stop|stopping ~ taking|the|my ~ injections|b12|jabs|shots|dose|doses",
+        "missed|forgot|forgotten|skipped …+ should|can|do|must ~ i",
+        "missed|forgot|forgotten|skipped …+ what ~ do|now|should",
+        "not|cannot ~ {remember} ~ if|whether ~ i",
+        "not sure … {take}|{dose}|correct|properly|right", "unsure|idea … {take}|{dose}|correct|properly",
+        "unsure ~ about|if|whether|how",
+    )),
+    (Sign.FEVER, (
+        "fever|fevers|feverish|fevery|febrile", "chills|chilled|rigors|rigours",
+        "high|running|raised|slight|spiking|spiked|got|have|has|had|with ~ temperature|temp|temperatures",
+        "temperature|temp ~ of|up|high|over|38|39|40",
+        "the ~ chills", "got|get|getting|have ~ a ~ chill",
+        "shivering|shivers|shivery|shiver",
+        "hot ~ and|then ~ cold", "cold ~ and|then ~ hot", "sweats|clammy",
+        "burning up", "flu|flulike|fluey", "achy|aching ~ all over",
+    )),
+    (Sign.RASH_HIVES, (
+        "hives|hive|urticaria|welts|welt|wheals|weals",
+        "rash|rashes|blotches|blotchy",
+        "bumps|spots|lumps|patches|blotches|welts ~ everywhere",
+        "bumps|spots|lumps|patches|blotches ~ all ~ over",
+        "bumps|spots|lumps|patches|blotches ~ on|over ~ my ~ body",
+        "itchy|itching|itch|itches|scratching ~ everywhere|body",
+        "itchy|itching|itch|itches|scratching ~ all ~ over",
+        "everywhere … itchy|itching|itch", "all over … itchy|itching|itch",
+        "covered ~ in ~ red|spots|bumps|blotches|patches|welts",
+        "red|raised|itchy ~ patches|blotches|welts|bumps ~ on ~ my ~ chest|back|neck|face|body|arms|legs|"
+        "tummy",
+    )),
+    (Sign.DIZZY, (
+        "dizzy|dizziness|dizzyness|dizzie|lightheaded|lightheadedness|woozy|giddy|vertigo",
+        "light ~ headed|head|headedness", "head|room|world|everything ~ spinning|spins|spin|swimming|swims",
+        "feel|feels|feeling|felt|going ~ faint|faintish|fainty|feint", "spaced|spacey|swaying",
+    )),
+    (Sign.NUMBNESS, (
+        "numb|numbness|numbing|numbed", "pins and needles", "pins ~ needles",
+        "tingle|tingles|tingling|tingly|tingled|prickling",
+        "cannot ~ feel ~ my ~ {limb}", "balance|unsteady|unbalanced|wobbly|wobbling",
+        "falling ~ over", "fell ~ over", "keep|keeps|kept ~ falling|tripping|stumbling|dropping",
+        "clumsy|clumsier|stumbling|stumbled|tripping", "legs|knees ~ give|gave|giving|gone ~ way",
+        "walk|walking ~ like ~ drunk", "burning ~ feet|hands|toes|fingers",
+        "electric ~ shocks|shock", "cotton wool",
+    )),
+    (Sign.CONFUSION, (
+        "confused|confusion|disoriented|disorientated|muddled", "brain ~ fog|foggy", "brainfog|foggy",
+        "memory ~ worse|bad|terrible|awful|going|shocking|rubbish|poor|gone|slipping|failing",
+        "forgetful|forgetting ~ things|words|everything|stuff|names", "forgetful",
+        "cannot ~ think ~ straight|properly|clearly", "cannot ~ concentrate|focus",
+    )),
+    (Sign.UNWELL, (
+        "headache|headaches|migraine|migraines", "head ~ aches|hurts|pounding|banging|throbbing|sore",
+        "nausea|nauseous|nauseated|queasy", "feel|feels|feeling|felt ~ sick|ill|unwell|poorly|rough",
+        "sick to my stomach", "threw|throw|throwing ~ up", "vomit|vomiting|vomited|puke|puked|puking",
+        "being sick", "diarrhoea|diarrhea|diarrhoe", "loose ~ stools|stool|poo|bowels|motions",
+        "dodgy|upset|bad|funny ~ tummy|stomach|belly", "runny tummy|stomach", "upset stomach|tummy",
+        "acne|spots|pimples|zits|breakout|breakouts",
+        "tired|tiredness|exhausted|knackered|fatigue|fatigued|shattered",
+        "pink|red|dark|orange|reddish|strange ~ pee|urine|wee|piss", "flushed|flushing|flushes",
+        "hot|warm ~ flush|flushes|flash|flashes", "palpitations|palpitation", "racing ~ heart",
+        "heart ~ racing|pounding|fluttering|beating|thumping", "stomach|tummy ~ ache|aches|pain", "bellyache",
+        "aching|achy|aches ~ muscles|joints|legs|body", "joint|muscle ~ pain|pains|aches",
+    )),
+    (Sign.REDNESS, (
+        "red|redness|reddish|redder|reddened|reddening|reddy|pink|pinkish|pinker|inflamed|"
+        "inflammation",
+        "angry ~ looking|red|redness|patch|mark", "looks ~ angry", "skin ~ irritated|irritation",
+    )),
+    (Sign.SWELLING, ("{swollen}", "raised|swole", "puffed ~ up")),
+    (Sign.PAIN, (
+        "pain|pains|painful|sore|soreness|sorer|hurt|hurts|hurting|ache|aches|aching|achy|tender|"
+        "tenderness|sting|stings|stinging|stung|burn|burns|burning|throb|throbs|throbbing|ouch|ow|"
+        "agony|stiff|smarts|stabbing|twinge",
+        "killing me",
+    )),
+    (Sign.ITCHING, ("itch|itchy|itching|itches|itched|itchiness|scratching|scratchy",)),
+    (Sign.BRUISING, (
+        "bruise|bruised|bruises|bruising|bruisy|haematoma|hematoma|discoloured|discolored|discolouration",
+        "black and blue", "purple|blue|black|yellow|greenish ~ mark|patch|spot|blotch|area|bit|colour|color",
+    )),
+    (Sign.LUMP, (
+        "lump|lumps|lumpy|bump|bumps|bumpy|knot|knots|nodule|nodules|cyst|bulge",
+        "hard ~ spot|bit|area|patch|lump|ball|under", "pea|marble|grape ~ sized|size",
+    )),
+    (Sign.WARMTH, ("warm|warmer|warmth|hot|hotter|heat|heated",)),
+)  # fmt: skip
+
+MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
+    (Modifier.SPREADING, (
+        "spread|spreads|spreading|spreaded|spreads|expanding|expanded|expands|growing|grown|grows|grew",
+        "getting|gotten|got|gone|grown|went ~ bigger|larger|wider",
+        "bigger|larger|wider", "red|redness ~ line|lines|streak|streaks|track|tracks",
+        "streak|streaks|streaking|tracking",
+        "moving|moved|creeping|crept|travelling|traveling|travelled|running|extends|"
+        "extending ~ up|down|across|along|towards|into|round|around",
+        "all over ~ my|the ~ {site}", "down|up ~ my ~ leg|arm|thigh|side",
+        "size ~ of ~ a|an|my ~ palm|hand|fist|orange|saucer|plate|tennis|golf|egg|lemon|grapefruit|"
+        "coaster|cd|dinner|apple",
+        "twice|double|doubled ~ the ~ size", "doubled|tripled",
+    )),
+    (Modifier.WORSENING, (
+        "worse|worsening|worsened|worsens|worsen|deteriorating|deteriorated|escalating|flaring|flared",
+        "getting ~ bad|badder",
+        "more ~ red|swollen|painful|sore|itchy|tender|inflamed|hot|angry|puffy|big|large|wide|raised",
+        "{comparative} ~ every|each ~ day|hour|morning",
+        "{comparative} ~ than ~ {before}",
+        "increasing|increased|intensifying",
+        "keeps|keep ~ getting|growing",
+        "slowly|gradually|steadily ~ getting|going|becoming", "even more", "not ~ getting ~ better",
+        "getting ~ redder|sorer|hotter|puffier|itchier|angrier|darker|harder",
+        "redder|sorer|hotter|puffier|itchier|angrier|darker ~ now|today|tonight|again",
+    )),
+    (Modifier.PERSISTENT, (
+        "for ~ days|weeks|ages|while", "still ~ there ~ after|since|for",
+        "still …+ {earlier}", "{earlier} …+ still",
+        "all ~ week|weekend", "since ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        "last|weekend|then",
+        "days ~ later|now|on", "no better", "no change",
+        "third|fourth|fifth ~ day", "day ~ 3|4|5|6|7|three|four|five",
+    )),
+)  # fmt: skip
+
+SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
+    (Severity.SEVERE, (
+        "severe|severely|agony|agonising|agonizing|excruciating|unbearable|horrendous|horrific|extreme|"
+        "extremely|terrible|terribly|awful",
+        "cannot ~ bear|stand|walk|sleep|move|sit|touch|lift|use|cope",
+        "cannot ~ put ~ weight|pressure",
+        "worst ~ pain|ever",
+        "10/10|9/10", "10 out of 10", "killing me", "screaming|crying",
+        "really|very|so ~ bad", "massive|huge ~ pain|swelling|lump",
+    )),
+    (Severity.MODERATE, (
+        "moderate|moderately", "quite|pretty|fairly|really|very|so ~ sore|painful|red|swollen|itchy|tender|"
+        "bruised|hot",
+        "lot|lots",
+    )),
+    (Severity.MILD, ("mild|mildly|slight|slightly|minor|tiny|small|little|bit|faint|barely",)),
+)  # fmt: skip
+
+# Words that make a message sound like a symptom even when it names no sign: such a message gets
+# the red-flag screen (one tap), never "didn't catch that".
+SYMPTOM_HINTS = (
+    WORDS["face"]
+    | WORDS["throat"]
+    | WORDS["chest"]
+    | WORDS["limb"]
+    | WORDS["site"]
+    | words("skin head heart body back side neck wrist ankle muscle muscles joint joints tummy")
+    | words(
+        "feel feels feeling felt weird strange funny odd unwell ill poorly wrong bad awful terrible "
+        "horrible scared worried worry worrying frightened panic panicking reaction react reacted "
+        "reacting symptom symptoms side effect effects help emergency ambulance hospital urgent "
+        "urgently off shaky shaking trembling sweating sweaty cold pale hurt injured fell fall "
+        "problem problems issue wrong concerned concerning mark marks spot patch blister scab"
+    )
+)
+
+# Word sequences that look like a sign but are not one (skipped before matching).
+NOT_SIGNS: tuple[Pattern, ...] = (
+    "red ~ letter|wine|cap|top|lid|label|car|light|pen|dress|shirt|jumper|sauce|meat|pepper|onion|"
+    "flag|flags|tape",
+    "red|pink ~ liquid|solution|colour|color|stuff ~ in|of ~ the|my ~ vial|syringe|ampoule|bottle",
+    "red|pink ~ vial|vials|syringe|ampoule|ampoules|bottle|box|box's",
+    "heat ~ wave|up|it",
+    "hot ~ water|bath|shower|drink|tea|coffee|weather|day|outside|summer|tub|chocolate|food|curry",
+    "nappy|diaper|heat|razor|sweat ~ rash", "itching|itchy ~ to ~ get|go|start|finish|see|know|try|be",
+    "warm ~ water|bath|shower|room|up|weather|day|it",
+    "pain ~ in ~ the ~ neck|bum", "pain ~ killer|killers|relief|relievers",
+    "sore ~ loser", "bump ~ into|in_to",
+    "tired ~ of ~ the|these|this|injections|jabs", "sick ~ of",
+    "pass ~ the", "pass ~ on", "black ~ friday",
+    "chest ~ freezer", "flu ~ jab|shot|vaccine|jabs|shots|vaccination",
+    "heat ~ pack|pad|packs", "warm|warmed|warming ~ the|it ~ vial|syringe|ampoule|up",
+)  # fmt: skip

@@ -1,0 +1,161 @@
+"""Step 1 of triage: a patient's message -> clean lower-case tokens.
+
+Case and Unicode are folded, contractions and text-speak expanded ("cant" -> "cannot", "2" before
+a verb -> "to", "&" -> "and"), letters typed three times shrunk ("soooo"), and a word that is
+neither English nor in the triage vocabulary is corrected to the closest vocabulary word with
+SymSpell (symspellpy), one edit for short words and two for long ones. English words are never
+"corrected" ("number" stays "number", not "numbness"): the English list is symspellpy's own
+frequency dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from symspellpy import SymSpell, Verbosity
+
+BREAK = "."  # sentence breaks are all written as "."
+
+_EMOJI = {
+    "🤒": " fever ", "🥵": " hot ", "🥶": " chills ", "😵": " dizzy ", "😵‍💫": " dizzy ",
+    "🤢": " sick ", "🤮": " vomiting ", "🤕": " hurts ", "😷": " unwell ", "🆘": " help ",
+    "🫁": " breathing ", "💉": " injection ", "❤️": " ", "👍": " ok ", "🙏": " please ",
+}  # fmt: skip
+
+# Whole-word replacements after lower-casing (one word -> one or more words).
+_EXPAND = {
+    "can't": "cannot", "cant": "cannot", "cnt": "cannot", "cannt": "cannot", "canot": "cannot",
+    "won't": "will not", "wont": "will not", "don't": "do not", "dont": "do not",
+    "doesn't": "does not", "doesnt": "does not", "didn't": "did not", "didnt": "did not",
+    "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not",
+    "wasn't": "was not", "wasnt": "was not", "weren't": "were not", "hasn't": "has not",
+    "hasnt": "has not", "haven't": "have not", "havent": "have not", "hadn't": "had not",
+    "couldn't": "could not", "couldnt": "could not", "shouldn't": "should not",
+    "shouldnt": "should not", "wouldn't": "would not", "ain't": "is not", "aint": "is not",
+    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'd": "i would",
+    "i'll": "i will", "it's": "it is", "its": "it is", "that's": "that is", "thats": "that is",
+    "there's": "there is", "what's": "what is", "whats": "what is", "they're": "they are",
+    "you're": "you are", "he's": "he is", "she's": "she is", "let's": "let us",
+    "gonna": "going to", "gunna": "going to", "wanna": "want to", "gotta": "got to",
+    "kinda": "kind of", "sorta": "sort of", "outta": "out of", "lotta": "lot of",
+    "dunno": "do not know", "idk": "i do not know", "idek": "i do not know",
+    "u": "you", "ya": "you", "r": "are", "ur": "your", "yr": "your", "n": "and", "nd": "and",
+    "b": "be", "pls": "please", "plz": "please", "plse": "please", "rn": "right now",
+    "cuz": "because", "coz": "because", "cos": "because", "bc": "because", "bcoz": "because",
+    "tho": "though", "thru": "through", "abt": "about", "w": "with", "wiv": "with",
+    "v": "very", "rly": "really", "realy": "really", "sooo": "so", "soo": "so", "prob": "probably",
+    "probs": "probably", "def": "definitely", "defo": "definitely", "smth": "something",
+    "sth": "something", "sumthin": "something", "somethin": "something", "abit": "a bit",
+    "alot": "a lot", "b4": "before", "2day": "today", "2nite": "tonight", "tonite": "tonight",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "yday": "yesterday", "ystd": "yesterday", "yest": "yesterday", "hrs": "hours", "hr": "hour",
+    "mins": "minutes", "min": "minutes", "wks": "weeks", "wk": "week", "dr": "doctor",
+    "doc": "doctor", "gp": "doctor", "wat": "what", "wot": "what", "wht": "what", "thx": "thanks",
+    "ty": "thanks", "okay": "ok", "k": "ok", "kk": "ok", "ppl": "people",
+    "brth": "breath", "brethe": "breathe", "breath'": "breath", "breathin": "breathing",
+    "tummys": "tummy", "shud": "should", "shld": "should", "cud": "could", "wud": "would",
+    "ma": "my", "mi": "my", "hav": "have", "hv": "have", "av": "have", "bn": "been",
+    "gettin": "getting", "feelin": "feeling", "goin": "going", "somethings": "something is",
+    "y'all": "you all", "x": "", "xx": "", "xxx": "", "lol": "", "omg": "oh my god",
+}  # fmt: skip
+
+# "2" and "4" as words: "hard 2 breathe", "2 today", "4 days".
+_AFTER_TO = {
+    "breathe", "breath", "breathing", "swallow", "talk", "speak", "walk", "stand", "move", "faint",
+    "pass", "be", "get", "go", "do", "take", "inject", "see", "stop", "keep", "sleep", "think",
+    "touch", "catch", "the", "my", "me", "you", "use", "call", "ask", "double", "worry",
+}  # fmt: skip
+_AFTER_TOO = {"much", "many", "little", "late", "early", "soon", "bad", "big", "sore", "painful"}
+_AFTER_FOR = {"you", "me", "a", "the", "my", "it", "this", "that", "ages", "sure", "now", "some"}
+
+_TOKEN = re.compile(r"\d+(?:[.,/]\d+)?|[a-z]+(?:'[a-z]+)*|[.!?;,:]|\n")
+_TRIPLE = re.compile(r"([a-z])\1{2,}")
+_CLITIC = re.compile(r"([a-z]+)'(s|re|ve|ll|d|m)")
+_CLITICS = {"s": "is", "re": "are", "ve": "have", "ll": "will", "d": "would", "m": "am"}
+
+
+@cache
+def _english() -> frozenset[str]:
+    """symspellpy's English frequency dictionary (82,765 words), as a set."""
+    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt")
+    return frozenset(line.split(" ", 1)[0] for line in text.read_text(encoding="utf-8").splitlines())
+
+
+@cache
+def _speller(vocabulary: frozenset[str]) -> SymSpell:
+    speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    for word in sorted(vocabulary):
+        speller.create_dictionary_entry(word, 1)
+    return speller
+
+
+def correct(word: str, vocabulary: frozenset[str]) -> str:
+    """The vocabulary word a misspelt `word` stands for, or `word` itself."""
+    if len(word) < 4 or not word.isalpha() or word in vocabulary or word in _english():
+        return word
+    distance = 1 if len(word) <= 5 else 2
+    found = _speller(vocabulary).lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+    return found[0].term if found else word
+
+
+def _shrink(word: str, vocabulary: frozenset[str]) -> str:
+    """'soooo' -> 'so', 'swolllen' -> 'swollen', 'sweeeling' -> 'sweeling' (then spelt)."""
+    if not _TRIPLE.search(word):
+        return word
+    double = _TRIPLE.sub(r"\1\1", word)
+    single = _TRIPLE.sub(r"\1", word)
+    for candidate in (double, single):
+        if candidate in vocabulary or candidate in _english() or candidate in _EXPAND:
+            return candidate
+    return double
+
+
+def tokens(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """Normalised tokens: words, numbers, "." for a sentence break and "," for a comma."""
+    cleaned = unicodedata.normalize("NFKC", text)
+    for emoji, word in _EMOJI.items():
+        cleaned = cleaned.replace(emoji, word)
+    cleaned = re.sub(r"\bIM\b", " intramuscular ", cleaned)  # the route, before "im" = "i am"
+    cleaned = cleaned.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    cleaned = re.sub(r"[&+]", " and ", cleaned)
+    cleaned = re.sub(r"\bw/o\b", " without ", cleaned)
+    cleaned = re.sub(r"\bw/", " with ", cleaned)
+    cleaned = re.sub(r"\ba\s*&\s*e\b|\ba and e\b", " emergency department ", cleaned)
+    raw = _TOKEN.findall(cleaned)
+    out: list[str] = []
+    for i, token in enumerate(raw):
+        if token in {"!", "?", ";", "\n", "."}:
+            out.append(BREAK)
+            continue
+        if token == ":":
+            out.append(",")
+            continue
+        token = token.strip("'")
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        if token == "2" and nxt in _AFTER_TO:
+            token = "to"
+        elif token == "2" and nxt in _AFTER_TOO:
+            token = "too"
+        elif token == "4" and nxt in _AFTER_FOR:
+            token = "for"
+        token = _shrink(token, vocabulary)
+        token = _EXPAND.get(token, token)
+        if token not in _EXPAND.values() and (m := _CLITIC.fullmatch(token)):
+            token = f"{m[1]} {_CLITICS[m[2]]}"  # "breathing's" -> "breathing is"
+        if " " in token or not token:
+            out.extend(token.split())
+            continue
+        word = correct(token, vocabulary)
+        if word == "not" and out and out[-1] == "can":
+            out[-1] = "cannot"  # "can not"
+            continue
+        out.append(word)
+    return out
+
+
+def join(words: Iterable[str]) -> str:
+    return " ".join(words)

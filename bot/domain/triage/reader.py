@@ -1,0 +1,250 @@
+"""The triage pipeline: normalise -> find concepts -> read their context -> level.
+
+`read(text)` says what a message describes (signs, modifiers, severity, how long); `assess(text)`
+adds the level from the rule table. Both are pure and fast (no I/O after the first call, which
+loads the spelling dictionary).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from bot.domain.triage import lexicon
+from bot.domain.triage.context import Context, Found, hedged, settled
+from bot.domain.triage.model import RED_FLAGS, Level, Modifier, Report, Severity, Sign, Triage
+from bot.domain.triage.normalize import tokens as normalise
+from bot.domain.triage.rules import triage
+
+GAP = 4  # words in a "…" gap
+LONG_GAP = 8  # words in a "…+" gap
+FILLER_GAP = 6  # filler words in a "~" gap
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One element of a compiled pattern: words (alternatives by their first word), or a gap."""
+
+    starts: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    gap: int = 0  # > 0: a gap of up to this many words
+    filler_only: bool = False
+    loose: bool = False  # a "…+" gap: any words of the sentence
+    optional: bool = False
+
+
+Compiled = tuple[Slot, ...]
+
+
+def _alternatives(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """'{face}|lump_in_throat' -> {'face': (('face',),), ..., 'lump': (('lump', 'in', 'throat'),)}."""
+    sequences: list[tuple[str, ...]] = []
+    for part in text.split("|"):
+        if part.startswith("{") and part.endswith("}"):
+            sequences.extend((word,) for word in sorted(lexicon.WORDS[part[1:-1]]))
+        else:
+            sequences.append(tuple(part.split("_")))
+    starts: dict[str, list[tuple[str, ...]]] = {}
+    for sequence in sequences:
+        starts.setdefault(sequence[0], []).append(sequence)
+    return {word: tuple(seqs) for word, seqs in starts.items()}
+
+
+@cache
+def compile_pattern(pattern: str) -> Compiled:
+    slots: list[Slot] = []
+    for part in pattern.split():
+        if part == "~":
+            slots.append(Slot(gap=FILLER_GAP, filler_only=True))
+        elif part in {"…", "..."}:
+            slots.append(Slot(gap=GAP))
+        elif part == "…+":
+            slots.append(Slot(gap=LONG_GAP, loose=True))
+        elif part.startswith("[") and part.endswith("]"):
+            slots.append(Slot(_alternatives(part[1:-1]), optional=True))
+        else:
+            slots.append(Slot(_alternatives(part)))
+    return tuple(slots)
+
+
+def _gap_word(token: str, slot: Slot) -> bool:
+    if token in lexicon.BREAKS:
+        return False
+    if slot.filler_only:
+        return token in lexicon.FILLER or token == ","
+    return slot.loose or token not in lexicon.WORDS["site"]
+
+
+def _match(tokens: list[str], i: int, slots: Compiled, k: int, own: list[int]) -> int | None:
+    """End of a match of slots[k:] starting at tokens[i] (shortest gaps first), or None."""
+    if k == len(slots):
+        return i
+    slot = slots[k]
+    if slot.gap:
+        for n in range(slot.gap + 1):
+            if n and (i + n - 1 >= len(tokens) or not _gap_word(tokens[i + n - 1], slot)):
+                return None
+            end = _match(tokens, i + n, slots, k + 1, own)
+            if end is not None:
+                return end
+        return None
+    for words in slot.starts.get(tokens[i], ()) if i < len(tokens) else ():
+        if tuple(tokens[i : i + len(words)]) == words:
+            own.extend(range(i, i + len(words)))
+            end = _match(tokens, i + len(words), slots, k + 1, own)
+            if end is not None:
+                return end
+            del own[len(own) - len(words) :]
+    return _match(tokens, i, slots, k + 1, own) if slot.optional else None
+
+
+@cache
+def _by_first_word(patterns: tuple[str, ...]) -> tuple[dict[str, list[Compiled]], list[Compiled]]:
+    """The compiled patterns by the words they can start with, and those that start anywhere."""
+    indexed: dict[str, list[Compiled]] = {}
+    anywhere: list[Compiled] = []
+    for pattern in patterns:
+        slots = compile_pattern(pattern)
+        if slots[0].gap or slots[0].optional:
+            anywhere.append(slots)
+            continue
+        for word in slots[0].starts:
+            indexed.setdefault(word, []).append(slots)
+    return indexed, anywhere
+
+
+def find(tokens: list[str], patterns: tuple[str, ...], taken: set[int]) -> Iterator[Found]:
+    """Every match of any of `patterns` that uses no word already `taken`."""
+    indexed, anywhere = _by_first_word(patterns)
+    for start, token in enumerate(tokens):
+        for slots in [*indexed.get(token, ()), *anywhere]:
+            own: list[int] = []
+            end = _match(tokens, start, slots, 0, own)
+            if end is not None and end > start and not taken & set(own):
+                yield Found(start, end, frozenset(own), loose=any(slot.loose for slot in slots))
+
+
+@cache
+def vocabulary() -> frozenset[str]:
+    """Every word the lexicon names (the spelling corrector's targets)."""
+    words: set[str] = set()
+    for group in lexicon.WORDS.values():
+        words |= group
+    every = [p for _, ps in lexicon.CONCEPTS for p in ps] + [p for _, ps in lexicon.MODIFIERS for p in ps]
+    for pattern in every:
+        words |= set(re.findall(r"[a-z]+", re.sub(r"\{\w+\}", " ", pattern)))
+    return frozenset(w for w in words if len(w) >= 4)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a piece of free text says, as far as triage is concerned."""
+
+    signs: frozenset[Sign] = frozenset()
+    modifiers: frozenset[Modifier] = frozenset()
+    severity: Severity | None = None
+    hours_since: float | None = None
+    hedged: bool = False
+    question: bool = False
+    settled: bool = False  # says something went away or got better
+    symptom_like: bool = False  # names the body, a feeling or the injection, but no sign
+
+    @property
+    def is_report(self) -> bool:
+        return bool(self.signs)
+
+    @property
+    def report(self) -> Report:
+        return Report(self.signs, self.severity, self.hours_since, self.modifiers)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    reading: Reading
+    result: Triage | None  # None: not a report
+
+    @property
+    def level(self) -> Level | None:
+        return self.result.level if self.result else None
+
+
+def read(text: str) -> Reading:
+    """Signs, modifiers, severity and duration in a patient's own words."""
+    tokens = normalise(text, vocabulary())
+    context = Context(tokens)
+    taken = {i for found in find(tokens, lexicon.NOT_SIGNS, set()) for i in range(found.start, found.end)}
+    signs: set[Sign] = set()
+    modifiers: set[Modifier] = set()
+    for sign, patterns in lexicon.CONCEPTS:
+        for found in find(tokens, patterns, taken):
+            if context.negated(found, sign in RED_FLAGS) or context.in_the_past(found, sign in RED_FLAGS):
+                taken |= found.own  # "no swelling": not read again as something else
+                continue
+            resolution = context.resolution(found)
+            taken |= found.own
+            if resolution == "resolved":
+                continue
+            if resolution == "persists":
+                modifiers.add(Modifier.PERSISTENT)
+            signs.add(sign)
+    for modifier, patterns in lexicon.MODIFIERS:
+        if any(not context.negated(f, False) for f in find(tokens, patterns, set())):
+            modifiers.add(modifier)
+    severity = next(
+        (
+            level
+            for level, patterns in lexicon.SEVERITY
+            if any(not context.negated(f, False) for f in find(tokens, patterns, set()))
+        ),
+        None,
+    )
+    return Reading(
+        frozenset(signs), frozenset(modifiers), severity, _hours(" ".join(tokens)),
+        hedged=hedged(tokens), question="?" in text or _asks(tokens), settled=settled(tokens),
+        symptom_like=not signs and bool(set(tokens) & lexicon.SYMPTOM_HINTS),
+    )  # fmt: skip
+
+
+def assess(text: str) -> Assessment:
+    """The reading and, when it describes a problem, its level."""
+    reading = read(text)
+    return Assessment(reading, triage(reading.report) if reading.is_report else None)
+
+
+def is_emergency(text: str) -> bool:
+    """Does this text describe signs of a severe allergic reaction?"""
+    return assess(text).level is Level.EMERGENCY
+
+
+_QUESTION_WORDS = {"what", "when", "why", "how", "should", "can", "could", "is", "are", "do", "does", "will"}
+
+
+def _asks(tokens: list[str]) -> bool:
+    return bool(tokens) and tokens[0] in _QUESTION_WORDS
+
+
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "couple": 2, "few": 3, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "several": 3,
+}  # fmt: skip
+
+
+def _hours(text: str) -> float | None:
+    number = r"(\d+|a|an|one|two|three|four|five|six|seven|couple of|few|several)"
+    if m := re.search(rf"\b{number}\s+days?\b|\b(\d+)d\b", text):
+        return _count(m[1] or m[2]) * 24.0
+    if m := re.search(rf"\b{number}\s+(?:weeks?|wks?)\b", text):
+        return _count(m[1]) * 168.0
+    if m := re.search(rf"\b{number}\s+hours?\b|\b(\d+)h\b", text):
+        return _count(m[1] or m[2])
+    if re.search(r"\bday before yesterday\b|\bfor days\b|\ball week\b|\bsince the weekend\b", text):
+        return 48.0
+    if re.search(r"\bsince yesterday\b|\bsince last night\b|\byesterday\b", text):
+        return 24.0
+    return None
+
+
+def _count(word: str) -> float:
+    word = word.replace(" of", "")
+    return float(word) if word.isdigit() else float(_NUMBERS.get(word, 1))
