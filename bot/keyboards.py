@@ -19,13 +19,30 @@ PROBLEM = "p"  # p:<dose_id or 0>: start a side-effect report
 REPORT = "r"  # r:<step>:<value>: the report conversation
 FOLLOW_UP = "f"  # f:<report_id>:<better|same|worse>
 NUDGE = "n"  # n:<nudge_id>:<done|later>
-FREE_TEXT = "x"  # x:<yes|no>: save free text as a report?
+SCREEN = "q"  # q:<breathing|face|faint|infection|none>: the red-flag screen
+CLOSE = "c"  # c:<report_id>: close a report (/reports)
+CARRY_ON = "h"  # h:ok: the clinician says to carry on after an allergy-level report
 SITES = "t"  # t:<action>[:<value>]: /sites and /settings
 SYMPTOMS = "y"  # y:q:<answers so far>, y:skip, y:note:<id>, y:day:<0-6|off>, y:at:<day>:<HHMM>, y:rw:<weeks>
 LABS = "l"  # l:<action>[:<value>]: /labs
 SUPPLIES = "v"  # v:<action>[:<value>]: /supplies
 PREFIXES = frozenset(
-    {DOSE, SETUP, MENU, PROBLEM, REPORT, FOLLOW_UP, NUDGE, FREE_TEXT, SITES, SYMPTOMS, LABS, SUPPLIES}
+    {
+        DOSE,
+        SETUP,
+        MENU,
+        PROBLEM,
+        REPORT,
+        FOLLOW_UP,
+        NUDGE,
+        SCREEN,
+        CLOSE,
+        CARRY_ON,
+        SITES,
+        SYMPTOMS,
+        LABS,
+        SUPPLIES,
+    }
 )
 
 
@@ -73,9 +90,13 @@ def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboar
 REPORT_LABEL = "⚠️ Report a problem"
 
 
-def dose_actions(dose_id: int) -> InlineKeyboardMarkup:
+def dose_actions(dose_id: int, carry_on: str | None = None) -> InlineKeyboardMarkup:
+    """Done / Snooze / Skip / Report; with `carry_on` (its label) first, after an allergy-level
+    report: "My clinician says carry on"."""
+    first = [[_button(carry_on, CARRY_ON, "ok")]] if carry_on else []
     return InlineKeyboardMarkup(
         [
+            *first,
             [_button("✅ Done", DOSE, dose_id, "done")],
             [_button("⏰ Snooze", DOSE, dose_id, "snz"), _button("Skip", DOSE, dose_id, "skip")],
             [_button(REPORT_LABEL, PROBLEM, dose_id)],

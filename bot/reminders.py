@@ -318,8 +318,11 @@ class ReminderService:
             text = texts.dose_due(
                 ctx.plan, dose.phase_index, dose.number_in_phase, site, ctx.last_used.get(site or ""), now,
                 phase_changed=dose.phase_changed, late_due=late, notes=[],
+                clinician_check=ctx.clinician_check,
             )  # fmt: skip
-            ready.append((patient_id, ctx, reminder, Message(text, dose_actions(dose.id))))
+            ready.append(
+                (patient_id, ctx, reminder, Message(text, _dose_buttons(dose.id, ctx.clinician_check)))
+            )
         await self.repo.mark_doses_due([r.dose_id for _, _, r, _ in ready if r.dose_id is not None])
         sent: list[int] = []
 
@@ -379,7 +382,11 @@ class ReminderService:
             report = await self.repo.report(reminder.report_id)
             if report is None or report.status != ReportStatus.OPEN:
                 return None
-            return Message(texts.follow_up_question(report.signs, report.site), follow_up_buttons(report.id))
+            await self.repo.mark_asked(report.id, now)  # a typed "same" now answers it
+            contacted = report.level != "watch"
+            return Message(
+                texts.follow_up_question(report.signs, report.site, contacted), follow_up_buttons(report.id)
+            )
         if reminder.kind is ReminderKind.NUDGE and reminder.nudge_id is not None:
             nudge = await self.repo.nudge(reminder.nudge_id)
             if nudge is None or nudge.status != NudgeStatus.OPEN:
@@ -482,13 +489,15 @@ class ReminderService:
         site_order = self.dosing.site_order(snap)
         site = site_order[0] if site_order else None
         if dose is not None and dose.status == DoseStatus.DUE:
+            buttons = _dose_buttons(dose.id, snap.clinician_check)
             if nudge_only and not notes:
-                return Message(texts.re_remind(plan, site), dose_actions(dose.id))
+                return Message(texts.re_remind(plan, site), buttons)
             text = texts.dose_due(
                 plan, dose.phase_index, dose.number_in_phase, site, snap.last_used.get(site or ""),
                 now, phase_changed=dose.phase_changed, late_due=late_due, notes=notes,
+                clinician_check=snap.clinician_check,
             )  # fmt: skip
-            return Message(text, dose_actions(dose.id))
+            return Message(text, buttons)
         if not notes:
             return None
         if snap.open_dose is not None:
@@ -531,3 +540,8 @@ class ReminderService:
         at = self.clock() + after
         await self.repo.release_reminders(ids, at)
         self.timer.arm([at])
+
+
+def _dose_buttons(dose_id: int, clinician_check: bool) -> InlineKeyboardMarkup:
+    """The dose message's buttons; after an allergy-level report, "My clinician says carry on" too."""
+    return dose_actions(dose_id, texts.CARRY_ON_LABEL if clinician_check else None)

@@ -3,7 +3,10 @@
 Triage itself is pure (`bot.domain.triage`); this module stores what it decided and arms the
 follow-ups: `watch` asks again in 24 h (same at 48 h, or worse at any time, escalates to
 `clinician`); `clinician` and `emergency` create a nudge repeated daily until the patient says
-they contacted their clinician ("remind me later" asks again in 4 h).
+they contacted their clinician ("remind me later" asks again in 4 h); two days after contact,
+"has it settled?". Details added later (site, since when, how bad) can only raise a level. After
+an emergency- or allergy-level report, dose messages ask to check with the clinician first.
+A patient with no plan yet gets the same advice; the report is kept, without repeats.
 """
 
 from __future__ import annotations
@@ -13,11 +16,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.triage import Level, Modifier, Report, Severity, Sign, Triage, read, triage
+from bot.domain.triage import (
+    ALLERGY_SIGNS,
+    Level,
+    Modifier,
+    Report,
+    Severity,
+    Sign,
+    Triage,
+    read,
+    triage,
+)
 from bot.dosing import Timer
-from storage.repository import Repository, Snapshot
+from storage.repository import ReportView, Repository, Snapshot
 
 FOLLOW_UP_AFTER = timedelta(hours=24)
+SETTLED_AFTER_CONTACT = timedelta(hours=48)  # "has it settled?" after the clinician was contacted
 NUDGE_REPEAT = timedelta(hours=24)
 NUDGE_LATER = timedelta(hours=4)
 OVERDUE_AFTER = timedelta(days=7)
@@ -42,6 +56,7 @@ class Recorded:
     report_id: int
     nudge_id: int | None
     result: Triage
+    raised: bool = True  # the level is new (a first report, or details that raised it)
 
 
 @dataclass(frozen=True)
@@ -65,24 +80,99 @@ class Safety:
         severity: Severity | None,
         since_at: datetime | None,
         words: str | None,
+        modifiers: frozenset[Modifier] | None = None,
+        with_plan: bool = True,
     ) -> Recorded:
-        """Triage and store a report; arm its follow-up or its clinician nudge."""
+        """Triage and store a report; arm its follow-up or its clinician nudge (only with a plan:
+        without one there is no time zone to remind in, and the advice was given at once)."""
         now = self.clock()
-        modifiers = read(words).modifiers if words else frozenset[Modifier]()
+        if modifiers is None:
+            modifiers = read(words).modifiers if words else frozenset[Modifier]()
         hours = (now - since_at).total_seconds() / 3600 if since_at else None
         signs = list(dict.fromkeys(signs))  # keep the caller's order, drop repeats
         result = triage(Report(frozenset(signs), severity, hours, modifiers))
-        follow_up_at = now + FOLLOW_UP_AFTER if result.level is Level.WATCH else None
+        follow_up_at = now + FOLLOW_UP_AFTER if result.level is Level.WATCH and with_plan else None
         nudge_at = now + NUDGE_REPEAT
         sign_keys = [str(s) for s in signs]
+        nudging = result.level >= Level.CLINICIAN and with_plan
         report_id, nudge_id = await self.repo.add_report(
             patient_id, now, signs=sign_keys, site=site,
             severity=severity.name.lower() if severity else None, since_at=since_at, words=words,
             level=result.level.key, rule_ids=result.rule_ids, follow_up_at=follow_up_at,
-            nudge=(NudgeReason.REPORT, sign_keys, nudge_at) if result.level >= Level.CLINICIAN else None,
+            nudge=(NudgeReason.REPORT, sign_keys, nudge_at) if nudging else None,
+            hold=needs_clinician_check(result, signs),
         )  # fmt: skip
         self.timer.arm([t for t in (follow_up_at, nudge_at if nudge_id else None) if t])
         return Recorded(report_id, nudge_id, result)
+
+    async def add_details(
+        self,
+        patient_id: int,
+        report_id: int,
+        *,
+        site: str | None = None,
+        severity: Severity | None = None,
+        hours: float | None = None,
+        words: str | None = None,
+        signs: Iterable[Sign] = (),
+    ) -> Recorded | None:
+        """Details answered after the advice: stored, and the report triaged again. The level
+        can only go up; going up to `clinician` or beyond starts the nudges."""
+        report = await self.repo.report(report_id)
+        if report is None or await self.repo.report_owner(report_id) != patient_id:
+            return None
+        now = self.clock()
+        all_signs = list(dict.fromkeys([*(Sign(s) for s in report.signs), *signs]))
+        old_severity = Severity[report.severity.upper()] if report.severity else None
+        new_severity = max((x for x in (old_severity, severity) if x), default=None)
+        since_at = now - timedelta(hours=hours) if hours is not None else report.since_at
+        since_at = min(x for x in (since_at, report.since_at) if x) if since_at else None
+        all_words = " / ".join(w for w in (report.words, words) if w) or None
+        modifiers = read(all_words).modifiers if all_words else frozenset[Modifier]()
+        age = (now - since_at).total_seconds() / 3600 if since_at else None
+        result = triage(Report(frozenset(all_signs), new_severity, age, modifiers))
+        old_level = Level[report.level.upper()]
+        raised = result.level > old_level
+        level = max(result.level, old_level)
+        changes: dict[str, object] = {
+            "signs": [str(s) for s in all_signs],
+            "severity": new_severity.name.lower() if new_severity else None,
+            "since_at": since_at,
+            "words": all_words,
+            "level": level.key,
+            "rule_ids": list(dict.fromkeys([*report.rule_ids, *result.rule_ids])),
+        }
+        if site is not None:
+            changes["site"] = site
+        nudge_at = now + NUDGE_REPEAT
+        nudging = raised and level >= Level.CLINICIAN
+        updated, nudge_id = await self.repo.update_report(
+            report_id, patient_id, now, changes=changes,
+            nudge=(NudgeReason.REPORT, changes["signs"], nudge_at) if nudging else None,  # type: ignore[arg-type]
+            hold=needs_clinician_check(result, all_signs),
+        )  # fmt: skip
+        if updated is None:
+            return None
+        if nudge_id:
+            self.timer.arm([nudge_at])
+        shown = result if raised else Triage(old_level, report.rule_ids)
+        return Recorded(report_id, nudge_id, shown, raised=raised)
+
+    async def close(self, patient_id: int, report_id: int, outcome: str = "closed") -> ReportView | None:
+        """The patient says it has settled (or closes it in /reports): the site returns to the
+        rotation, follow-ups and nudges stop."""
+        return await self.repo.close_report(report_id, patient_id, self.clock(), outcome)
+
+    async def open_reports(self, patient_id: int) -> list[ReportView]:
+        return await self.repo.open_reports(patient_id)
+
+    async def waiting_answer(self, patient_id: int) -> ReportView | None:
+        """The open report whose follow-up question is waiting for an answer, if any."""
+        return next((r for r in await self.repo.open_reports(patient_id) if r.asked_at is not None), None)
+
+    async def carry_on(self, patient_id: int) -> bool:
+        """The clinician said to carry on: dose messages stop asking to check first."""
+        return await self.repo.clear_clinician_check(patient_id)
 
     async def follow_up(self, patient_id: int, report_id: int, answer: Answer) -> FollowedUp:
         """Better closes the report; same once asks again tomorrow; same at 48 h or worse
@@ -94,8 +184,10 @@ class Safety:
         if answer is Answer.BETTER:
             ok, _ = await self.repo.follow_up_answered(report_id, now, close_as="better")
             return FollowedUp(ok=ok, closed=ok)
-        if answer is Answer.SAME and report.follow_ups == 0:
-            at = now + FOLLOW_UP_AFTER
+        already_seen = Level[report.level.upper()] >= Level.CLINICIAN
+        if answer is Answer.SAME and (report.follow_ups == 0 or already_seen):
+            # a watch report: once more tomorrow; one the clinician knows about: again in 2 days
+            at = now + (SETTLED_AFTER_CONTACT if already_seen else FOLLOW_UP_AFTER)
             ok, _ = await self.repo.follow_up_answered(report_id, now, next_follow_up_at=at)
             if ok:
                 self.timer.arm([at])
@@ -111,7 +203,19 @@ class Safety:
         return FollowedUp(ok=ok, nudge_id=nudge_id)
 
     async def contacted(self, patient_id: int, nudge_id: int) -> bool:
-        return await self.repo.nudge_contacted(nudge_id, patient_id, self.clock())
+        """They contacted their clinician: the nudges stop; two days on, "has it settled?"."""
+        now = self.clock()
+        if not await self.repo.nudge_contacted(nudge_id, patient_id, now):
+            return False
+        nudge = await self.repo.nudge(nudge_id)
+        at = now + SETTLED_AFTER_CONTACT
+        if (
+            nudge is not None
+            and nudge.report_id is not None
+            and await self.repo.add_follow_up(nudge.report_id, patient_id, at)
+        ):
+            self.timer.arm([at])
+        return True
 
     async def later(self, patient_id: int, nudge_id: int) -> datetime | None:
         at = self.clock() + NUDGE_LATER
@@ -151,3 +255,8 @@ class Safety:
         if nudge_id is not None:
             self.timer.arm([now])
         return nudge_id
+
+
+def needs_clinician_check(result: Triage, signs: Iterable[Sign]) -> bool:
+    """Emergency level, or any sign that the body may be reacting to the product."""
+    return result.level is Level.EMERGENCY or bool(set(signs) & ALLERGY_SIGNS)

@@ -234,9 +234,12 @@ def dose_due(
     phase_changed: bool = False,
     late_due: datetime | None = None,
     notes: list[str] | None = None,
+    clinician_check: bool = False,
 ) -> str:
     tz = ZoneInfo(plan.timezone)
     lines = list(notes or [])
+    if clinician_check:
+        lines.append(check_before_dose(plan))
     if late_due is not None:
         lines.append(f"(Sorry, this reminder is late – it was due {when(late_due, tz, now)}.)")
     if phase_changed:
@@ -314,10 +317,14 @@ SIGN_LABELS = {
     "redness": "redness", "swelling": "swelling", "pain": "pain or tenderness",
     "itching": "itching", "bruising": "bruising", "lump": "a lump", "warmth": "warmth",
     "rash_hives": "rash or hives", "breathing": "trouble breathing",
+    "throat": "a tight throat or trouble swallowing",
     "face_swelling": "swelling of face, lips or throat", "faint": "fainting",
-    "dizzy": "dizziness", "fever": "fever", "pus": "pus or discharge",
+    "anaphylaxis": "a severe allergic reaction", "dizzy": "dizziness",
+    "mouth": "tingling or itching of the lips or mouth", "allergy": "an allergic reaction",
+    "fever": "fever", "pus": "pus or discharge",
     "numbness": "numbness, tingling or balance problems",
-    "unsure": "unsure about the dose or technique", "other": "something else",
+    "confusion": "memory or thinking problems", "unsure": "a question about the dose or how to inject",
+    "unwell": "feeling unwell", "other": "something else",
 }  # fmt: skip
 SIGN_BUTTONS = {
     "redness": "Redness", "swelling": "Swelling", "pain": "Pain", "itching": "Itching",
@@ -337,20 +344,106 @@ def _at(site: str | None) -> str:
     return f" at {site}" if site else ""
 
 
-EMERGENCY = (
-    "🚨 Please call your local emergency number now (112 in Europe, 999 in the UK, 911 in the US).\n"
-    "Trouble breathing, swelling of the face, lips or throat, or fainting can be a severe "
-    "allergic reaction. If you have an adrenaline auto-injector, use it as you were shown. "
-    "Don't drive yourself."
+EMERGENCY_ANY = (
+    "your local emergency number (112 in Europe, 999 in the UK, 911 in the US and Canada, 000 in Australia)"
 )
 
 
+def emergency(number: str | None) -> str:
+    """The emergency instruction: always the first reply, before anything is saved."""
+    call = f"{number} for an ambulance" if number else EMERGENCY_ANY
+    return (
+        f"🚨 Please call {call} now.\n"
+        "Trouble breathing or swallowing, swelling of the face, lips, tongue or throat, or fainting "
+        "can be a severe allergic reaction. If you have an adrenaline auto-injector (like an "
+        "EpiPen), use it as you were shown. Don't drive yourself. Don't inject any more B12."
+    )
+
+
+def clinician(plan: Plan | None) -> str:
+    """The clinician by name and contact, or "your clinician" before a plan is set up."""
+    return f"{plan.clinician_name} ({plan.clinician_contact})" if plan else "your clinician"
+
+
 def emergency_recorded(plan: Plan | None) -> str:
-    who = f"{plan.clinician_name} ({plan.clinician_contact})" if plan else "your doctor"
-    return f"I've recorded what you told me. When you're safe, please tell {who}."
+    return f"I've recorded what you told me. When you're safe, please tell {clinician(plan)}."
+
+
+def clinician_advice(plan: Plan | None, signs: tuple[str, ...], why: tuple[str, ...]) -> str:
+    """A clinician-level report: contact them now, named, before any question."""
+    reasons = (" " + " ".join(why)) if why else ""
+    return (
+        f"⚠️ Thanks for telling me about {signs_text(signs)}.{reasons}\n"
+        f"Please contact {clinician(plan)} today about it. If it gets much worse, or you have "
+        "trouble breathing or feel faint, call emergency services."
+    )
+
+
+def dose_question(plan: Plan | None) -> str:
+    """A question about changing, adding or catching up a dose: the plan is the clinician's."""
+    return (
+        "⚠️ I can't change, add or move doses – your plan is the one your clinician wrote.\n"
+        f"Please ask {clinician(plan)} what to do. If you missed a dose, don't double up: "
+        "follow what your plan says about missed doses, or ask them."
+    )
+
+
+RESUME_FLOW = "When you're ready, we can carry on where we were – type your answer, or tap /cancel."
+SETUP_RESUMES = "When you're ready, let's carry on setting up your plan:"
+NO_PLAN_YET = "When you're ready, tap /start to set up your plan and reminders (about 2 minutes)."
+
+
+def check_before_dose(plan: Plan) -> str:
+    return (
+        f"⚠️ Before this injection: after the reaction you told me about, please check with "
+        f"{clinician(plan)} that it's OK to carry on. Tap the button when they have said so."
+    )
+
+
+CARRY_ON_LABEL = "✅ My clinician says carry on"
+CARRIED_ON = "Thanks. I won't ask again before each dose. If anything comes back, tell me straight away."
+CARRY_ON_ALREADY = "That's already noted – nothing changed."
+
+RED_FLAG_SCREEN = (
+    "I want to make sure you're safe. Is any of these happening now? Tap one.\n"
+    "(If you can't breathe or feel you may pass out, call for help straight away.)"
+)
+RED_FLAG_CHOICES = (
+    ("breathing", "🆘 Trouble breathing or swallowing"),
+    ("face", "🆘 Swelling of face, lips, tongue or throat"),
+    ("faint", "🆘 Feeling faint or I collapsed"),
+    ("infection", "⚠️ Spreading redness, heat, pus, fever or worse pain"),
+    ("none", "✅ None of these"),
+)
+SCREEN_NONE = (
+    "Good. I've noted what you said and I'll check in tomorrow. If anything changes, or you feel "
+    "unwell, tell me straight away – or tap /report."
+)
+SCREEN_NONE_NO_PLAN = (
+    "Good. I've noted what you said. If anything changes, or you feel unwell, contact your "
+    "clinician. When you're ready, tap /start to set up your plan and reminders."
+)
+ASK_DETAILS = "If you can, a few details for your clinician (optional – tap Skip to stop):"
+DETAILS_DONE = "Thanks, I've added that to the report."
+DETAILS_STOPPED = "Okay. The report is saved as it is."
+
+
+def details_raised(plan: Plan | None, signs: tuple[str, ...], why: tuple[str, ...]) -> str:
+    """Details pushed the report up to the clinician level."""
+    return clinician_advice(plan, signs, why)
+
+
+LOCAL_SIGN_KEYS = frozenset({"redness", "swelling", "pain", "itching", "bruising", "lump", "warmth"})
 
 
 def watch_advice(signs: tuple[str, ...], site: str | None) -> str:
+    if not LOCAL_SIGN_KEYS & set(signs):
+        return (
+            f"Thanks, I've recorded it: {signs_text(signs)}.\n"
+            "Mild effects like this can happen after an injection and usually settle in a day or "
+            "two. Rest and drink water. I'll check in tomorrow. If it gets worse, or you have "
+            "trouble breathing or feel faint, tell me straight away."
+        )
     return (
         f"Thanks, I've recorded it: {signs_text(signs)}{_at(site)}.\n"
         "Mild reactions where you inject are common and usually settle in a day or two. A cool, "
@@ -392,13 +485,27 @@ NUDGE_ALREADY_DONE = "You already told me you contacted them – nothing to do."
 LATER = "Okay, I'll remind you again at {at}."
 
 
-def follow_up_question(signs: tuple[str, ...], site: str | None) -> str:
+def follow_up_question(signs: tuple[str, ...], site: str | None, contacted: bool = False) -> str:
+    if contacted:
+        return (
+            f"Checking in after you spoke to your clinician: has the {signs_text(signs)}{_at(site)} "
+            "settled? Better, the same, or worse?"
+        )
     return f"Checking in: is the {signs_text(signs)}{_at(site)} better, the same, or worse?"
 
 
 def follow_up_better(site: str | None) -> str:
     back = f" {site} is back in your rotation." if site else ""
     return f"Glad it's better. I've closed this report.{back}"
+
+
+def report_closed(signs: tuple[str, ...], site: str | None) -> str:
+    back = f" {site} is back in your rotation." if site else ""
+    return f"Closed: {signs_text(signs)}{_at(site)}.{back}"
+
+
+CLOSE_LABEL = "Close: {what}"
+NO_OPEN_REPORTS = "You have no open reports."
 
 
 FOLLOW_UP_SAME = "Thanks. I'll ask again tomorrow. If it gets worse or spreads, tell me straight away."

@@ -116,6 +116,7 @@ class ReportStatus(StrEnum):
 class NudgeStatus(StrEnum):
     OPEN = "open"
     CONTACTED = "contacted"
+    CLOSED = "closed"  # its report was closed (settled) before the patient confirmed contact
 
 
 class ReminderState(StrEnum):
@@ -145,6 +146,9 @@ class Patient(Base):
     stock_syringes: Mapped[int | None] = mapped_column(Integer)
     vial_expires_on: Mapped[date | None] = mapped_column(Date)
     refill_warned_at: Mapped[datetime | None]  # the run-out warning went out (until stock is updated)
+    # Set by an emergency- or allergy-level report: each dose message asks the patient to check
+    # with their clinician first, until they say the clinician said to carry on.
+    clinician_check_at: Mapped[datetime | None]
 
 
 class Plan(Base):
@@ -243,6 +247,7 @@ class SideEffectReport(Base):
     follow_ups: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None]
+    asked_at: Mapped[datetime | None]  # a follow-up question went out and waits for its answer
 
     __table_args__ = (Index("ix_side_effect_report_patient_status", "patient_id", "status"),)
 

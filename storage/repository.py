@@ -139,6 +139,7 @@ class Snapshot:
     rest_days: int = 7
     heads_up_hours: int | None = None
     reaction_sites: frozenset[str] = frozenset()  # sites with an open reaction report
+    clinician_check: bool = False  # after an allergy-level report: check before the next dose
     paused: bool = False
     paused_until: date | None = None
     monitoring: Monitoring = field(default_factory=Monitoring)
@@ -154,6 +155,7 @@ class DueContext:
     paused: bool
     last_used: dict[str, datetime]
     reaction_sites: frozenset[str]
+    clinician_check: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,13 +185,14 @@ class ReportView:
     follow_ups: int
     outcome: str | None
     closed_at: datetime | None
+    asked_at: datetime | None = None
 
     @classmethod
     def of(cls, row: SideEffectReport) -> ReportView:
         return cls(
             row.id, row.created_at, tuple(row.signs), row.site, row.severity, row.since_at,
             row.words, row.level, tuple(row.rule_ids), ReportStatus(row.status), row.follow_ups,
-            row.outcome, row.closed_at,
+            row.outcome, row.closed_at, row.asked_at,
         )  # fmt: skip
 
 
@@ -300,6 +303,7 @@ class Repository:
             "rest_days": patient.rest_days,
             "heads_up_hours": patient.heads_up_hours,
             "reaction_sites": reaction_sites,
+            "clinician_check": patient.clinician_check_at is not None,
             "monitoring": Monitoring.of(patient),
         }
         if plan_row is None:
@@ -526,6 +530,7 @@ class Repository:
                 plan_to_domain(plan_row) if plan_row else None,
                 plan_row is not None and plan_row.paused_at is not None,
                 last_used[patient_id], frozenset(reactions[patient_id]),
+                patient.clinician_check_at is not None,
             )  # fmt: skip
         return contexts
 
@@ -773,9 +778,13 @@ class Repository:
         rule_ids: Sequence[str],
         follow_up_at: datetime | None,
         nudge: tuple[str, Sequence[str], datetime] | None,
+        hold: bool = False,
     ) -> tuple[int, int | None]:
-        """Save a report, its first follow-up and (for `clinician`+) a nudge; one transaction."""
+        """Save a report, its first follow-up and (for `clinician`+) a nudge; with `hold`, ask
+        to check with the clinician before the next dose. One transaction."""
         async with self._sessions.begin() as s:
+            if hold:
+                await _hold(s, patient_id, now)
             report = SideEffectReport(
                 patient_id=patient_id, created_at=now, signs=list(signs), site=site,
                 severity=severity, since_at=since_at, words=words, level=level,
@@ -790,6 +799,89 @@ class Repository:
                 reason, nudge_signs, due = nudge
                 nudge_id = await self._add_nudge(s, patient_id, report.id, reason, nudge_signs, now, due)
             return report.id, nudge_id
+
+    async def update_report(
+        self,
+        report_id: int,
+        patient_id: int,
+        now: datetime,
+        *,
+        changes: dict[str, Any],
+        nudge: tuple[str, Sequence[str], datetime] | None,
+        hold: bool,
+    ) -> tuple[ReportView | None, int | None]:
+        """Add details to the patient's open report (site, severity, since, words, a higher level);
+        with `nudge`, start nudging. None when the report is not theirs or is closed."""
+        async with self._sessions.begin() as s:
+            row = await s.get(SideEffectReport, report_id)
+            if row is None or row.patient_id != patient_id or row.status != ReportStatus.OPEN:
+                return None, None
+            for key, value in changes.items():
+                setattr(row, key, value)
+            if hold:
+                await _hold(s, patient_id, now)
+            nudge_id = None
+            if nudge is not None:
+                await _cancel_reminders(
+                    s, Reminder.report_id == report_id, Reminder.kind == ReminderKind.FOLLOW_UP
+                )
+                reason, signs, due = nudge
+                nudge_id = await self._add_nudge(s, patient_id, report_id, reason, signs, now, due)
+            await s.flush()
+            return ReportView.of(row), nudge_id
+
+    async def close_report(self, report_id: int, patient_id: int, now: datetime, outcome: str) -> ReportView | None:
+        """Close the patient's open report: its follow-ups and its nudges stop. None when it is
+        not theirs or already closed."""
+        async with self._sessions.begin() as s:
+            row = await s.get(SideEffectReport, report_id)
+            if row is None or row.patient_id != patient_id or row.status != ReportStatus.OPEN:
+                return None
+            row.status, row.outcome, row.closed_at, row.asked_at = ReportStatus.CLOSED, outcome, now, None
+            nudges = select(ClinicianNudge.id).where(ClinicianNudge.report_id == report_id)
+            await _cancel_reminders(s, or_(Reminder.report_id == report_id, Reminder.nudge_id.in_(nudges)))
+            await s.execute(
+                update(ClinicianNudge)
+                .where(ClinicianNudge.report_id == report_id, ClinicianNudge.status == NudgeStatus.OPEN)
+                .values(status=NudgeStatus.CLOSED)
+            )
+            await s.flush()
+            return ReportView.of(row)
+
+    async def open_reports(self, patient_id: int) -> list[ReportView]:
+        """Open reports, newest first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(SideEffectReport)
+                .where(SideEffectReport.patient_id == patient_id, SideEffectReport.status == ReportStatus.OPEN)
+                .order_by(SideEffectReport.created_at.desc(), SideEffectReport.id.desc())
+            )
+            return [ReportView.of(r) for r in rows]
+
+    async def mark_asked(self, report_id: int, at: datetime | None) -> None:
+        """A follow-up question about the report went out (or was answered: None)."""
+        async with self._sessions.begin() as s:
+            await s.execute(update(SideEffectReport).where(SideEffectReport.id == report_id).values(asked_at=at))
+
+    async def add_follow_up(self, report_id: int, patient_id: int, at: datetime) -> bool:
+        """Ask about the patient's open report at `at` ("has it settled?")."""
+        async with self._sessions.begin() as s:
+            row = await s.get(SideEffectReport, report_id)
+            if row is None or row.patient_id != patient_id or row.status != ReportStatus.OPEN:
+                return False
+            await _cancel_reminders(s, Reminder.report_id == report_id, Reminder.kind == ReminderKind.FOLLOW_UP)
+            await _remind(s, patient_id, ReminderKind.FOLLOW_UP, at, report_id=report_id)
+            return True
+
+    async def clear_clinician_check(self, patient_id: int) -> bool:
+        """The clinician said to carry on: dose messages stop asking. False when nothing was set."""
+        async with self._sessions.begin() as s:
+            changed = await s.execute(
+                update(Patient)
+                .where(Patient.id == patient_id, Patient.clinician_check_at.is_not(None))
+                .values(clinician_check_at=None)
+            )
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
 
     async def report(self, report_id: int) -> ReportView | None:
         async with self._sessions() as s:
@@ -829,6 +921,7 @@ class Repository:
             if row is None or row.status != ReportStatus.OPEN:
                 return False, None
             row.follow_ups += 1
+            row.asked_at = None
             await _cancel_reminders(
                 s, Reminder.report_id == report_id, Reminder.kind == ReminderKind.FOLLOW_UP
             )
@@ -1135,6 +1228,15 @@ class Repository:
     async def delete_draft(self, chat_id: int) -> None:
         async with self._sessions.begin() as s:
             await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
+
+
+async def _hold(s: AsyncSession, patient_id: int, now: datetime) -> None:
+    """Dose messages ask to check with the clinician first (kept from the first such report)."""
+    await s.execute(
+        update(Patient)
+        .where(Patient.id == patient_id, Patient.clinician_check_at.is_(None))
+        .values(clinician_check_at=now)
+    )
 
 
 async def _cancel_reminders(s: AsyncSession, *where: ColumnElement[bool]) -> None:

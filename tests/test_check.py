@@ -51,18 +51,18 @@ def test_dry_run_lists_pending_migrations_then_check_applies_them_and_asks_teleg
     monkeypatch.setenv("TELEGRAM_BASE_URL", base_url)
     code, out = check("--dry-run")
     assert code == PENDING
-    assert "migrations: 5 pending (0001, 0002, 0003, 0004, 0005); not applied (--dry-run)" in out
+    assert "migrations: 6 pending (0001, 0002, 0003, 0004, 0005, 0006); not applied (--dry-run)" in out
     assert "patient" not in tables(env)  # nothing changed
     code, out = check()
     assert code == READY, out
     assert out.splitlines() == [
         "settings: ok (mode polling)",
         "database: reachable (sqlite)",
-        "migrations: applied 0001, 0002, 0003, 0004, 0005",
+        "migrations: applied 0001, 0002, 0003, 0004, 0005, 0006",
         "telegram: token accepted, the bot is @b12_test_bot",
     ]
     assert {"patient", "plan", "dose", "symptom_checkin", "lab_result"} <= tables(env)
-    assert check("--dry-run") == (READY, out.replace("applied 0001, 0002, 0003, 0004, 0005", "up to date"))
+    assert check("--dry-run") == (READY, out.replace("applied 0001, 0002, 0003, 0004, 0005, 0006", "up to date"))
 
 
 def test_a_rejected_token_exits_2(

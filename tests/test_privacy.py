@@ -42,7 +42,6 @@ async def two_patients_one_dose_and_a_report(bot: Harness, names: dict[int, str]
         chat = bot.chat(chat_id, name)
         await chat.send("done left thigh")
         await chat.send("my left thigh is red and itchy")
-        await chat.press("Yes, save it")
         await chat.press("Mild")
         await chat.press("Today")
 

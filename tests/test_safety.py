@@ -36,16 +36,19 @@ async def dose_done(bot: Harness, chat: Chat, day: int, site_text: str) -> None:
     assert chat.last_reply().text.startswith("✅ Recorded"), chat.last_reply().text
 
 
-async def report_by_buttons(chat: Chat, signs: list[str], site: str | None, severity: str) -> None:
+async def report_by_buttons(
+    chat: Chat, signs: list[str], site: str | None, severity: str
+) -> list[SentMessage]:
+    """/report by buttons; returns the replies to Done (the advice comes first)."""
     await chat.send("/report")
     for sign in signs:
         await chat.press(sign)
-    await chat.press("Done")
+    advice = await chat.press("Done")
     if site is not None:
         await chat.press(site)
     await chat.press(severity)
     await chat.press("Today")
-    await chat.press("Skip")
+    return advice
 
 
 def first_reply(replies: list[SentMessage]) -> SentMessage:
@@ -57,10 +60,12 @@ async def test_mild_redness_followed_up_then_worse_escalates_to_the_clinician(bo
     chat = bot.chat()
     await set_up(chat)
     await dose_done(bot, chat, 3, "left thigh")
-    await report_by_buttons(chat, ["Redness"], "Thigh left", "Mild")
-    advice = chat.last_reply().text
-    assert advice.startswith("Thanks, I've recorded it: redness at Thigh left.")
+    replies = await report_by_buttons(chat, ["Redness"], "Thigh left", "Mild")
+    advice = replies[0].text  # before any detail is asked
+    assert advice.startswith("Thanks, I've recorded it: redness.")
     assert "I'll check in tomorrow" in advice
+    assert replies[1].text == texts.ASK_DETAILS + "\n" + texts.ASK_WHERE
+    assert chat.last_reply().text == texts.DETAILS_DONE
     [report] = await reports(bot)
     assert (report.level, report.rule_ids, report.status) == ("watch", ["W1-local"], "open")
 
@@ -84,16 +89,18 @@ async def test_mild_redness_followed_up_then_worse_escalates_to_the_clinician(bo
 
 async def test_emergency_instruction_is_the_first_reply_wherever_the_patient_is(bot: Harness) -> None:
     newcomer = bot.chat(3003, "New")
-    replies = await newcomer.send("my throat is swelling")  # before any setup
-    assert first_reply(replies).text == texts.EMERGENCY
+    replies = await newcomer.send("my throat is swelling")  # before any setup: the general list
+    assert first_reply(replies).text == texts.emergency(None)
+    assert "112 in Europe, 999 in the UK, 911 in the US and Canada" in replies[0].text
     assert first_reply(replies).buttons == []
-    assert "When you're safe, please tell your doctor" in replies[1].text
+    assert "When you're safe, please tell your clinician" in replies[1].text
 
     chat = bot.chat()
     await chat.send("/start")
     await chat.press("Cyanocobalamin")
     replies = await chat.send("I can't breathe properly")  # in the middle of setup
-    assert first_reply(replies).text == texts.EMERGENCY
+    assert first_reply(replies).text == texts.emergency(None)
+    assert [m.text for m in replies[-2:]] == [texts.SETUP_RESUMES, texts.ASK_STRENGTH]  # asked again
     await chat.send("1000 mcg/mL")  # setup goes on where it was
     assert "How much does your plan say to inject" in chat.last_reply().text
     await chat.send("/cancel")
@@ -102,13 +109,14 @@ async def test_emergency_instruction_is_the_first_reply_wherever_the_patient_is(
     await bot.advance_to(at(3, 8, 1))
     assert DUE in chat.last_reply().text
     replies = await chat.send("lips swollen and hives all over")  # as a reply to a dose message
-    assert first_reply(replies).text == texts.EMERGENCY
+    assert first_reply(replies).text == texts.emergency("112")  # the plan is in Berlin
+    assert first_reply(replies).text.startswith("🚨 Please call 112 for an ambulance now.")
     assert "please tell Dr Rivera (+44 20 7946 0000)" in replies[1].text
 
     await chat.send("/report")  # in the middle of a report, by button
     await chat.press("Trouble breathing")
     replies = await chat.press("Done")
-    assert first_reply(replies).text == texts.EMERGENCY
+    assert first_reply(replies).text == texts.emergency("112")
     levels = [r.level for r in await reports(bot)]
     assert levels == ["emergency"] * 4
 
@@ -119,14 +127,12 @@ async def test_a_reaction_site_is_left_out_until_the_reaction_is_better(bot: Har
     for day, site in ((3, "left abdomen"), (4, "right abdomen"), (5, "right thigh")):
         await dose_done(bot, chat, day, site)
     # Thigh left is the site unused the longest (never used) ... but it has a reaction now
-    await chat.send("my left thigh is red and itchy")
-    assert chat.last_reply().text.startswith(
-        "That sounds like something to record: redness and itching at Thigh left."
-    )
-    await chat.press("Yes, save it")
+    replies = await chat.send("my left thigh is red and itchy")
+    assert replies[0].text.startswith("Thanks, I've recorded it: redness and itching at Thigh left.")
+    assert "I'll check in tomorrow" in replies[0].text
     await chat.press("Mild")
     await chat.press("Since yesterday")
-    assert "I'll check in tomorrow" in chat.last_reply().text
+    assert chat.last_reply().text == texts.DETAILS_DONE
     [report] = await reports(bot)
     assert report.words == "my left thigh is red and itchy" and report.site == "Thigh left"
 
@@ -153,14 +159,10 @@ async def test_a_reaction_site_is_left_out_until_the_reaction_is_better(bot: Har
 async def test_a_clinician_nudge_repeats_until_the_patient_contacted_them(bot: Harness) -> None:
     chat = bot.chat()
     await set_up(chat)
-    await chat.send("hives all over")
-    await chat.press("Yes, save it")
-    await chat.press("Moderate")
-    await chat.press("Today")  # the patient's own words are already there: no more questions
-    nudge = chat.last_reply()
-    assert "You told me about rash or hives." in nudge.text
+    [nudge] = await chat.send("hives all over")  # the advice is the first and only reply
+    assert "Thanks for telling me about rash or hives." in nudge.text
     assert "Hives or a rash away from the injection site can be an allergy." in nudge.text
-    assert "Please contact Dr Rivera (+44 20 7946 0000) about it." in nudge.text
+    assert "Please contact Dr Rivera (+44 20 7946 0000) today about it." in nudge.text
     await chat.press("Remind me later")
     assert chat.last_reply().text == "Okay, I'll remind you again at today 11:00."
 
@@ -280,15 +282,18 @@ async def test_report_a_problem_button_under_the_dose_message(bot: Harness) -> N
     await chat.press("Report a problem")
     assert chat.last_reply().text == texts.ASK_WHAT
     await chat.press("Swelling")
-    await chat.press("Done")
-    assert chat.last_reply().text == texts.ASK_WHERE
-    await chat.press("Not where I injected")
-    await chat.press("Severe")
-    await chat.press("2–3 days")
-    await chat.send("it came up on my wrist")
-    reply = chat.last_reply()
+    advice, question = await chat.press("Done")
+    assert advice.text.startswith("Thanks, I've recorded it: swelling.")
+    assert question.text.endswith(texts.ASK_WHERE)
+    await chat.send("it came up on my wrist")  # typed: kept as the patient's words
+    reply, question = await chat.press("Severe")  # a detail that raises the level: advice at once
+    assert question.text == texts.ASK_SINCE
     assert "A severe reaction at the injection site should be checked." in reply.text
+    assert "Please contact Dr Rivera (+44 20 7946 0000) today" in reply.text
     assert reply.buttons == ["✅ I contacted them", "⏰ Remind me later"]
+    await chat.press("2–3 days")
+    assert chat.last_reply().text == texts.DETAILS_DONE
     [report] = await reports(bot)
     assert report.words == "it came up on my wrist" and report.site is None
+    assert report.level == "clinician"
     assert set(report.rule_ids) >= {"C6-persistent", "C8-severe-local"}

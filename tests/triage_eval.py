@@ -59,11 +59,11 @@ def kind_of(reply: str) -> str:
     if reply.startswith("🚨"):
         return "emergency"
     lowered = reply.lower()
-    if "red-flag check" in lowered:
+    if "is any of these happening now" in lowered:
         return "screen"
     if "please contact" in lowered or "please ask" in lowered or "contact your clinician" in lowered:
         return "clinician"
-    if "usually settle" in lowered:
+    if "usually settle" in lowered or "check in tomorrow" in lowered:
         return "watch"
     return "other"
 

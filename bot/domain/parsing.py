@@ -236,6 +236,7 @@ _AREAS = {
     "hip": "hip", "flank": "flank", "back": "back",
 }  # fmt: skip
 _AREA_WORDS = sorted(_AREAS)
+_CLAUSES = re.compile(r"[,;!?\n]|\.(?!\d)|\s-\s|\b(?:but|now|though|tho|and)\b", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:
@@ -255,6 +256,16 @@ def _site_parts(text: str) -> tuple[str | None, str | None]:
                 close = difflib.get_close_matches(word, _AREA_WORDS, n=1, cutoff=0.75)
                 area = _AREAS[close[0]] if close else None
     return side, area
+
+
+def find_site(text: str, sites: Sequence[str]) -> list[str]:
+    """Sites a sentence names: the first clause that names exactly one ("done left thigh, it's a
+    bit red" -> thigh left), else whatever the whole text matches."""
+    for clause in _CLAUSES.split(text):
+        found = match_sites(clause, sites) if clause.strip() else []
+        if len(found) == 1:
+            return found
+    return match_sites(text, sites)
 
 
 def match_sites(text: str, sites: Sequence[str]) -> list[str]:
@@ -303,6 +314,15 @@ _DONE_WORDS = re.compile(
     r"^\s*(?:done|did it|did|injected|taken|took it|finished|complete|completed|ok done|✅|✔️?)\b[\s,:.!-]*",
     re.IGNORECASE,
 )
+_DONE_ANYWHERE = re.compile(
+    r"\b(?:done|did it|did my (?:jab|injection|shot|b12)|(?:jab|injection|shot) (?:is )?done|"
+    r"injected|(?:have |just )?finished (?:the|my) (?:injection|jab|shot)|(?:have )?(?:done|did) the "
+    r"(?:injection|jab|shot))\b[\s,:.!-]*",
+    re.IGNORECASE,
+)
+_DENIED = re.compile(
+    r"\b(?:not|never|haven'?t|hasn'?t|didn'?t|not yet|yet to|will|going to|gonna|should)\W+\w*\W*$", re.I
+)
 _SKIP_WORDS = re.compile(r"^\s*(?:skip|skipping|skipped|not today)\b[\s,:.!-]*", re.IGNORECASE)
 _SNOOZE_WORDS = re.compile(r"^\s*(?:snooze|later|remind me later)\b[\s,:.!-]*", re.IGNORECASE)
 _MAX_BACKDATE = timedelta(days=7)
@@ -310,8 +330,9 @@ _MAX_BACKDATE = timedelta(days=7)
 
 def parse_reply(text: str, now: datetime, tz: ZoneInfo) -> Intent:
     """'done', 'done left thigh', 'done abdomen right 20:15', 'done yesterday 21:00 right thigh',
-    'skip travelling', 'snooze 30' -> Intent. Times are the patient's local times."""
-    if m := _DONE_WORDS.match(text):
+    'all good, jab done left arm', 'skip travelling', 'snooze 30' -> Intent. Times are the
+    patient's local times."""
+    if m := _DONE_WORDS.match(text) or _done_later_on(text):
         rest = text[m.end() :]
         given_at, rest, error = _given_time(rest, now, tz)
         return Intent(IntentKind.DONE, site_text=rest.strip(), given_at=given_at, error=error)
@@ -324,6 +345,17 @@ def parse_reply(text: str, now: datetime, tz: ZoneInfo) -> Intent:
             value *= 60
         return Intent(IntentKind.SNOOZE, minutes=value)
     return Intent(IntentKind.UNKNOWN)
+
+
+def _done_later_on(text: str) -> re.Match[str] | None:
+    """'all good, jab done left arm': a done word later in the message counts when it is not a
+    question, not denied ("haven't done it yet"), and names a site or a time, or ends the message."""
+    m = _DONE_ANYWHERE.search(text)
+    if m is None or "?" in text or _DENIED.search(text[: m.start()][-30:]):
+        return None
+    after = text[m.end() :]
+    names_something = _site_parts(after)[1] is not None or find_time_in_text(after) is not None
+    return m if names_something or not after.strip(" .!💉✅👍") else None
 
 
 def _given_time(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime | None, str, str]:

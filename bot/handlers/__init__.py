@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
@@ -20,7 +21,9 @@ from telegram.ext import (
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.domain.triage import is_emergency
+from bot.domain.parsing import IntentKind, find_site, parse_reply
+from bot.domain.triage import Level, assess
+from bot.domain.triage.reader import follow_up_answer
 from bot.handlers import (
     commands,
     dose,
@@ -30,62 +33,148 @@ from bot.handlers import (
     plan_changes,
     privacy,
     report,
+    screen,
     setup,
     sites,
     supplies,
     symptoms,
 )
+from bot.handlers.common import reply
+from storage.models import Draft
+from storage.repository import Snapshot
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Typed text: emergencies first, wherever the patient is; then a conversation in progress;
-    then dose replies; then side effects described in free text; then help."""
+    """Typed text, through one triage wherever the patient is: an emergency first, always; a report
+    with its advice first; then a conversation in progress, a dose reply, a follow-up answer; then
+    the red-flag screen for anything that sounds like a symptom; then help."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or message.text is None:
         return
-    repo = context.services.repo
-    draft = await repo.draft(chat.id)
-    if is_emergency(message.text):
-        if draft is not None and draft.flow == report.FLOW:
-            await repo.delete_draft(chat.id)  # the emergency replaces the report in progress
-        await report.emergency(update, context, message.text)
-        return
+    text = message.text
+    services = context.services
+    assessment = assess(text)
+    level = assessment.level
+    draft = await services.repo.draft(chat.id)
     if draft is not None:
-        data = dict(draft.data)
-        match draft.flow:
-            case setup.FLOW:
-                await setup.on_setup_text(update, context, draft.step, data)
-            case dose.SKIP_FLOW:
-                await dose.on_skip_reason_text(update, context, data)
-            case report.FLOW:
-                await report.on_report_text(update, context, draft.step, data)
-            case sites.FLOW:
-                await sites.on_text(update, context, draft.step, data)
-            case plan_changes.PAUSE_FLOW:
-                await plan_changes.on_pause_text(update, context, data)
-            case plan_changes.ZONE_FLOW:
-                await plan_changes.set_zone(update, context, message.text)
-            case symptoms.NOTE_FLOW:
-                await symptoms.on_note_text(update, context, data)
-            case labs.FLOW:
-                await labs.on_text(update, context, draft.step, data)
-            case supplies.FLOW:
-                await supplies.on_text(update, context, draft.step, data)
-            case _:
-                await repo.delete_draft(chat.id)
-                await message.reply_text(texts.NOT_UNDERSTOOD)
+        if level is Level.EMERGENCY or (level is not None and not _takes_free_text(draft)):
+            if draft.flow in {report.FLOW, screen.FLOW}:
+                await services.repo.delete_draft(chat.id)  # replaced by this report
+                draft = None
+            snap = await services.repo.snapshot(chat.id)
+            await report.on_typed_report(update, context, snap, text, assessment, details=draft is None)
+            if draft is not None:
+                await _resume(update, context, draft.flow, draft.step, dict(draft.data))
+            return
+        if level is not None and level >= Level.CLINICIAN and draft.flow != report.FLOW:
+            snap = await services.repo.snapshot(chat.id)  # e.g. a skip reason that is a warning sign
+            await report.on_typed_report(update, context, snap, text, assessment, details=False)
+        await _continue_flow(update, context, draft.flow, draft.step, dict(draft.data))
         return
-    snap = await repo.snapshot(chat.id)
-    if snap is None or snap.plan is None:
-        await message.reply_text(texts.NEED_SETUP)
+    snap = await services.repo.snapshot(chat.id)
+    if (
+        snap is not None
+        and level is not Level.EMERGENCY
+        and await _answered_follow_up(update, context, snap, text)
+    ):
         return
-    if await dose.on_reply_text(update, context, snap):
+    if snap is not None and snap.plan is not None:
+        intent = parse_reply(text, services.clock(), ZoneInfo(snap.plan.timezone))
+        if intent.kind is not IntentKind.UNKNOWN:
+            # "injected left thigh, now it's hot and oozing": both (a skip reason only when it is a
+            # warning sign: "skip, feeling unwell" is a reason, not a report)
+            if level is not None and (intent.kind is IntentKind.DONE or level >= Level.CLINICIAN):
+                found = find_site(intent.site_text, snap.plan.sites) if intent.site_text else []
+                site = found[0] if len(found) == 1 else None
+                await report.on_typed_report(
+                    update, context, snap, text, assessment, site=site, details=False
+                )
+            await dose.on_reply_text(update, context, snap)
+            return
+    if level is not None:
+        await report.on_typed_report(update, context, snap, text, assessment)
         return
-    if not await report.offer_free_text_report(update, context, snap, message.text):
-        await message.reply_text(texts.NOT_UNDERSTOOD)
+    if snap is not None and assessment.reading.settled and await _closed_settled(update, context, snap):
+        return
+    no_plan = snap is None or snap.plan is None
+    if no_plan and parse_reply(text, services.clock(), ZoneInfo("UTC")).kind is not IntentKind.UNKNOWN:
+        await message.reply_text(texts.NEED_SETUP)  # "done left thigh" before any plan
+        return
+    if assessment.reading.symptom_like:
+        await screen.offer(update, context, text)
+        return
+    await message.reply_text(texts.NEED_SETUP if snap is None or snap.plan is None else texts.NOT_UNDERSTOOD)
+
+
+def _takes_free_text(draft: Draft) -> bool:
+    """Does the conversation's current question take words as written (a skip reason, a note, a
+    name)? Then only an emergency interrupts it; otherwise any report does."""
+    if draft.flow == setup.FLOW:
+        return draft.step in setup.FREE_TEXT_STEPS
+    return draft.flow in {dose.SKIP_FLOW, symptoms.NOTE_FLOW, sites.FLOW, report.FLOW}
+
+
+async def _continue_flow(
+    update: Update, context: BotContext, flow: str, step: str, data: dict[str, Any]
+) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and message.text is not None and chat is not None
+    match flow:
+        case setup.FLOW:
+            await setup.on_setup_text(update, context, step, data)
+        case dose.SKIP_FLOW:
+            await dose.on_skip_reason_text(update, context, data)
+        case report.FLOW:
+            await report.on_detail_text(update, context, step, data)
+        case sites.FLOW:
+            await sites.on_text(update, context, step, data)
+        case plan_changes.PAUSE_FLOW:
+            await plan_changes.on_pause_text(update, context, data)
+        case plan_changes.ZONE_FLOW:
+            await plan_changes.set_zone(update, context, message.text)
+        case symptoms.NOTE_FLOW:
+            await symptoms.on_note_text(update, context, data)
+        case labs.FLOW:
+            await labs.on_text(update, context, step, data)
+        case supplies.FLOW:
+            await supplies.on_text(update, context, step, data)
+        case _:  # the red-flag screen waits for a tap; anything else typed starts afresh
+            await context.services.repo.delete_draft(chat.id)
+            await message.reply_text(texts.NOT_UNDERSTOOD)
+
+
+async def _resume(update: Update, context: BotContext, flow: str, step: str, data: dict[str, Any]) -> None:
+    """After a report interrupted a conversation: its question again, so nothing is lost."""
+    if flow == setup.FLOW:
+        await setup.ask_again(update, context, step, data)
+        return
+    await reply(update, texts.RESUME_FLOW)
+
+
+async def _answered_follow_up(update: Update, context: BotContext, snap: Snapshot, text: str) -> bool:
+    """A typed "same" / "a bit better" / "worse" when a follow-up question waits for its answer."""
+    waiting = await context.services.safety.waiting_answer(snap.patient_id)
+    answer = follow_up_answer(text) if waiting is not None else None
+    if waiting is None or answer is None:
+        return False
+    await report.on_follow_up(update, context, snap, waiting.id, answer)
+    return True
+
+
+async def _closed_settled(update: Update, context: BotContext, snap: Snapshot) -> bool:
+    """ "It's gone" / "all better": the newest open watch-level report is closed."""
+    safety = context.services.safety
+    open_watch = [r for r in await safety.open_reports(snap.patient_id) if r.level == Level.WATCH.key]
+    if not open_watch:
+        return False
+    closed = await safety.close(snap.patient_id, open_watch[0].id, "better")
+    if closed is None:
+        return False
+    await reply(update, texts.follow_up_better(closed.site))
+    return True
 
 
 async def on_callback(update: Update, context: BotContext) -> None:
@@ -108,8 +197,12 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await report.begin(update, context)
         case kb.REPORT:
             await report.on_report_button(update, context, callback.part(0), rest)
-        case kb.FREE_TEXT:
-            await report.on_free_text_button(update, context, rest)
+        case kb.SCREEN:
+            await screen.on_button(update, context, callback)
+        case kb.CLOSE:
+            await report.on_close_button(update, context, callback)
+        case kb.CARRY_ON:
+            await report.on_carry_on_button(update, context)
         case kb.FOLLOW_UP:
             await report.on_follow_up_button(update, context, callback)
         case kb.NUDGE:

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.domain.parsing import Intent, IntentKind, match_sites, parse_reply
+from bot.domain.parsing import Intent, IntentKind, find_site, parse_reply
 from bot.domain.rotation import rotation_issue
 from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 from bot.handlers.common import reply
@@ -267,7 +267,7 @@ async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent
         await reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
         return
     dose_id = snap.open_dose.id if snap.open_dose else 0
-    matches = match_sites(intent.site_text, snap.plan.sites) if intent.site_text else []
+    matches = find_site(intent.site_text, snap.plan.sites) if intent.site_text else []
     if len(matches) == 1:
         text, recorded = await _confirm(update, context, snap, None, matches[0], intent.given_at)
         await reply(update, text, kb.problem_button(dose_id) if recorded else None)

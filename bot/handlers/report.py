@@ -1,8 +1,10 @@
-"""Side-effect reports: /report, the "Report a problem" button, free text, emergencies,
-follow-up answers and clinician nudges (diagram: report.mmd).
+"""Side-effect reports, advice first (diagram: report.mmd).
 
-Emergency signs get the emergency instruction as the very first reply, wherever the patient is.
-The report conversation lives in a `draft` row (flow "report") like setup does.
+Every way in (typed words anywhere, the /report buttons, the red-flag screen) goes through one
+triage, and the first reply carries the level's advice: the emergency instruction, "contact your
+clinician" (named), or the usual care advice. Only then, and only if useful, a few optional
+details are asked (where, how bad, since when); they can only raise the level. The details
+conversation lives in a `draft` row (flow "report"), like setup.
 """
 
 from __future__ import annotations
@@ -17,30 +19,41 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.emergency import emergency_number
 from bot.domain.parsing import match_sites
-from bot.domain.triage import BUTTON_SIGNS, LOCAL_SIGNS, RED_FLAGS, Level, Severity, Sign, read
-from bot.handlers.common import patient_with_plan, reply
+from bot.domain.plan import Plan
+from bot.domain.triage import (
+    BUTTON_SIGNS,
+    LOCAL_SIGNS,
+    Assessment,
+    Level,
+    Modifier,
+    Report,
+    Severity,
+    Sign,
+    read,
+    triage,
+)
+from bot.handlers.common import reply
 from bot.safety import Answer, Recorded
 from storage.repository import Snapshot
 
 FLOW = "report"
 
 # --- states ---------------------------------------------------------------------------------------
-CONFIRM = "confirm"  # free text that looks like a report: save it?
-WHAT = "what"
-WHERE = "where"
+WHAT = "what"  # /report: which signs (buttons)
+WHERE = "where"  # optional details, after the advice
 SEVERITY = "sev"
 SINCE = "since"
-WORDS = "words"
 
 NO_SITE = "none"
+SKIP = "skip"
 SINCE_CHOICES = (("0", "Today"), ("24", "Since yesterday"), ("48", "2–3 days"), ("96", "Longer"))
 SEVERITY_CHOICES = (("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
 MAX_WORDS = 1000
 Data = dict[str, Any]
 
-
-_ORDER = {sign.value: i for i, sign in enumerate((*BUTTON_SIGNS, Sign.WARMTH, Sign.PUS, Sign.UNSURE))}
+_ORDER = {s.value: i for i, s in enumerate((*BUTTON_SIGNS, *Sign))}
 
 
 def in_button_order(signs: Iterable[str]) -> list[str]:
@@ -48,277 +61,284 @@ def in_button_order(signs: Iterable[str]) -> list[str]:
     return sorted({str(s) for s in signs}, key=lambda s: _ORDER.get(s, len(_ORDER)))
 
 
-def _signs(data: Data) -> frozenset[Sign]:
-    return frozenset(Sign(s) for s in data.get("signs", []))
+def instruction(plan: Plan | None) -> str:
+    """The emergency instruction with the number of the patient's country (from the plan's zone)."""
+    return texts.emergency(emergency_number(plan.timezone if plan else None))
 
 
-def next_step(data: Data, snap: Snapshot) -> str | None:
-    """The first question still unanswered, or None when the report is complete."""
-    signs = _signs(data)
-    if not signs:
-        return WHAT
-    if signs & RED_FLAGS:
-        return None  # an emergency is saved at once: no more questions
-    if "site" not in data:
-        if signs & LOCAL_SIGNS and snap.plan is not None:
-            return WHERE
-        data["site"] = None
-    if "severity" not in data:
-        return SEVERITY
-    if "hours" not in data:
-        return SINCE
-    if "words" not in data:
-        return WORDS
-    return None
+# --- advice first ---------------------------------------------------------------------------------
 
 
-def ask(step: str, data: Data, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup | None]:
-    match step:
-        case "what":
-            options = [(s.value, texts.SIGN_BUTTONS[s.value]) for s in BUTTON_SIGNS]
-            return texts.ASK_WHAT, kb.toggles(WHAT, options, set(data.get("signs", [])), 2, kb.REPORT)
-        case "where":
-            assert snap.plan is not None
-            sites = list(snap.plan.sites)
-            # the last site used first (the usual place for a reaction), then by recency
-            order = sorted(
-                sites,
-                key=lambda x: (0, -snap.last_used[x].timestamp()) if x in snap.last_used else (1, 0.0),
-            )
-            options = [(str(sites.index(x)), x) for x in order] + [(NO_SITE, "Not where I injected")]
-            return texts.ASK_WHERE, kb.choices(WHERE, options, 1, kb.REPORT)
-        case "sev":
-            return texts.ASK_SEVERITY, kb.choices(SEVERITY, SEVERITY_CHOICES, 3, kb.REPORT)
-        case "since":
-            return texts.ASK_SINCE, kb.choices(SINCE, SINCE_CHOICES, 2, kb.REPORT)
-        case "words":
-            return texts.ASK_WORDS, kb.choices(WORDS, [("skip", "Skip")], 1, kb.REPORT)
-    raise KeyError(step)
-
-
-# --- emergency ------------------------------------------------------------------------------------
-
-
-async def emergency(update: Update, context: BotContext, words: str) -> None:
-    """Signs of a severe allergic reaction: the instruction first, then record it."""
-    await reply(update, texts.EMERGENCY)
-    chat = update.effective_chat
-    assert chat is not None
+async def advise(
+    update: Update,
+    context: BotContext,
+    snap: Snapshot | None,
+    signs: Iterable[Sign],
+    *,
+    words: str | None = None,
+    site: str | None = None,
+    assessment: Assessment | None = None,
+    modifiers: frozenset[Modifier] | None = None,
+    details: bool = True,
+    watch_reply: bool = True,
+) -> Recorded:
+    """Record a report and reply with its level's advice, the emergency instruction before anything
+    is written; then offer the optional details (with a plan and `details`) or the set-up (without
+    a plan). Without `watch_reply` the caller words a watch-level reply itself."""
     services = context.services
-    patient_id = await services.repo.ensure_patient(chat.id, services.clock())
-    snap = await services.repo.snapshot(chat.id)
-    reading = read(words)
-    site_matches = match_sites(words, snap.plan.sites) if snap and snap.plan else []
-    recorded = await services.safety.record(
-        patient_id, reading.signs, site=site_matches[0] if len(site_matches) == 1 else None,
-        severity=reading.severity, since_at=None, words=words[:MAX_WORDS],
-    )  # fmt: skip
-    await _after_emergency(update, snap, recorded)
-
-
-async def _after_emergency(update: Update, snap: Snapshot | None, recorded: Recorded) -> None:
     plan = snap.plan if snap else None
-    keyboard = kb.nudge_buttons(recorded.nudge_id) if recorded.nudge_id and plan else None
-    await reply(update, texts.emergency_recorded(plan), keyboard)
-
-
-# --- the conversation -----------------------------------------------------------------------------
-
-
-async def begin(update: Update, context: BotContext, prefill: Data | None = None) -> None:
-    """Start a report (from /report, the button, or confirmed free text)."""
-    snap = await patient_with_plan(update, context)
-    if snap is not None:
-        await _continue(update, context, snap, dict(prefill or {}))
-
-
-async def _continue(update: Update, context: BotContext, snap: Snapshot, data: Data) -> None:
-    """Ask the next question, or save the report when nothing is left to ask."""
+    ordered = [Sign(s) for s in in_button_order(str(s) for s in signs)]
+    reading = assessment.reading if assessment else None
+    level = (
+        assessment.level
+        if assessment
+        else triage(Report(frozenset(ordered), modifiers=modifiers or frozenset())).level
+    )
+    if level is Level.EMERGENCY:
+        await reply(update, instruction(plan))  # before anything is written
     chat = update.effective_chat
     assert chat is not None
-    repo = context.services.repo
-    step = next_step(data, snap)
-    if step is None:
-        await repo.delete_draft(chat.id)
-        await _save(update, context, snap, data)
-        return
-    await repo.save_draft(chat.id, FLOW, step, data, context.services.clock())
-    text, keyboard = ask(step, data, snap)
-    await reply(update, text, keyboard)
-
-
-async def _save(update: Update, context: BotContext, snap: Snapshot, data: Data) -> None:
-    services = context.services
-    signs = _signs(data)
-    if signs & RED_FLAGS:
-        await reply(update, texts.EMERGENCY)
-    hours = data.get("hours")
-    severity = Severity[data["severity"].upper()] if data.get("severity") else None
+    patient_id = snap.patient_id if snap else await services.repo.ensure_patient(chat.id, services.clock())
+    hours = reading.hours_since if reading else None
     recorded = await services.safety.record(
-        snap.patient_id, [Sign(x) for x in in_button_order(signs)], site=data.get("site"), severity=severity,
+        patient_id, ordered, site=site, severity=reading.severity if reading else None,
         since_at=services.clock() - timedelta(hours=hours) if hours is not None else None,
-        words=data.get("words") or None,
+        words=words[:MAX_WORDS] if words else None,
+        modifiers=reading.modifiers if reading else modifiers, with_plan=plan is not None,
     )  # fmt: skip
-    await reply_to_triage(update, snap, recorded, in_button_order(signs), data.get("site"))
+    if not watch_reply and recorded.result.level is Level.WATCH:
+        return recorded
+    await _advice(update, plan, recorded, ordered, site)
+    if plan is None:
+        await reply(update, texts.NO_PLAN_YET)
+        return recorded
+    data: Data = {"report": recorded.report_id, "signs": [s.value for s in ordered], "site": site}
+    if reading is not None:
+        data["sev"] = reading.severity is not None
+        data["since"] = reading.hours_since is not None
+    if recorded.result.level is not Level.EMERGENCY and details:
+        await _next_detail(update, context, snap, data, first=True)
+    return recorded
 
 
-async def reply_to_triage(
-    update: Update, snap: Snapshot, recorded: Recorded, signs: list[str], site: str | None
+async def _advice(
+    update: Update, plan: Plan | None, recorded: Recorded, signs: list[Sign], site: str | None
 ) -> None:
-    """Word the reply by triage level (the emergency instruction was already sent)."""
-    assert snap.plan is not None
-    level = recorded.result.level
-    if level is Level.EMERGENCY:
-        await _after_emergency(update, snap, recorded)
-    elif level is Level.CLINICIAN and recorded.nudge_id is not None:
-        text = texts.nudge(snap.plan, "report", tuple(signs), recorded.result.reasons)
-        await reply(update, text, kb.nudge_buttons(recorded.nudge_id))
-    else:
-        await reply(update, texts.watch_advice(tuple(signs), site))
+    keyboard = kb.nudge_buttons(recorded.nudge_id) if recorded.nudge_id else None
+    keys = tuple(s.value for s in signs)
+    match recorded.result.level:
+        case Level.EMERGENCY:
+            await reply(update, texts.emergency_recorded(plan), keyboard)
+        case Level.CLINICIAN if set(signs) <= {Sign.UNSURE} or recorded.result.rule_ids == ("C10-unsure",):
+            await reply(update, texts.dose_question(plan), keyboard)
+        case Level.CLINICIAN:
+            await reply(update, texts.clinician_advice(plan, keys, recorded.result.reasons), keyboard)
+        case _:
+            await reply(update, texts.watch_advice(keys, site))
 
 
-async def _at_step(update: Update, context: BotContext, step: str) -> tuple[Data, Snapshot] | None:
-    """The report draft's answers and the patient, when the report is at `step`; otherwise the
-    pressed button is out of date (answered so) and None is returned."""
+async def on_typed_report(
+    update: Update, context: BotContext, snap: Snapshot | None, text: str, assessment: Assessment,
+    site: str | None = None, details: bool = True,
+) -> None:  # fmt: skip
+    """Typed words that describe a problem: advice first, then (with `details`) the details."""
+    if site is None and snap is not None and snap.plan is not None:
+        found = match_sites(text, snap.plan.sites)
+        site = found[0] if len(found) == 1 else None
+    signs = assessment.reading.signs
+    await advise(update, context, snap, signs, words=text, site=site, assessment=assessment, details=details)
+
+
+# --- /report: the signs by buttons ----------------------------------------------------------------
+
+
+async def begin(update: Update, context: BotContext) -> None:
+    """/report or "Report a problem": which signs? (With or without a plan.)"""
+    chat = update.effective_chat
+    assert chat is not None
+    await context.services.repo.save_draft(chat.id, FLOW, WHAT, {"signs": []}, context.services.clock())
+    await reply(update, texts.ASK_WHAT, _what_keyboard(set()))
+
+
+def _what_keyboard(selected: set[str]) -> InlineKeyboardMarkup:
+    options = [(s.value, texts.SIGN_BUTTONS[s.value]) for s in BUTTON_SIGNS]
+    return kb.toggles(WHAT, options, selected, 2, kb.REPORT)
+
+
+async def _at_step(update: Update, context: BotContext, step: str) -> tuple[Data, Snapshot | None] | None:
+    """The report draft's answers when it is at `step`; otherwise the button is out of date."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    repo = context.services.repo
-    draft = await repo.draft(chat.id)
-    snap = await repo.snapshot(chat.id)
-    if draft is None or draft.flow != FLOW or draft.step != step or snap is None or snap.plan is None:
+    draft = await context.services.repo.draft(chat.id)
+    if draft is None or draft.flow != FLOW or draft.step != step:
         await query.answer(texts.STALE_BUTTON)
         return None
     await query.answer()
-    return dict(draft.data), snap
+    return dict(draft.data), await context.services.repo.snapshot(chat.id)
 
 
 async def on_report_button(update: Update, context: BotContext, step: str, value: str) -> None:
     """A button of the report conversation; only the current step's buttons count."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    repo = context.services.repo
     current = await _at_step(update, context, step)
     if current is None:
         return
     data, snap = current
-    assert snap.plan is not None  # checked by _at_step
-    match step:
-        case "what" if value == "done":
-            if not data.get("signs"):
-                await reply(update, texts.NEED_A_SIGN)
-                return
-        case "what":
-            if value not in {s.value for s in BUTTON_SIGNS}:
-                return
-            data["signs"] = in_button_order(set(data.get("signs", [])) ^ {value})
-            await repo.save_draft(chat.id, FLOW, WHAT, data, context.services.clock())
-            text, keyboard = ask(WHAT, data, snap)
-            await query.edit_message_text(text, reply_markup=keyboard)
+    if step == WHAT:
+        if value != "done":
+            if value in {s.value for s in BUTTON_SIGNS}:
+                data["signs"] = in_button_order(set(data.get("signs", [])) ^ {value})
+                await context.services.repo.save_draft(chat.id, FLOW, WHAT, data, context.services.clock())
+                await query.edit_message_text(texts.ASK_WHAT, reply_markup=_what_keyboard(set(data["signs"])))
             return
+        if not data.get("signs"):
+            await reply(update, texts.NEED_A_SIGN)
+            return
+        await context.services.repo.delete_draft(chat.id)
+        await advise(update, context, snap, [Sign(s) for s in data["signs"]])
+        return
+    await _detail_answer(update, context, snap, step, data, _button_detail(step, value, snap))
+
+
+# --- optional details, after the advice -----------------------------------------------------------
+
+
+def _wanted(data: Data, snap: Snapshot | None) -> str | None:
+    """The next detail worth asking, or None."""
+    signs = {Sign(s) for s in data.get("signs", [])}
+    local = bool(signs & LOCAL_SIGNS)
+    if not local or snap is None or snap.plan is None:
+        return None
+    if data.get("site") is None and "where" not in data:
+        return WHERE
+    if not data.get("sev"):
+        return SEVERITY
+    if not data.get("since"):
+        return SINCE
+    return None
+
+
+def _detail_question(step: str, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
+    skip = [(SKIP, "Skip")]
+    match step:
         case "where":
-            index = int(value) if value.isdigit() else -1
-            data["site"] = snap.plan.sites[index] if 0 <= index < len(snap.plan.sites) else None
+            assert snap.plan is not None
+            sites = list(snap.plan.sites)
+            order = sorted(
+                sites, key=lambda x: (0, -snap.last_used[x].timestamp()) if x in snap.last_used else (1, 0.0)
+            )
+            options = [(str(sites.index(x)), x) for x in order] + [(NO_SITE, "Not where I injected"), *skip]
+            return texts.ASK_WHERE, kb.choices(WHERE, options, 1, kb.REPORT)
         case "sev":
-            data["severity"] = value if value in {"mild", "moderate", "severe"} else None
-        case "since":
-            data["hours"] = int(value) if value in {v for v, _ in SINCE_CHOICES} else None
-        case "words":
-            data["words"] = ""
-    await _continue(update, context, snap, data)
+            return texts.ASK_SEVERITY, kb.choices(SEVERITY, [*SEVERITY_CHOICES, *skip], 4, kb.REPORT)
+    return texts.ASK_SINCE, kb.choices(SINCE, [*SINCE_CHOICES, *skip], 2, kb.REPORT)
 
 
-async def on_report_text(update: Update, context: BotContext, step: str, data: Data) -> None:
-    """Typed answers in the report conversation."""
+async def _next_detail(
+    update: Update, context: BotContext, snap: Snapshot | None, data: Data, first: bool = False
+) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    repo = context.services.repo
+    step = _wanted(data, snap)
+    if step is None or snap is None:
+        await repo.delete_draft(chat.id)
+        if not first:
+            await reply(update, texts.DETAILS_DONE)
+        return
+    await repo.save_draft(chat.id, FLOW, step, data, context.services.clock())
+    text, keyboard = _detail_question(step, snap)
+    await reply(update, (texts.ASK_DETAILS + "\n" + text) if first else text, keyboard)
+
+
+Detail = dict[str, Any]  # what an answer adds: site, severity, hours, words, signs; {} = skip
+
+
+def _button_detail(step: str, value: str, snap: Snapshot | None) -> Detail | None:
+    if value == SKIP:
+        return None
+    match step:
+        case "where" if snap is not None and snap.plan is not None:
+            index = int(value) if value.isdigit() else -1
+            sites = snap.plan.sites
+            return {"site": sites[index]} if 0 <= index < len(sites) else {}
+        case "sev" if value in {"mild", "moderate", "severe"}:
+            return {"severity": Severity[value.upper()]}
+        case "since" if value in {v for v, _ in SINCE_CHOICES}:
+            return {"hours": float(value)}
+    return {}
+
+
+def _typed_detail(step: str, text: str, snap: Snapshot) -> Detail:
+    reading = read(text)
+    detail: Detail = {"words": text[:MAX_WORDS], "signs": reading.signs}
+    if step == WHERE and snap.plan is not None and len(found := match_sites(text, snap.plan.sites)) == 1:
+        detail["site"] = found[0]
+    if reading.severity is not None:
+        detail["severity"] = reading.severity
+    if reading.hours_since is not None:
+        detail["hours"] = reading.hours_since
+    elif step == SINCE and text.strip().lower() in {"today", "this morning", "tonight"}:
+        detail["hours"] = 0.0
+    return detail
+
+
+async def on_detail_text(update: Update, context: BotContext, step: str, data: Data) -> None:
+    """A typed answer to a details question (anything else in it is added to the report too)."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and message.text is not None and chat is not None
     snap = await context.services.repo.snapshot(chat.id)
-    if snap is None or snap.plan is None:
+    if step == WHAT or snap is None:
         await context.services.repo.delete_draft(chat.id)
-        await reply(update, texts.NEED_SETUP)
+        await reply(update, texts.USE_BUTTONS if step == WHAT else texts.NOT_UNDERSTOOD)
         return
-    text = message.text.strip()[:MAX_WORDS]
-    reading = read(text)
-    match step:
-        case "what":
-            signs = set(data.get("signs", [])) | {s.value for s in reading.signs} or {Sign.OTHER.value}
-            data["signs"] = in_button_order(signs)
-            data.setdefault("words", text)
-        case "where":
-            found = match_sites(text, snap.plan.sites)
-            if len(found) != 1:
-                await reply(update, texts.USE_BUTTONS, ask(WHERE, data, snap)[1])
-                return
-            data["site"] = found[0]
-        case "sev":
-            if reading.severity is None and text.lower() not in {"mild", "moderate", "severe"}:
-                await reply(update, texts.USE_BUTTONS, ask(SEVERITY, data, snap)[1])
-                return
-            data["severity"] = reading.severity.name.lower() if reading.severity else text.lower()
-        case "since":
-            data["hours"] = reading.hours_since if reading.hours_since is not None else 0
-        case "words" | "confirm":
-            data["words"] = text
-    await _continue(update, context, snap, data)
+    await _detail_answer(update, context, snap, step, data, _typed_detail(step, message.text.strip(), snap))
 
 
-# --- free text that describes a problem -----------------------------------------------------------
-
-
-async def offer_free_text_report(update: Update, context: BotContext, snap: Snapshot, text: str) -> bool:
-    """If the text describes a side effect, offer to save it (never silently dropped)."""
-    assert snap.plan is not None
-    reading = read(text)
-    if not reading.is_report:
-        return False
-    found = match_sites(text, snap.plan.sites)
-    data: Data = {"signs": in_button_order(reading.signs), "words": text[:MAX_WORDS]}
-    if len(found) == 1:
-        data["site"] = found[0]
-    if reading.severity is not None:
-        data["severity"] = reading.severity.name.lower()
-    if reading.hours_since is not None:
-        data["hours"] = reading.hours_since
+async def _detail_answer(
+    update: Update, context: BotContext, snap: Snapshot | None, step: str, data: Data, detail: Detail | None
+) -> None:
+    """Store one detail; a raised level gets its advice at once; then the next question."""
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.save_draft(chat.id, FLOW, CONFIRM, data, context.services.clock())
-    keyboard = kb.choices("ok", [("yes", "Yes, save it"), ("no", "No")], 2, kb.FREE_TEXT)
-    await reply(update, texts.confirm_free_text_report(tuple(data["signs"]), data.get("site")), keyboard)
-    return True
-
-
-async def on_free_text_button(update: Update, context: BotContext, value: str) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
-    current = await _at_step(update, context, CONFIRM)
-    if current is None:
-        return
-    data, snap = current
-    if value != "yes":
+    if detail is None or snap is None:  # Skip: no more questions
         await context.services.repo.delete_draft(chat.id)
-        await query.edit_message_text(texts.NOT_RECORDED)
+        await reply(update, texts.DETAILS_STOPPED)
         return
-    await _continue(update, context, snap, data)
+    data[{"where": "where", "sev": "sev", "since": "since"}[step]] = True
+    if "site" in detail:
+        data["site"] = detail["site"]
+    recorded = await context.services.safety.add_details(
+        snap.patient_id, int(data["report"]), site=detail.get("site"), severity=detail.get("severity"),
+        hours=detail.get("hours"), words=detail.get("words"), signs=detail.get("signs", ()),
+    )  # fmt: skip
+    if recorded is None:  # closed meanwhile
+        await context.services.repo.delete_draft(chat.id)
+        await reply(update, texts.REPORT_CLOSED_ALREADY)
+        return
+    if recorded.raised:
+        signs = [Sign(s) for s in in_button_order([*data["signs"], *map(str, detail.get("signs", ()))])]
+        data["signs"] = [s.value for s in signs]
+        if recorded.result.level is Level.EMERGENCY:
+            await reply(update, instruction(snap.plan))
+        await _advice(update, snap.plan, recorded, signs, data.get("site"))
+        if recorded.result.level is Level.EMERGENCY:
+            await context.services.repo.delete_draft(chat.id)
+            return
+    await _next_detail(update, context, snap, data)
 
 
-# --- follow-ups and nudges -------------------------------------------------------------------------
+# --- follow-ups, nudges, closing -------------------------------------------------------------------
 
 
-async def on_follow_up_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+async def on_follow_up(
+    update: Update, context: BotContext, snap: Snapshot, report_id: int, answer: str
+) -> None:
+    """Better / the same / worse, by button or typed, about one of the patient's reports."""
     services = context.services
-    snap = await services.repo.snapshot(chat.id)
-    report_id = callback.int_part(0)
-    try:
-        answer = Answer(callback.part(1))
-    except ValueError:
-        answer = None
-    if snap is None or snap.plan is None or report_id is None or answer is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
-    await query.answer()
     report = await services.repo.report(report_id)
-    outcome = await services.safety.follow_up(snap.patient_id, report_id, answer)
+    outcome = await services.safety.follow_up(snap.patient_id, report_id, Answer(answer))
     if not outcome.ok or report is None:
         await reply(update, texts.REPORT_CLOSED_ALREADY)
     elif outcome.closed:
@@ -326,9 +346,26 @@ async def on_follow_up_button(update: Update, context: BotContext, callback: kb.
     elif outcome.asked_again:
         await reply(update, texts.FOLLOW_UP_SAME)
     elif outcome.nudge_id is not None:
-        why = ("It's getting worse.",) if answer is Answer.WORSE else ("It's still there after 2 days.",)
-        text = texts.nudge(snap.plan, "follow_up", report.signs, why)
+        why = ("It's getting worse.",) if answer == "worse" else ("It's still there after 2 days.",)
+        text = texts.nudge(snap.plan, "follow_up", report.signs, why) if snap.plan else texts.NEED_SETUP
         await reply(update, text, kb.nudge_buttons(outcome.nudge_id))
+
+
+async def on_follow_up_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    report_id = callback.int_part(0)
+    if (
+        snap is None
+        or snap.plan is None
+        or report_id is None
+        or callback.part(1) not in {"better", "same", "worse"}
+    ):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await on_follow_up(update, context, snap, report_id, callback.part(1))
 
 
 async def on_nudge_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
@@ -346,23 +383,53 @@ async def on_nudge_button(update: Update, context: BotContext, callback: kb.Call
         await reply(update, texts.CONTACTED if done else texts.NUDGE_ALREADY_DONE)
         return
     at = await services.safety.later(snap.patient_id, nudge_id)
-    if at is None:
+    if at is None or snap.plan is None:
         await reply(update, texts.NUDGE_ALREADY_DONE)
         return
-    assert snap.plan is not None
     await reply(update, texts.LATER.format(at=texts.when(at, ZoneInfo(snap.plan.timezone), services.clock())))
 
 
-async def list_reports(update: Update, context: BotContext) -> None:
-    """/reports: open and closed reports, newest first."""
-    services = context.services
-    snap = await patient_with_plan(update, context)
-    if snap is None or snap.plan is None:
+async def on_close_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    """/reports' close button: the report is closed, its site back in the rotation."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    report_id = callback.int_part(0)
+    closed = None
+    if snap is not None and report_id is not None:
+        closed = await context.services.safety.close(snap.patient_id, report_id, "closed by patient")
+    if closed is None:
+        await query.answer(texts.STALE_BUTTON)
         return
-    tz, now = ZoneInfo(snap.plan.timezone), services.clock()
-    rows = []
+    await query.answer()
+    await reply(update, texts.report_closed(closed.signs, closed.site))
+
+
+async def on_carry_on_button(update: Update, context: BotContext) -> None:
+    """ "My clinician says carry on": dose messages stop asking to check first."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    snap = await context.services.repo.snapshot(chat.id)
+    await query.answer()
+    done = snap is not None and await context.services.safety.carry_on(snap.patient_id)
+    await reply(update, texts.CARRIED_ON if done else texts.CARRY_ON_ALREADY)
+
+
+async def list_reports(update: Update, context: BotContext) -> None:
+    """/reports: open and closed reports, newest first; a close button for each open one."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    snap = await services.repo.snapshot(chat.id)
+    if snap is None:
+        await reply(update, texts.reports_list([]))
+        return
+    tz, now = ZoneInfo(snap.plan.timezone if snap.plan else "UTC"), services.clock()
+    rows, buttons = [], []
     for report in await services.repo.reports(snap.patient_id):
         what = texts.signs_text(report.signs) + (f" at {report.site}" if report.site else "")
         state = "open" if report.status == "open" else f"closed ({report.outcome or 'done'})"
         rows.append((texts.when(report.created_at, tz, now), what, texts.LEVEL_WORDS[report.level], state))
-    await reply(update, texts.reports_list(rows))
+        if report.status == "open":
+            buttons.append((f"{report.id}", texts.CLOSE_LABEL.format(what=what)[:60]))
+    await reply(update, texts.reports_list(rows), kb.actions(kb.CLOSE, buttons) if buttons else None)

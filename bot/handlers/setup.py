@@ -58,6 +58,8 @@ START_DATE = "sdate"
 CONFIRM = "confirm"
 SAVE = "save"  # not a state: the confirm step returns it to save the plan
 
+# Steps that take words as written (a name, a contact): only an emergency interrupts them.
+FREE_TEXT_STEPS = frozenset({"pname", "strength", "dose", "sites", "cname", "ccontact"})
 MAX_TEXT = 100
 MAX_PHASES = 6
 COMMON_ZONES = (
@@ -462,6 +464,12 @@ async def begin(update: Update, context: BotContext) -> None:
 async def _ask(update: Update, context: BotContext, step: str, data: Data) -> None:
     text, keyboard = ask(step, data, context.services.clock())
     await reply(update, text, keyboard)
+
+
+async def ask_again(update: Update, context: BotContext, step: str, data: Data) -> None:
+    """After a safety message mid-setup: setup goes on where it was, with its question again."""
+    await reply(update, texts.SETUP_RESUMES, None)
+    await _ask(update, context, step, data)
 
 
 async def _advance(

@@ -376,20 +376,28 @@ SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
 
 # Words that make a message sound like a symptom even when it names no sign: such a message gets
 # the red-flag screen (one tap), never "didn't catch that".
+UNEASY = words(
+    "feel feels feeling felt weird strange funny odd unwell ill poorly wrong bad awful terrible "
+    "horrible scared worried worry worrying frightened panic panicking off rough"
+)
 SYMPTOM_HINTS = (
     WORDS["face"]
     | WORDS["throat"]
     | WORDS["chest"]
     | WORDS["limb"]
-    | WORDS["site"]
-    | words("skin head heart body back side neck wrist ankle muscle muscles joint joints tummy")
+    | words("skin head heart body back side neck wrist ankle muscle muscles joint joints")
+    | UNEASY
     | words(
-        "feel feels feeling felt weird strange funny odd unwell ill poorly wrong bad awful terrible "
-        "horrible scared worried worry worrying frightened panic panicking reaction react reacted "
-        "reacting symptom symptoms side effect effects help emergency ambulance hospital urgent "
-        "urgently off shaky shaking trembling sweating sweaty cold pale hurt injured fell fall "
-        "problem problems issue wrong concerned concerning mark marks spot patch blister scab"
+        "symptom symptoms side effect effects reaction react reacted reacting allergic help "
+        "emergency ambulance hospital urgent urgently shaky shaking trembling sweating sweaty pale "
+        "hurt injured fell fall problem problems issue concerned concerning mark marks blister "
+        "scab lump"
     )
+)
+# ...unless the message is plainly good news ("feeling great since starting b12").
+GOOD_NEWS = words(
+    "great good fine well ok better brilliant lovely happy amazing fantastic grand perfect "
+    "normal alright relief relieved proud energy energetic"
 )
 
 # Word sequences that look like a sign but are not one (skipped before matching).

@@ -202,8 +202,18 @@ def read(text: str) -> Reading:
     return Reading(
         frozenset(signs), frozenset(modifiers), severity, _hours(" ".join(tokens)),
         hedged=hedged(tokens), question="?" in text or _asks(tokens), settled=settled(tokens),
-        symptom_like=not signs and bool(set(tokens) & lexicon.SYMPTOM_HINTS),
+        symptom_like=not signs and _sounds_like_a_symptom(tokens),
     )  # fmt: skip
+
+
+def _sounds_like_a_symptom(tokens: list[str]) -> bool:
+    """A word about the body, a feeling or a problem ("no problems" does not count), and not
+    plainly good news."""
+    hints = {t for i, t in enumerate(tokens) if t in lexicon.SYMPTOM_HINTS and tokens[i - 1 : i] != ["no"]}
+    if not hints:
+        return False
+    uneasy = set(tokens) & (lexicon.UNEASY - {"feel", "feels", "feeling", "felt"})
+    return not (set(tokens) & lexicon.GOOD_NEWS and not uneasy)
 
 
 def assess(text: str) -> Assessment:
@@ -248,3 +258,35 @@ def _hours(text: str) -> float | None:
 def _count(word: str) -> float:
     word = word.replace(" of", "")
     return float(word) if word.isdigit() else float(_NUMBERS.get(word, 1))
+
+
+_WORSE = lexicon.words("worse worsening worsened spreading spread bigger redder sorer hotter angrier")
+_BETTER = lexicon.words(
+    "better gone improving improved settled settling fading faded healing healed cleared clearing "
+    "smaller less fine disappeared"
+)
+_SAME = lexicon.words("same unchanged")
+_NEGATED_BY = lexicon.words("no not never")
+MAX_ANSWER_WORDS = 25  # a longer message is a new report, not an answer
+
+
+def follow_up_answer(text: str) -> str | None:
+    """A typed answer to "better, the same, or worse?": 'better', 'same', 'worse' or None."""
+    tokens = normalise(text, vocabulary())
+    if not tokens or len(tokens) > MAX_ANSWER_WORDS:
+        return None
+
+    def negated(i: int) -> bool:
+        return any(t in _NEGATED_BY for t in tokens[max(0, i - 3) : i])
+
+    found = {
+        name: [negated(i) for i, t in enumerate(tokens) if t in group]
+        for name, group in (("worse", _WORSE), ("better", _BETTER), ("same", _SAME))
+    }
+    if False in found["worse"]:
+        return "worse"
+    if True in found["better"] or found["same"] or ("change" in tokens and "no" in tokens):
+        return "same"
+    if False in found["better"]:
+        return "better"
+    return "same" if "still" in tokens else None

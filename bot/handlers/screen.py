@@ -1,0 +1,67 @@
+"""The red-flag screen: a message that sounds like a symptom but names no sign we know.
+
+Never "didn't catch that" for such a message: one tap says whether a warning sign is happening.
+A red flag gets the emergency instruction; spreading redness, heat, pus, fever or worse pain gets
+"contact your clinician"; "none of these" records the words as written, followed up tomorrow.
+The words wait in a `draft` row (flow "screen") until the tap.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards as kb
+from bot import texts
+from bot.context import BotContext
+from bot.domain.triage import Level, Modifier, Sign
+from bot.handlers.common import reply
+from bot.handlers.report import MAX_WORDS, advise
+
+FLOW = "screen"
+ASKED = "asked"
+# What each answer records: the signs, and how they are worded for the clinician.
+CHOICES: dict[str, tuple[tuple[Sign, ...], str]] = {
+    "breathing": ((Sign.BREATHING, Sign.THROAT), "trouble breathing or swallowing"),
+    "face": ((Sign.FACE_SWELLING,), "swelling of face, lips, tongue or throat"),
+    "faint": ((Sign.FAINT,), "feeling faint or collapsed"),
+    "infection": (
+        (Sign.REDNESS, Sign.WARMTH, Sign.PAIN),
+        "spreading redness, heat, pus, fever or worse pain",
+    ),
+    "none": ((Sign.OTHER,), ""),
+}
+
+
+async def offer(update: Update, context: BotContext, text: str) -> None:
+    """Ask the red-flag question about `text` (kept until the answer)."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    await services.repo.save_draft(chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]}, services.clock())
+    await reply(update, texts.RED_FLAG_SCREEN, kb.choices(ASKED, texts.RED_FLAG_CHOICES, 1, kb.SCREEN))
+
+
+async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    """The answer to the screen: advice for it, and the words recorded with it."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    repo = context.services.repo
+    draft = await repo.draft(chat.id)
+    choice = CHOICES.get(callback.part(1))
+    if draft is None or draft.flow != FLOW or choice is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await repo.delete_draft(chat.id)
+    signs, picked = choice
+    words = str(draft.data.get("words", ""))
+    if picked:
+        words = f"{words} (then tapped: {picked})"
+    snap = await repo.snapshot(chat.id)
+    recorded = await advise(
+        update, context, snap, signs, words=words,
+        modifiers=frozenset({Modifier.WORSENING}) if callback.part(1) == "infection" else None,
+        details=False, watch_reply=False,
+    )  # fmt: skip
+    if recorded.result.level is Level.WATCH:
+        await reply(update, texts.SCREEN_NONE if snap and snap.plan else texts.SCREEN_NONE_NO_PLAN)
