@@ -42,7 +42,7 @@ WORDS: dict[str, frozenset[str]] = {
         "big bigger huge enormous massive fat fatter thick thicker giant double doubled large "
         "larger heavy tight"
     ),
-    "breathe": words("breathe breath breathing breathes breathed breaths breather"),
+    "breathe": words("breathe breath breathing breathes breathed breaths breather breed breeding breeth"),
     "hard": words(
         "cannot unable struggling struggle struggled struggles hard harder difficult "
         "difficulty difficulties trouble troubles problem problems issue issues tough tricky "
@@ -53,7 +53,7 @@ WORDS: dict[str, frozenset[str]] = {
         "squeezing squeezed squeeze crushing constricted constricting restricted narrow "
         "narrowing blocked clogged shut shutting heavy"
     ),
-    "swallow": words("swallow swallowing swallowed swallows gulp"),
+    "swallow": words("swallow swallowing swallowed swallows gulp gulping gulped gulps"),
     "changed": words("hoarse husky croaky raspy strange weird funny gone changed different squeaky off"),
     # --- faint ---
     "soon": words("about going nearly almost might may could will gonna"),
@@ -94,7 +94,8 @@ WORDS: dict[str, frozenset[str]] = {
     ),
     # a day some time back: the reaction has outlasted the days since
     "earlier": words(
-        "monday tuesday wednesday thursday friday saturday sunday week weeks weekend fortnight previous time"
+        "monday tuesday wednesday thursday friday saturday sunday week weeks weekend fortnight previous "
+        "time follow followup review"
     ),
 }
 
@@ -103,7 +104,8 @@ FILLER = words(
     "is are am was were be been being feel feels felt feeling look looks looked looking seem seems "
     "seemed get gets getting got gone go goes going went become becomes became turn turned turning "
     "so really very like kind sort of all a bit little super proper totally completely quite pretty "
-    "rather just now suddenly slightly tad extremely incredibly mega well too more and starting started "
+    "rather just now suddenly slightly tad sounds sound sounding coming came awful dead wicked fierce "
+    "mighty crazy hella majorly right extremely incredibly mega well too more and starting started "
     "to has have had it they them their my the this that up out real awfully terribly seriously "
     "literally definitely even also still abit weirdly strangely oddly massively noticeably visibly "
     "i think kinda sorta omg honestly actually properly somehow right in on around both whole "
@@ -124,7 +126,14 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "not able to {breathe}",
         "{breathe} ~ hard|difficult|tough|laboured|labored|shallow|short|fast|rapid|wheezy|noisy|tight|"
         "funny|weird|strange|off|heavy|harder|struggle|struggling|problems|issues|trouble|difficulty|"
-        "rattly|raspy|whistly|whistling|gone",
+        "rattly|raspy|whistly|whistling|gone|squeaky|crackly|gurgly|laboured",
+        "{breathe} ~ through ~ a ~ straw",
+        "{breathe} … back",
+        "out ~ of ~ puff",
+        "puffing|huffing ~ and ~ panting|puffing",
+        "i ~ am ~ puffing|panting", "panting", "like ~ i ~ have|had ~ run|ran ~ a ~ marathon",
+        "cannot ~ fill ~ my ~ {chest}", "{chest} ~ not|cannot|will ~ fill|filling|open|expand|inflate",
+        "air ~ stops|stopping|stuck|not ~ going|getting|halfway",
         "short|shortness of {breathe}", "out of {breathe}", "lost [my] {breathe}",
         "breathless|breathlessness|breathlessly|winded",
         "wheeze|wheezy|wheezing|wheezed|wheezes|wheezey|whistling",
@@ -132,27 +141,39 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{hard} … air", "no ~ air", "not enough ~ air", "air hunger", "struggling|fighting|gasping for air",
         "cannot get ~ air", "cannot catch ~ {breathe}", "{chest} ~ {tight}", "{tight} … {chest}",
         "tightness|pressure … {chest}", "{chest} ~ pressure|weight|crushing|squeezing",
-        "choke|choking|choked|chokes", "suffocating|suffocate|smothering",
+        "choke|choking|choked|chokes", "suffocating|suffocate|suffocated|smothering|smothered|strangled",
         "lips|fingers|face ~ blue|grey|gray",
         "asthma|inhaler ~ attack|again|help", "inhaler ~ not ~ working|helping",
     )),
     (Sign.THROAT, (
         "{throat} ~ {tight}", "{tight} … {throat}", "{throat} ~ {swollen}|thick|thicker|fat|narrow",
         "{swollen} ~ {throat}",
-        "{hard} … {swallow}", "{swallow} ~ hard|difficult|painful|tricky|problems|trouble",
-        "lump ~ in ~ {throat}", "{throat} ~ lump",
+        "{hard} … {swallow}",
+        "{swallow} ~ hard|difficult|painful|tricky|problems|trouble|weird|thick|funny|strange|tight|blocked|"
+        "odd",
+        "lump ~ in ~ {throat}", "{throat} ~ lump", "stuck|lodged|caught ~ in ~ {throat}",
+        "{throat} ~ small|smaller|tiny|narrower",
         "voice ~ {changed}", "{changed} voice", "lost ~ voice",
         "hoarse|hoarseness|croaky",
         "drooling|drool",
     )),
     (Sign.FACE_SWELLING, (
         "{face} … {swollen}", "{swollen} ~ {face}", "{face} ~ {big}", "{big} ~ lips|tongue|face|eyelids",
+        "{face} …+ filler|fillers|botox|balloon|balloons|puffer|pufferfish|sausage|sausages|bee|stung|wasp|"
+        "boxer|punched|hamster|elephant|blowfish",
+        "{face} … blown|blowing|blew ~ up",
         "look ~ like ~ boxer|balloon|pufferfish", "{face} ~ blown up",
         "swollen shut|closed", "eyes ~ shut|closing|closed ~ up",
         "angioedema|angioedaema",
     )),
     (Sign.FAINT, (
-        "fainted|fainting|faints|blackout|blackouts",
+        "fainted|fainting|faints|blackout|blackouts|faintness",
+        "feel|feels|feeling|felt|going|gone|went|turning ~ faint|faintish|fainty|feint|fant",
+        "{soon} ~ drop|collapse|keel|faint|fall", "next ~ thing ~ i ~ know|knew",
+        "must ~ have ~ passed|blacked|gone|fainted ~ out", "came|come|coming ~ round|to ~ on ~ the",
+        "went|go|going ~ down ~ like", "greyed|grayed|whited ~ out", "out ~ like ~ a ~ light",
+        "a ~ funny|little|bad|dizzy ~ turn|spell|episode", "dropped|fell|slumped ~ to|on ~ the ~ {floor}",
+        "not|cannot ~ {remember}|know ~ what ~ happened",
         "{soon} ~ {faint}",
         "{soon} ~ pass out",
         "{soon} ~ go|drop|hit ~ down|over|floor",
@@ -164,7 +185,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "unconscious|unresponsive", "hit the {floor}", "woke|waking|woken|came|come ~ up|to|round … {floor}",
         "on the {floor} … cannot|not ~ {remember}", "found|finding ~ me|myself ~ on the {floor}",
         "fell|fall|falling|fallen … not|cannot ~ {remember}", "not|cannot ~ {remember} ~ falling|fall|fell",
-        "not|cannot ~ {remember} ~ what ~ happened", "not|cannot ~ {remember} ~ how ~ i ~ got",
+        "not|cannot ~ {remember} ~ how ~ i",
         "dropped ~ like ~ a ~ stone|fly|sack",
     )),
     (Sign.MOUTH, (
@@ -186,6 +207,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "weeping|weeps|wept", "yellow|green|greenish|yellowish|cloudy|smelly|stinky|gross ~ "
         "stuff|fluid|liquid|goo|gunk|crust|discharge|bit|blister",
         "infected|infection|infections|infecting|abscess|cellulitis", "smells|smelly|stinks|stinky",
+        "gunk|goo|muck|gloop|gunge ~ coming|came|comes ~ out",
         "leaking ~ fluid|stuff|yellow|pus",
     )),
     (Sign.UNSURE, (
@@ -202,14 +224,17 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{take}|gave|given|drew|drawn|put|pushed ~ not enough", "not enough ~ {dose}|b12|liquid|medicine|in",
         "half|part|some|most ~ of ~ the|my ~ {dose}|liquid|stuff", "half ~ of ~ it",
         "half|partial ~ {dose}",
-        "only half",
+        "only ~ half|part|some", "half ~ in|went",
+        "drew|draw|drawn ~ up …+ instead|wrong|extra|only|half|less|more",
+        "instead ~ of ~ my|the ~ usual|normal",
+        "out ~ the ~ other ~ side", "most|half|some ~ of ~ it ~ went|ended|came ~ on|out|everywhere",
         "more|less ~ than ~ i ~ should|was|am|meant|supposed|prescribed",
         "more|less ~ than ~ prescribed|supposed|meant", "more|less ~ than ~ my|the ~ dose|plan",
         "wrong ~ {technique}|dose|amount|strength|vial|bottle|product|medicine|place|spot|site|way|route|"
         "needle|one|syringe|mark|line|ml",
         "{changed_to}|new ~ strength|brand|concentration|product|medicine|medication",
         "{changed_to} ~ {product}", "{product} ~ {changed_to}|looks_different",
-        "pharmacy|pharmacist|chemist|prescription … different|changed|switched|instead|wrong|said|says|told",
+        "pharmacy|pharmacist|chemist|prescription …+ different|changed|switched|instead|wrong|said|says|told",
         "right|correct ~ amount|dose|strength|needle|syringe|way|place|site|spot|product ~ ?",
         "by ~ mistake|accident", "mistakenly|accidentally|accidently|wrongly",
         "insulin|diabetic|different|other|wrong|long|short ~ needle|needles|syringe|syringes",
@@ -259,20 +284,26 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "bumps|spots|lumps|patches|blotches ~ on|over ~ my ~ body",
         "itchy|itching|itch|itches|scratching ~ everywhere|body",
         "itchy|itching|itch|itches|scratching ~ all ~ over",
-        "everywhere … itchy|itching|itch", "all over … itchy|itching|itch",
+        "everywhere … itchy|itching|itch",
+        "all over … itchy|itching|itch",
+        "whole|entire ~ body … itchy|itching|itch",
+        "patches|blotches|welts|bumps ~ all ~ up|over|down|across",
         "covered ~ in ~ red|spots|bumps|blotches|patches|welts",
         "red|raised|itchy ~ patches|blotches|welts|bumps ~ on ~ my ~ chest|back|neck|face|body|arms|legs|"
         "tummy",
     )),
     (Sign.DIZZY, (
         "dizzy|dizziness|dizzyness|dizzie|lightheaded|lightheadedness|woozy|giddy|vertigo",
-        "light ~ headed|head|headedness", "head|room|world|everything ~ spinning|spins|spin|swimming|swims",
-        "feel|feels|feeling|felt|going ~ faint|faintish|fainty|feint", "spaced|spacey|swaying",
+        "light|lite ~ headed|head|headedness",
+        "head|room|world|everything ~ spinning|spins|spin|swimming|swims",
+        "spaced|spacey|swaying|giddiness|swimmy",
+        "floor|room|ground|world ~ moving|spinning|tilting|swaying|rocking",
+        "head ~ floaty|fuzzy|muzzy|light|woozy|swimmy",
     )),
     (Sign.NUMBNESS, (
         "numb|numbness|numbing|numbed", "pins and needles", "pins ~ needles",
         "tingle|tingles|tingling|tingly|tingled|prickling",
-        "cannot ~ feel ~ my ~ {limb}", "balance|unsteady|unbalanced|wobbly|wobbling",
+        "cannot ~ feel ~ my ~ {limb}", "balance|unsteady|unbalanced|wobbly|wobbling", "{limb} … asleep|dead",
         "falling ~ over", "fell ~ over", "keep|keeps|kept ~ falling|tripping|stumbling|dropping",
         "clumsy|clumsier|stumbling|stumbled|tripping", "legs|knees ~ give|gave|giving|gone ~ way",
         "walk|walking ~ like ~ drunk", "burning ~ feet|hands|toes|fingers",
@@ -290,7 +321,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "sick to my stomach", "threw|throw|throwing ~ up", "vomit|vomiting|vomited|puke|puked|puking",
         "being sick", "diarrhoea|diarrhea|diarrhoe", "loose ~ stools|stool|poo|bowels|motions",
         "dodgy|upset|bad|funny ~ tummy|stomach|belly", "runny tummy|stomach", "upset stomach|tummy",
-        "acne|spots|pimples|zits|breakout|breakouts",
+        "acne|spots|spotty|pimples|zits|breakout|breakouts", "the ~ runs",
         "tired|tiredness|exhausted|knackered|fatigue|fatigued|shattered",
         "pink|red|dark|orange|reddish|strange ~ pee|urine|wee|piss", "flushed|flushing|flushes",
         "hot|warm ~ flush|flushes|flash|flashes", "palpitations|palpitation", "racing ~ heart",
@@ -364,7 +395,7 @@ SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
         "cannot ~ put ~ weight|pressure",
         "worst ~ pain|ever",
         "10/10|9/10", "10 out of 10", "killing me", "screaming|crying",
-        "really|very|so ~ bad", "massive|huge ~ pain|swelling|lump",
+        "really|very|so ~ bad", "massive|huge|enormous … pain|swelling|lump|reaction",
     )),
     (Severity.MODERATE, (
         "moderate|moderately", "quite|pretty|fairly|really|very|so ~ sore|painful|red|swollen|itchy|tender|"

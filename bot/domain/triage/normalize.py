@@ -28,7 +28,8 @@ _EMOJI = {
 
 # Whole-word replacements after lower-casing (one word -> one or more words).
 _EXPAND = {
-    "can't": "cannot", "cant": "cannot", "cnt": "cannot", "cannt": "cannot", "canot": "cannot",
+    "can't": "cannot", "cant": "cannot", "cnat": "cannot", "can;t": "cannot", "cnt": "cannot",
+    "cannt": "cannot", "canot": "cannot",
     "won't": "will not", "wont": "will not", "don't": "do not", "dont": "do not",
     "doesn't": "does not", "doesnt": "does not", "didn't": "did not", "didnt": "did not",
     "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not",
@@ -125,6 +126,7 @@ def tokens(text: str, vocabulary: frozenset[str]) -> list[str]:
     cleaned = re.sub(r"\bw/o\b", " without ", cleaned)
     cleaned = re.sub(r"\bw/", " with ", cleaned)
     cleaned = re.sub(r"\ba\s*&\s*e\b|\ba and e\b", " emergency department ", cleaned)
+    cleaned = re.sub(r"\b(my|the|me) through\b", r"\1 throat", cleaned)  # a typo that is a word
     raw = _TOKEN.findall(cleaned)
     out: list[str] = []
     for i, token in enumerate(raw):

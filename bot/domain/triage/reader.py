@@ -191,6 +191,8 @@ def read(text: str) -> Reading:
     for modifier, patterns in lexicon.MODIFIERS:
         if any(not context.negated(f, False) for f in find(tokens, patterns, set())):
             modifiers.add(modifier)
+    if not signs and modifiers & {Modifier.SPREADING, Modifier.WORSENING}:
+        signs.add(Sign.OTHER)  # "no pain but it's spreading": something is, and it is spreading
     severity = next(
         (
             level
