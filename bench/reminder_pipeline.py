@@ -24,7 +24,7 @@ from bench import print_table
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import services_of
-from bot.domain.plan import PRESETS, Plan, Product, Route
+from bot.domain.plan import EXAMPLE_SCHEDULES, Plan, Product, Route
 from bot.domain.rotation import DEFAULT_SITES
 from tests.fake_telegram import BotApiFake, FakeRequest
 from tests.harness import TOKEN, message_update
@@ -43,7 +43,7 @@ class Clock:
 def plan() -> Plan:
     return Plan(
         product=Product.CYANOCOBALAMIN, strength="1000 mcg/mL", dose="1 mL", route=Route.SUBCUTANEOUS,
-        phases=PRESETS["loading_monthly"], time_of_day=clock_time(8, 0), timezone="UTC",
+        phases=EXAMPLE_SCHEDULES["loading_monthly"], time_of_day=clock_time(8, 0), timezone="UTC",
         sites=DEFAULT_SITES, clinician_name="Dr A", clinician_contact="x", start_date=date(2026, 3, 3),
     )  # fmt: skip
 

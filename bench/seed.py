@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
-from bot.domain.plan import PRESETS, phases_to_json
+from bot.domain.plan import EXAMPLE_SCHEDULES, phases_to_json
 from bot.domain.rotation import DEFAULT_SITES
 from storage.database import create_sync_db_engine
 from storage.migrate import upgrade
@@ -23,7 +23,7 @@ def seed(url: str, patients: int, due: Callable[[int], datetime], first_chat: in
     upgrade(url)
     engine = create_sync_db_engine(url)
     now = datetime(2026, 3, 2, 6, tzinfo=UTC)
-    phases = phases_to_json(PRESETS["loading_monthly"])
+    phases = phases_to_json(EXAMPLE_SCHEDULES["loading_monthly"])
     try:
         for start in range(0, patients, BATCH):
             count = min(BATCH, patients - start)

@@ -131,16 +131,18 @@ ALREADY_SET_UP = "You already have a plan. Do you want to set it up again? Your 
 ASK_PRODUCT = "Which B12 product is written on your plan?"
 ASK_PRODUCT_NAME = "What's the product called on your plan or the label?"
 ASK_STRENGTH = "What strength is written on the label? For example: 1000 mcg/mL"
-ASK_DOSE = "How much does your plan say to inject each time? For example: 1 mL (1000 mcg)"
+ASK_DOSE = "How much does your plan say to inject each time? Type it as written, for example: 1 mL (1000 mcg)"
 ASK_ROUTE = "How does your plan say to inject it?"
 ROUTE_IM_NOTE = (
     "Noted: into the muscle (intramuscular), as your plan says. I'll keep that on record – please "
     "follow your clinician's instructions for how to inject."
 )
 ASK_SCHEDULE = (
-    "How often does your plan say to inject? Pick the one that matches your written plan "
-    "exactly, or build your own."
+    "How often does your plan say to inject? These are printed in the sources I name; pick one only "
+    "if it matches your written plan exactly. Otherwise tap Build my own."
 )
+ASK_PRESET_DAYS = "{source} says {count} times a week. Which {count} days does your plan use? Tap them, then Done."
+NEED_DAYS = "Please tap exactly {count} days, then Done."
 ASK_CADENCE = "Phase {n}: how often?"
 ASK_EVERY = "Every how many {unit}? Type a number, for example 3."
 ASK_WEEKDAYS = "Which days of the week? Tap them, then Done. (Or type e.g. Mon Wed Fri.)"
@@ -150,6 +152,11 @@ ASK_COUNT_WEEKS = "For how many weeks? Type a number, for example 2."
 ASK_MORE_PHASES = "So far:\n{phases}\n\nIs there another phase after this one?"
 ASK_TIME = "What time of day do you want your reminder? For example: 8am, 08:00 or 20:30"
 ASK_TIMEZONE = "Which time zone are you in? Tap one, or type your city (e.g. Berlin, New York)."
+ASK_IM_SITES = (
+    "Which sites do you rotate for injections into the muscle? Tap to switch them on or off, then "
+    "Done – only the ones your clinician showed you.\n"
+    "You can also type your own, separated by commas."
+)
 ASK_SITES = (
     "Which injection sites do you rotate? Tap to switch them on or off, then Done.\n"
     "• Abdomen: at least 5 cm (2 inches) from the belly button.\n"
@@ -216,8 +223,9 @@ def confirm_plan(plan: Plan, upcoming: list[datetime], now: datetime) -> str:
     )
 
 
-def schedule_preview(lines: list[str]) -> str:
-    return "This schedule:\n" + "\n".join(lines) + "\n\nIs this exactly what your plan says?"
+def schedule_preview(lines: list[str], source: str | None = None) -> str:
+    where = f" (from {source})" if source else ""
+    return f"This schedule{where}:\n" + "\n".join(lines) + "\n\nIs this exactly what your plan says?"
 
 
 # --- doses --------------------------------------------------------------------------------------

@@ -16,10 +16,9 @@ async def set_up(
     await chat.send("/start")
     await chat.press("Cyanocobalamin")
     await chat.press("1000 mcg/mL")
-    await chat.press("1 mL")
+    await chat.send("1 mL")  # a dose is typed as written, never one tap
     await chat.press("Under the skin")
-    await chat.press(schedule)
-    await chat.press("Yes, that's my plan")
+    await choose_schedule(chat, schedule)
     await chat.send(time)
     await chat.send(zone)
     await chat.press("Done")
@@ -27,3 +26,28 @@ async def set_up(
     await chat.send("+44 20 7946 0000")
     await chat.press(start)
     await chat.press("Yes, it matches")
+
+
+# The schedule step, by name: a preset (with its source) or built phase by phase.
+SCHEDULES: dict[str, list[tuple[str, str]]] = {
+    # daily ×7, then every other day ×7, then monthly (built: no source prints it exactly)
+    "Daily ×7": [
+        ("press", "Build my own"), ("press", "Every day"), ("press", "A number of injections"),
+        ("send", "7"), ("press", "Add the next phase"), ("press", "Every other day"),
+        ("press", "A number of injections"), ("send", "7"), ("press", "Add the next phase"),
+        ("press", "Every month"), ("press", "Until my clinician says to change"),
+    ],
+    "Weekly": [
+        ("press", "Build my own"), ("press", "Every week"), ("press", "Until my clinician says to change"),
+    ],
+    "Monthly": [("press", "Once a month"), ("press", "Yes, that's my plan")],
+    "Every other day until switched": [
+        ("press", "Every other day until your clinician says"), ("press", "Yes, that's my plan"),
+    ],
+}  # fmt: skip
+
+
+async def choose_schedule(chat: Chat, schedule: str) -> None:
+    """Answer "How often?" the way a patient would for this schedule."""
+    for action, value in SCHEDULES[schedule]:
+        await (chat.press(value) if action == "press" else chat.send(value))

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.fake_telegram import BotApiFake, SentMessage
+from tests.flows import SCHEDULES
 from tests.harness import TOKEN, callback_update, message_update
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,15 +64,12 @@ class RemoteChat:
 def set_up_at(chat: RemoteChat, at: datetime, today: datetime | None = None) -> None:
     """Daily plan at `at` (UTC), first dose today (or tomorrow when `at` is past midnight)."""
     chat.send("/start")
-    for label in (
-        "Cyanocobalamin",
-        "1000 mcg/mL",
-        "1 mL",
-        "Under the skin",
-        "Daily ×7",
-        "Yes, that's my plan",
-    ):
-        chat.press(label)
+    chat.press("Cyanocobalamin")
+    chat.press("1000 mcg/mL")
+    chat.send("1 mL")
+    chat.press("Under the skin")
+    for action, value in SCHEDULES["Daily ×7"]:
+        (chat.press if action == "press" else chat.send)(value)
     chat.send(at.strftime("%H:%M"))
     chat.send("UTC")
     chat.press("Done")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.plan import (
+    EXAMPLE_SCHEDULES,
     PRESETS,
     Cadence,
     CadenceKind,
@@ -82,8 +83,8 @@ def test_every_cadence_keeps_local_time(zone: str, cadence: Cadence, expected_ga
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_label_preset_phases_switch_at_the_right_injection(zone: str) -> None:
-    plan = make_plan(PRESETS["loading_monthly"], zone)
+def test_a_loading_course_switches_phase_at_the_right_injection(zone: str) -> None:
+    plan = make_plan(EXAMPLE_SCHEDULES["loading_monthly"], zone)
     doses = given_on_time(plan, 16, before(date(2026, 3, 2), zone))
     phases = [d.phase_index for d in doses]
     assert phases == [0] * 7 + [1] * 7 + [2] * 2
@@ -99,7 +100,7 @@ def test_label_preset_phases_switch_at_the_right_injection(zone: str) -> None:
 
 
 def test_phase_length_in_weeks_ends_by_date() -> None:
-    plan = make_plan(PRESETS["tiw_3monthly"])
+    plan = make_plan(PRESETS["tiw_3monthly"].phases)
     doses = given_on_time(plan, 8, before(date(2026, 3, 2), "Europe/Berlin"))
     days = [local(d, "Europe/Berlin").date() for d in doses]
     # Mon/Wed/Fri for two weeks from Mon 2 Mar: six injections, then every 3 months

@@ -8,7 +8,7 @@ import time_machine
 from telegram.error import TimedOut
 
 from bot import texts
-from bot.domain.plan import PRESETS, Plan, Product, Route
+from bot.domain.plan import EXAMPLE_SCHEDULES, Plan, Product, Route
 from bot.domain.rotation import DEFAULT_SITES
 from tests.fake_telegram import ApiError, BotApiFake
 from tests.flows import set_up
@@ -88,7 +88,8 @@ async def test_a_hundred_reminders_at_once_stay_within_telegrams_limits(
     try:
         plan = Plan(
             product=Product.CYANOCOBALAMIN, strength="1000 mcg/mL", dose="1 mL", route=Route.SUBCUTANEOUS,
-            phases=PRESETS["weekly"], time_of_day=time(8, 0), timezone="Europe/Berlin", sites=DEFAULT_SITES,
+            phases=EXAMPLE_SCHEDULES["weekly"], time_of_day=time(8, 0), timezone="Europe/Berlin",
+            sites=DEFAULT_SITES,
             clinician_name="Dr A", clinician_contact="x", start_date=date(2026, 3, 3),
         )  # fmt: skip
         for chat_id in range(1, 101):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from storage.models import Dose, DoseStatus, Draft, Plan, Reminder, ReminderState
 from tests.fake_telegram import BotApiFake
-from tests.flows import set_up
+from tests.flows import choose_schedule, set_up
 from tests.harness import Chat, Harness
 
 
@@ -40,8 +40,7 @@ async def test_bad_input_is_reasked_with_an_example_and_changes_nothing(bot: Har
     assert "What strength" not in chat.last_reply().text
     assert "How does your plan say to inject" in chat.last_reply().text
     await chat.press("Under the skin")
-    await chat.press("Weekly")
-    await chat.press("Yes, that's my plan")
+    await choose_schedule(chat, "Weekly")
     for bad in ("25:00", "soonish"):
         await chat.send(bad)
         assert "time like 8am, 08:00 or 20:30" in chat.texts()[-2]
@@ -132,8 +131,7 @@ async def test_intramuscular_and_other_products_are_recorded_as_written(bot: Har
     await chat.send("1 ml")
     await chat.press("Into the muscle")
     assert "into the muscle (intramuscular), as your plan says" in chat.texts()[-2]
-    await chat.press("Monthly")
-    await chat.press("Yes, that's my plan")
+    await choose_schedule(chat, "Monthly")
     await chat.send("9am")
     await chat.send("Sydney")
     await chat.press("Done")
@@ -154,10 +152,9 @@ async def test_setting_up_again_replaces_the_plan_and_future_reminders_follow(bo
     await chat.press("Set up again")
     await chat.press("Cyanocobalamin")
     await chat.press("1000 mcg/mL")
-    await chat.press("1 mL")
+    await chat.send("1 mL")
     await chat.press("Under the skin")
-    await chat.press("Weekly")
-    await chat.press("Yes, that's my plan")
+    await choose_schedule(chat, "Weekly")
     await chat.send("18:00")
     await chat.send("Berlin")
     await chat.press("Done")
@@ -182,7 +179,7 @@ async def test_a_setup_in_progress_survives_a_restart(bot: Harness, api: BotApiF
     await again.start()
     try:
         chat_again = again.chat()
-        await chat_again.press("Weekly")
+        await chat_again.press("Once a month")
         assert "Is this exactly what your plan says?" in chat_again.last_reply().text
     finally:
         await again.stop()

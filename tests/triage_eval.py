@@ -25,7 +25,7 @@ from pathlib import Path
 
 import time_machine
 
-from bot.domain.plan import PRESETS, Plan, Product, Route
+from bot.domain.plan import EXAMPLE_SCHEDULES, Plan, Product, Route
 from bot.domain.rotation import DEFAULT_SITES
 from tests.fake_telegram import BotApiFake
 from tests.harness import Harness, sqlite_url
@@ -113,7 +113,8 @@ def acceptable(expected: str, got: str) -> bool:
 def plan(start: date) -> Plan:
     return Plan(
         product=Product.CYANOCOBALAMIN, strength="1000 mcg/mL", dose="1 mL", route=Route.SUBCUTANEOUS,
-        phases=PRESETS["weekly"], time_of_day=time(8, 0), timezone="Europe/Berlin", sites=DEFAULT_SITES,
+        phases=EXAMPLE_SCHEDULES["weekly"], time_of_day=time(8, 0), timezone="Europe/Berlin",
+        sites=DEFAULT_SITES,
         clinician_name=CLINICIAN, clinician_contact=CONTACT, start_date=start,
     )  # fmt: skip
 

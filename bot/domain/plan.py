@@ -144,19 +144,47 @@ WEEKLY = Cadence(CadenceKind.EVERY_N_WEEKS, 1)
 MONTHLY = Cadence(CadenceKind.EVERY_N_MONTHS, 1)
 OPEN = Length(LengthKind.OPEN)
 
-PRESETS: dict[str, tuple[Phase, ...]] = {
+
+@dataclass(frozen=True)
+class Preset:
+    """A schedule printed in a named source, offered only as a starting point, shown in full and
+    confirmed by the patient against their written plan."""
+
+    label: str
+    source: str
+    phases: tuple[Phase, ...]
+    choose_days: int = 0  # the source says "N times a week": the patient picks which days
+
+
+PRESETS: dict[str, Preset] = {
+    "tiw_3monthly": Preset(
+        "3 times a week for 2 weeks, then every 3 months",
+        "BNF, hydroxocobalamin: pernicious anaemia without nerve symptoms",
+        (
+            Phase(MON_WED_FRI, Length(LengthKind.WEEKS, 2)),
+            Phase(Cadence(CadenceKind.EVERY_N_MONTHS, 3), OPEN),
+        ),
+        choose_days=3,
+    ),
+    "alternate_2monthly": Preset(
+        "Every other day until your clinician says to switch, then every 2 months",
+        "BNF, hydroxocobalamin: pernicious anaemia with nerve symptoms",
+        (Phase(ALTERNATE_DAYS, OPEN), Phase(Cadence(CadenceKind.EVERY_N_MONTHS, 2), OPEN)),
+    ),
+    "monthly": Preset(
+        "Once a month",
+        "US cyanocobalamin injection label: monthly maintenance",
+        (Phase(MONTHLY, OPEN),),
+    ),
+}
+
+# Schedules for examples, tests and benchmarks. Not offered in setup: no single source prints them
+# exactly (the US label's loading course, for one, gives ranges: "every 3-4 days for 2-3 weeks").
+EXAMPLE_SCHEDULES: dict[str, tuple[Phase, ...]] = {
     "loading_monthly": (
         Phase(DAILY, Length(LengthKind.INJECTIONS, 7)),
         Phase(ALTERNATE_DAYS, Length(LengthKind.INJECTIONS, 7)),
         Phase(MONTHLY, OPEN),
-    ),
-    "tiw_3monthly": (
-        Phase(MON_WED_FRI, Length(LengthKind.WEEKS, 2)),
-        Phase(Cadence(CadenceKind.EVERY_N_MONTHS, 3), OPEN),
-    ),
-    "alternate_2monthly": (
-        Phase(ALTERNATE_DAYS, OPEN),
-        Phase(Cadence(CadenceKind.EVERY_N_MONTHS, 2), OPEN),
     ),
     "weekly": (Phase(WEEKLY, OPEN),),
     "monthly": (Phase(MONTHLY, OPEN),),

@@ -19,6 +19,20 @@ DEFAULT_SITES: tuple[str, ...] = (
 )
 ARM_SITES: tuple[str, ...] = ("Arm left", "Arm right")
 SITE_CHOICES: tuple[str, ...] = DEFAULT_SITES + ARM_SITES
+# Into the muscle: the upper arm (deltoid), the outer thigh (vastus lateralis), the hip (ventrogluteal).
+IM_SITE_CHOICES: tuple[str, ...] = (
+    "Upper arm left",
+    "Upper arm right",
+    "Outer thigh left",
+    "Outer thigh right",
+    "Hip left",
+    "Hip right",
+)
+
+
+def site_choices(intramuscular: bool) -> tuple[str, ...]:
+    """The sites offered at setup: under the skin (abdomen, thighs, arms) or into the muscle."""
+    return IM_SITE_CHOICES if intramuscular else SITE_CHOICES
 
 
 def rotation_order(

@@ -27,7 +27,7 @@ from bot.domain.parsing import (
     parse_timezone,
     parse_weekdays,
 )
-from bot.domain.rotation import SITE_CHOICES
+from bot.domain.rotation import site_choices
 from bot.domain.schedule import Progress, preview
 from bot.handlers.common import reply
 from bot.handlers.symptoms import ask_baseline
@@ -42,6 +42,7 @@ DOSE = "dose"
 ROUTE = "route"
 SCHEDULE = "sched"
 PRESET_CONFIRM = "preset"
+PRESET_DAYS = "pdays"  # the source says "3 times a week": which days?
 CADENCE = "cad"
 EVERY = "every"
 WEEKDAYS = "wd"
@@ -66,13 +67,7 @@ COMMON_ZONES = (
     "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
     "America/Chicago", "America/Los_Angeles", "Australia/Sydney", "Asia/Kolkata",
 )  # fmt: skip
-PRESET_LABELS = {
-    "loading_monthly": "Daily ×7, every other day ×7, then monthly",
-    "tiw_3monthly": "Mon/Wed/Fri for 2 weeks, then every 3 months",
-    "alternate_2monthly": "Every other day until switched, then every 2 months",
-    "weekly": "Weekly",
-    "monthly": "Monthly",
-}
+
 CADENCE_CHOICES = (
     ("days:1", "Every day"), ("days:2", "Every other day"), ("days:n", "Every … days"),
     ("weekdays", "Set weekdays"), ("weeks:1", "Every week"), ("weeks:n", "Every … weeks"),
@@ -165,18 +160,25 @@ def ask(step: str, data: Data, now: datetime) -> tuple[str, InlineKeyboardMarkup
             return texts.ASK_PRODUCT_NAME, None
         case "strength":
             return texts.ASK_STRENGTH, kb.choices(step, [("1000", "1000 mcg/mL")])
-        case "dose":
-            return texts.ASK_DOSE, kb.choices(step, [("1ml", "1 mL")])
+        case "dose":  # typed as written: a dose is never one tap
+            return texts.ASK_DOSE, None
         case "route":
             return texts.ASK_ROUTE, kb.choices(
                 step, [("sc", "Under the skin (subcutaneous)"), ("im", "Into the muscle (IM)")]
             )
         case "sched":
-            options = [*PRESET_LABELS.items(), ("custom", "Build my own")]
-            return texts.ASK_SCHEDULE, kb.choices(step, options)
+            options = [(key, preset.label) for key, preset in domain.PRESETS.items()]
+            return texts.ASK_SCHEDULE, kb.choices(step, [*options, ("custom", "Build my own")])
+        case "pdays":
+            preset = domain.PRESETS[data["preset"]]
+            selected = {str(d) for d in data.get("days", [])}
+            options = [(str(i), name) for i, name in enumerate(domain.WEEKDAY_NAMES)]
+            question = texts.ASK_PRESET_DAYS.format(count=preset.choose_days, source=preset.source)
+            return question, kb.toggles(step, options, selected, 4)
         case "preset":
             lines = domain.describe_phases(_phases(data))
-            return texts.schedule_preview(lines), kb.choices(
+            source = domain.PRESETS[data["preset"]].source if data.get("preset") else None
+            return texts.schedule_preview(lines, source), kb.choices(
                 step, [("yes", "Yes, that's my plan"), ("no", "No, build my own")]
             )
         case "cad":
@@ -218,11 +220,13 @@ def ask(step: str, data: Data, now: datetime) -> tuple[str, InlineKeyboardMarkup
         case "tz":
             return texts.ASK_TIMEZONE, kb.choices(step, [(z, z) for z in COMMON_ZONES], 2)
         case "sites":
+            choices = _site_choices(data)
             chosen = set(data.get("sites", []))
-            options = [(str(i), s) for i, s in enumerate(SITE_CHOICES)]
-            selected = {str(i) for i, s in enumerate(SITE_CHOICES) if s in chosen}
-            extra = [s for s in data.get("sites", []) if s not in SITE_CHOICES]
-            question = texts.ASK_SITES + (f"\nYour own: {', '.join(extra)}" if extra else "")
+            options = [(str(i), s) for i, s in enumerate(choices)]
+            selected = {str(i) for i, s in enumerate(choices) if s in chosen}
+            extra = [s for s in data.get("sites", []) if s not in choices]
+            question = texts.ASK_IM_SITES if _intramuscular(data) else texts.ASK_SITES
+            question += f"\nYour own: {', '.join(extra)}" if extra else ""
             return question, kb.toggles(step, options, selected, 2)
         case "cname":
             return texts.ASK_CLINICIAN_NAME, None
@@ -276,8 +280,6 @@ def on_button(step: str, data: Data, value: str, now: datetime) -> Answer:
             return _product_text(data, value, now)
         case "strength":
             return _text_field("strength", DOSE)(data, "1000 mcg/mL", now)
-        case "dose":
-            return _text_field("dose", ROUTE)(data, "1 mL", now)
         case "route":
             return _route_text(data, value, now)
         case "sched":
@@ -286,11 +288,19 @@ def on_button(step: str, data: Data, value: str, now: datetime) -> Answer:
                 return CADENCE
             if value not in domain.PRESETS:
                 return Invalid(texts.USE_BUTTONS)
-            data["phases"] = domain.phases_to_json(domain.PRESETS[value])
+            preset = domain.PRESETS[value]
+            data["preset"] = value
+            data["phases"] = domain.phases_to_json(preset.phases)
+            if preset.choose_days:
+                data["days"] = []
+                return PRESET_DAYS
             return PRESET_CONFIRM
+        case "pdays":
+            return _preset_day_button(data, value)
         case "preset":
             if value == "no":
                 data["phases"] = []
+                data.pop("preset", None)
                 return CADENCE
             return TIME if value == "yes" else Invalid(texts.USE_BUTTONS)
         case "cad":
@@ -412,17 +422,47 @@ def _zone_text(data: Data, text: str, now: datetime) -> Answer:
     if zone is None:
         return Invalid(texts.BAD_ZONE)
     data["tz"] = zone
-    data.setdefault("sites", list(SITE_CHOICES[:4]))
+    data.setdefault("sites", list(_site_choices(data)[:4]))
     return SITES
+
+
+def _intramuscular(data: Data) -> bool:
+    return data.get("route") == domain.Route.INTRAMUSCULAR.value
+
+
+def _site_choices(data: Data) -> tuple[str, ...]:
+    return site_choices(_intramuscular(data))
+
+
+def _preset_day_button(data: Data, value: str) -> Answer:
+    """Toggle a weekday for a "N times a week" preset; Done needs exactly N."""
+    preset = domain.PRESETS[data["preset"]]
+    days = set(data.get("days", []))
+    if value == "done":
+        if len(days) != preset.choose_days:
+            return Invalid(texts.NEED_DAYS.format(count=preset.choose_days))
+        phases = [
+            domain.Phase(domain.Cadence(domain.CadenceKind.WEEKDAYS, weekdays=tuple(sorted(days))), p.length)
+            if p.cadence.kind is domain.CadenceKind.WEEKDAYS
+            else p
+            for p in preset.phases
+        ]
+        data["phases"] = domain.phases_to_json(tuple(phases))
+        return PRESET_CONFIRM
+    if not value.isdigit() or not 0 <= int(value) <= 6:
+        return Invalid(texts.USE_BUTTONS)
+    data["days"] = sorted(days ^ {int(value)})
+    return PRESET_DAYS
 
 
 def _site_button(data: Data, value: str) -> Answer:
     sites: list[str] = list(data.get("sites", []))
+    choices = _site_choices(data)
     if value == "done":
         return CLINICIAN_NAME if sites else Invalid(texts.NEED_A_SITE)
-    if not value.isdigit() or int(value) >= len(SITE_CHOICES):
+    if not value.isdigit() or int(value) >= len(choices):
         return Invalid(texts.USE_BUTTONS)
-    site = SITE_CHOICES[int(value)]
+    site = choices[int(value)]
     data["sites"] = [s for s in sites if s != site] if site in sites else [*sites, site]
     return SITES
 
