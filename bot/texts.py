@@ -141,7 +141,9 @@ ASK_SCHEDULE = (
     "How often does your plan say to inject? These are printed in the sources I name; pick one only "
     "if it matches your written plan exactly. Otherwise tap Build my own."
 )
-ASK_PRESET_DAYS = "{source} says {count} times a week. Which {count} days does your plan use? Tap them, then Done."
+ASK_PRESET_DAYS = (
+    "{source} says {count} times a week. Which {count} days does your plan use? Tap them, then Done."
+)
 NEED_DAYS = "Please tap exactly {count} days, then Done."
 ASK_CADENCE = "Phase {n}: how often?"
 ASK_EVERY = "Every how many {unit}? Type a number, for example 3."
@@ -324,6 +326,7 @@ def history(rows: list[tuple[str, str, str]]) -> str:
 SIGN_LABELS = {
     "redness": "redness", "swelling": "swelling", "pain": "pain or tenderness",
     "itching": "itching", "bruising": "bruising", "lump": "a lump", "warmth": "warmth",
+    "bleeding": "bleeding",
     "rash_hives": "rash or hives", "breathing": "trouble breathing",
     "throat": "a tight throat or trouble swallowing",
     "face_swelling": "swelling of face, lips or throat", "faint": "fainting",
@@ -441,7 +444,9 @@ def details_raised(plan: Plan | None, signs: tuple[str, ...], why: tuple[str, ..
     return clinician_advice(plan, signs, why)
 
 
-LOCAL_SIGN_KEYS = frozenset({"redness", "swelling", "pain", "itching", "bruising", "lump", "warmth"})
+LOCAL_SIGN_KEYS = frozenset(
+    {"redness", "swelling", "pain", "itching", "bruising", "lump", "warmth", "bleeding"}
+)
 
 
 def watch_advice(signs: tuple[str, ...], site: str | None) -> str:

@@ -107,6 +107,8 @@ def covered(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> set[int]
 def _is_negator(tokens: list[str], i: int, pseudo: set[int]) -> bool:
     if i in pseudo:
         return False
+    if tokens[i] == "without" and "cannot" in tokens[max(0, i - 8) : i]:
+        return False  # "can't finish a sentence without gasping": two negatives, a positive
     if tokens[i] in NEGATORS:
         # "no, my lips are swelling": an answer, not a negation
         return not (i + 1 < len(tokens) and tokens[i + 1] in {",", "."})
@@ -142,7 +144,8 @@ class Context:
         for j, token in enumerate(after):
             if token in BREAKS or token == ",":
                 break
-            if token in POST_NEGATIONS and not any(t in NEGATORS for t in after[:j]):
+            question = j > 0 and after[j - 1] in {"that", "this", "it"}  # "is that normal?"
+            if token in POST_NEGATIONS and not question and not any(t in NEGATORS for t in after[:j]):
                 return True
         return False
 
@@ -151,12 +154,23 @@ class Context:
         tokens = self.tokens
         for j in range(found.end, min(found.end + RESOLUTION_WINDOW, len(tokens))):
             token = tokens[j]
+            if token == "but" and self._settled_after(j + 1):
+                return "resolved"  # "sore last week from a cold but that's cleared up"
             if token in BREAKS or token == ",":
                 return None
             if _resolves(tokens, j):
                 before = tokens[max(found.end, j - 3) : j]
                 return "persists" if any(t in NEGATORS for t in before) else "resolved"
         return None
+
+    def _settled_after(self, j: int) -> bool:
+        """'that's cleared up', 'it has gone' right after a "but"."""
+        after = self.tokens[j : j + 5]
+        return (
+            bool(after)
+            and after[0] in {"that", "it", "this"}
+            and any(_resolves(self.tokens, k) for k in range(j + 1, min(j + 5, len(self.tokens))))
+        )
 
     def in_the_past(self, found: Found, red_flag: bool) -> bool:
         """In a sentence that says it was long ago ("got stung years ago and swelled up"); for a

@@ -92,6 +92,12 @@ WORDS: dict[str, frozenset[str]] = {
         "morning yesterday before earlier night last lunchtime breakfast day hour hours "
         "ago week it i this that the"
     ),
+    "fever_number": words(
+        " ".join(f"{t / 10:.1f}" for t in range(378, 425))
+        + " 38 39 40 41 "
+        + " ".join(f"{t / 10:.1f}" for t in range(1000, 1070))
+        + " 100 101 102 103 104 105"
+    ),
     # a day some time back: the reaction has outlasted the days since
     "earlier": words(
         "monday tuesday wednesday thursday friday saturday sunday week weeks weekend fortnight previous "
@@ -105,7 +111,8 @@ FILLER = words(
     "seemed get gets getting got gone go goes going went become becomes became turn turned turning "
     "so really very like kind sort of all a bit little super proper totally completely quite pretty "
     "rather just now suddenly slightly tad sounds sound sounding coming came awful dead wicked fierce "
-    "mighty crazy hella majorly right extremely incredibly mega well too more and starting started "
+    "mighty crazy hella majorly bloody right keeps keep kept keeping extremely incredibly mega well too "
+    "more and starting started "
     "to has have had it they them their my the this that up out real awfully terribly seriously "
     "literally definitely even also still abit weirdly strangely oddly massively noticeably visibly "
     "i think kinda sorta omg honestly actually properly somehow right in on around both whole "
@@ -128,6 +135,10 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "funny|weird|strange|off|heavy|harder|struggle|struggling|problems|issues|trouble|difficulty|"
         "rattly|raspy|whistly|whistling|gone|squeaky|crackly|gurgly|laboured",
         "{breathe} ~ through ~ a ~ straw",
+        "to ~ get|catch ~ my ~ {breathe}", "stopping|stop|stopped ~ to ~ {breathe}",
+        "noisy|loud|whistling|whistly|rattly|wheezy|squeaky|raspy|heavy|laboured|fast|rapid|"
+        "shallow ~ {breathe}",
+        "puffed|puffing ~ out",
         "{breathe} … back",
         "out ~ of ~ puff",
         "puffing|huffing ~ and ~ panting|puffing",
@@ -153,6 +164,10 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "odd",
         "lump ~ in ~ {throat}", "{throat} ~ lump", "stuck|lodged|caught ~ in ~ {throat}",
         "{throat} ~ small|smaller|tiny|narrower",
+        "sound|sounds|sounding|voice ~ like ~ frog|toad|croak|smoker|chipmunk|duck",
+        "croak|croaking|croaky|froggy", "hurts|hurt|painful|pain|sore ~ to ~ {swallow}",
+        "stuck ~ half|halfway ~ way|down",
+        "hands|hand|grip|grabbing|squeezing ~ round|around|on ~ my ~ {throat}",
         "voice ~ {changed}", "{changed} voice", "lost ~ voice",
         "hoarse|hoarseness|croaky",
         "drooling|drool",
@@ -168,7 +183,10 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     )),
     (Sign.FAINT, (
         "fainted|fainting|faints|blackout|blackouts|faintness",
-        "feel|feels|feeling|felt|going|gone|went|turning ~ faint|faintish|fainty|feint|fant",
+        "feel|feels|feeling|felt|going|gone|went|turning|came|come|coming|comes ~ faint|faintish|fainty|"
+        "feint|fant",
+        "came|come|coming|comes ~ over ~ faint|funny|dizzy|woozy|peculiar",
+        "went|was|been|gone ~ out ~ for … seconds|second|minute|minutes|while|bit",
         "{soon} ~ drop|collapse|keel|faint|fall", "next ~ thing ~ i ~ know|knew",
         "must ~ have ~ passed|blacked|gone|fainted ~ out", "came|come|coming ~ round|to ~ on ~ the",
         "went|go|going ~ down ~ like", "greyed|grayed|whited ~ out", "out ~ like ~ a ~ light",
@@ -184,13 +202,13 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "conked|zonked ~ out", "out cold", "lost|losing|lose ~ consciousness",
         "unconscious|unresponsive", "hit the {floor}", "woke|waking|woken|came|come ~ up|to|round … {floor}",
         "on the {floor} … cannot|not ~ {remember}", "found|finding ~ me|myself ~ on the {floor}",
-        "fell|fall|falling|fallen … not|cannot ~ {remember}", "not|cannot ~ {remember} ~ falling|fall|fell",
+        "fell|fall|falling|fallen …+ not|cannot ~ {remember}", "not|cannot ~ {remember} ~ falling|fall|fell",
         "not|cannot ~ {remember} ~ how ~ i",
         "dropped ~ like ~ a ~ stone|fly|sack",
     )),
     (Sign.MOUTH, (
         "{mouth} ~ tingle|tingles|tingling|tingly|itchy|itching|itch|itches|prickly|prickling|buzzing|"
-        "burning|numb|fizzy|fizzing|funny|weird|strange|odd|metallic|tickly|furry|sensitive",
+        "burning|numb|fizzy|fizzing|funny|weird|strange|odd|metallic|tickly|furry|sensitive|tickle|tickling",
         "tingle|tingles|tingling|tingly|itchy|itching|prickly|prickling|numb|burning|fizzy ~ {mouth}",
         "{throat} ~ itchy|itching|itches|scratchy|tickly|tickling|prickly|funny|weird",
         "itchy|itching|scratchy|tickly ~ {throat}",
@@ -204,7 +222,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     )),
     (Sign.PUS, (
         "pus|puss|pussing", "ooze|oozing|oozes|oozed|oozy", "discharge|discharging",
-        "weeping|weeps|wept", "yellow|green|greenish|yellowish|cloudy|smelly|stinky|gross ~ "
+        "weeping|weeps|wept", "yellow|green|greenish|yellowish|smelly|stinky|gross ~ "
         "stuff|fluid|liquid|goo|gunk|crust|discharge|bit|blister",
         "infected|infection|infections|infecting|abscess|cellulitis", "smells|smelly|stinks|stinky",
         "gunk|goo|muck|gloop|gunge ~ coming|came|comes ~ out",
@@ -228,6 +246,32 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "drew|draw|drawn ~ up …+ instead|wrong|extra|only|half|less|more",
         "instead ~ of ~ my|the ~ usual|normal",
         "out ~ the ~ other ~ side", "most|half|some ~ of ~ it ~ went|ended|came ~ on|out|everywhere",
+        "{question} i ~ {take} … ml|mls|mcg|mg|units|amount|micrograms",
+        "is ~ that|it|this ~ ok|okay|safe|alright|fine ~ to ~ use|inject|take|do|give",
+        "instead …+ {technique}|{dose}", "{technique}|{dose} …+ instead",
+        "do|take|inject|give|doing|taking ~ two|2|both|double", "should|do|can|must ~ i ~ skip",
+        "time ~ zone|zones|difference|change …+ {dose}|{take}",
+        "{dose}|{take} …+ time ~ zone|zones|difference",
+        "jet ~ lag|lagged …+ {dose}|{take}", "{dose}|{take} …+ jet ~ lag|lagged",
+        "already ~ had|have|done|did|taken ~ it|one|today|mine",
+        "might|may ~ have ~ done|had|taken|given ~ two|twice|both",
+        "whole|full|entire ~ ampoule|vial|bottle|syringe", "from ~ a ~ second|another ~ one|ampoule|vial",
+        "date ~ on ~ it|the …  passed|gone|expired|over", "old ~ ampoule|vial|ampoules|vials|bottle|needles",
+        "liquid|solution|medicine|stuff|vial|ampoule … cloudy|bits|particles|floating|discoloured|lumpy|"
+        "crystals|frozen",
+        "{question} i ~ go|come ~ down|up|back", "less|fewer|more ~ often|injections|jabs|shots",
+        "ml|mls|mg|mcg|micrograms|milligrams ~ right|correct|enough|ok|okay",
+        "box|label|pack|packet ~ says|said",
+        "plan|prescription ~ says|said …+ but", "{technique}|{dose} …+ how ~ do|should|can ~ i",
+        "how ~ do|should|can ~ i ~ inject|draw|measure|fill|give|split|mix|do ~ it|that|this|more|the|a|my",
+        "into|in ~ the ~ skin", "top ~ layer", "not ~ under|deep ~ enough|the", "went ~ in ~ flat|sideways",
+        "into|in ~ muscle|muscles|vein|veins|vessel",
+        "not ~ pinch|pinched",
+        "90 ~ degrees",
+        "bits ~ of ~ glass",
+        "glass …+ syringe|needle|in", "{take} …+ is ~ that|it ~ wrong|ok|okay|safe|alright|bad|problem",
+        "restart|restarting", "start ~ again|over", "stretch ~ them|it ~ out",
+        "i ~ must|should|need ~ {take} ~ two|both|double|extra|another",
         "more|less ~ than ~ i ~ should|was|am|meant|supposed|prescribed",
         "more|less ~ than ~ prescribed|supposed|meant", "more|less ~ than ~ my|the ~ dose|plan",
         "wrong ~ {technique}|dose|amount|strength|vial|bottle|product|medicine|place|spot|site|way|route|"
@@ -261,8 +305,9 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{question} i ~ increase|decrease|lower|raise|reduce|stop|up|cut",
         "increase|decrease|lower|raise|reduce|up|cut ~ my|the ~ {dose}",
         "stop|stopping ~ taking|the|my ~ injections|b12|jabs|shots|dose|doses",
-        "missed|forgot|forgotten|skipped …+ should|can|do|must ~ i",
-        "missed|forgot|forgotten|skipped …+ what ~ do|now|should",
+        "missed|forgot|forget|forgotten|skipped …+ should|can|do|must ~ i",
+        "missed|forgot|forget|forgotten|skipped …+ what ~ do|now|should",
+        "missed|forgot|forget|forgotten … now ~ i ~ must|should|need",
         "not|cannot ~ {remember} ~ if|whether ~ i",
         "not sure … {take}|{dose}|correct|properly|right", "unsure|idea … {take}|{dose}|correct|properly",
         "unsure ~ about|if|whether|how",
@@ -270,7 +315,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.FEVER, (
         "fever|fevers|feverish|fevery|febrile", "chills|chilled|rigors|rigours",
         "high|running|raised|slight|spiking|spiked|got|have|has|had|with ~ temperature|temp|temperatures",
-        "temperature|temp ~ of|up|high|over|38|39|40",
+        "temperature|temp ~ of|up|high|over|38|39|40", "temperature|temp|fever|thermometer … {fever_number}",
+        "{fever_number} ~ degrees|c|f",
         "the ~ chills", "got|get|getting|have ~ a ~ chill",
         "shivering|shivers|shivery|shiver",
         "hot ~ and|then ~ cold", "cold ~ and|then ~ hot", "sweats|clammy",
@@ -281,7 +327,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "rash|rashes|blotches|blotchy",
         "bumps|spots|lumps|patches|blotches|welts ~ everywhere",
         "bumps|spots|lumps|patches|blotches ~ all ~ over",
-        "bumps|spots|lumps|patches|blotches ~ on|over ~ my ~ body",
+        "bumps|spots|lumps|patches|blotches ~ on|over ~ body",
         "itchy|itching|itch|itches|scratching ~ everywhere|body",
         "itchy|itching|itch|itches|scratching ~ all ~ over",
         "everywhere … itchy|itching|itch",
@@ -298,21 +344,28 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "head|room|world|everything ~ spinning|spins|spin|swimming|swims",
         "spaced|spacey|swaying|giddiness|swimmy",
         "floor|room|ground|world ~ moving|spinning|tilting|swaying|rocking",
-        "head ~ floaty|fuzzy|muzzy|light|woozy|swimmy",
+        "head ~ floaty|fuzzy|muzzy|light|woozy|swimmy|turning|spinning",
+        "room|world|everything|floor ~ go|going|went|goes|tilting|tilted ~ sideways|round",
     )),
     (Sign.NUMBNESS, (
         "numb|numbness|numbing|numbed", "pins and needles", "pins ~ needles",
         "tingle|tingles|tingling|tingly|tingled|prickling",
-        "cannot ~ feel ~ my ~ {limb}", "balance|unsteady|unbalanced|wobbly|wobbling", "{limb} … asleep|dead",
+        "cannot ~ feel ~ my ~ {limb}",
+        "balance|unsteady|unbalanced|wobbly|wobbling",
+        "{limb} … asleep|sleep|dead",
+        "{limb} ~ buzzing|buzzy|fizzing|fizzy|prickly|prickling|burning",
         "falling ~ over", "fell ~ over", "keep|keeps|kept ~ falling|tripping|stumbling|dropping",
         "clumsy|clumsier|stumbling|stumbled|tripping", "legs|knees ~ give|gave|giving|gone ~ way",
-        "walk|walking ~ like ~ drunk", "burning ~ feet|hands|toes|fingers",
+        "walk|walking ~ like ~ drunk", "cannot ~ do ~ up ~ buttons|zips|laces",
+        "legs|hands ~ weak|weaker|heavy|giving|useless", "walking ~ on ~ pebbles|stones|marbles|glass",
+        "like ~ wearing|have ~ gloves|socks ~ on", "burning ~ feet|hands|toes|fingers",
         "electric ~ shocks|shock", "cotton wool",
     )),
     (Sign.CONFUSION, (
         "confused|confusion|disoriented|disorientated|muddled", "brain ~ fog|foggy", "brainfog|foggy",
         "memory ~ worse|bad|terrible|awful|going|shocking|rubbish|poor|gone|slipping|failing",
-        "forgetful|forgetting ~ things|words|everything|stuff|names", "forgetful",
+        "forgetful|forgetting ~ things|words|everything|stuff|names",
+        "repeating ~ myself|things|stories|questions", "losing ~ my ~ words|thread|train", "forgetful",
         "cannot ~ think ~ straight|properly|clearly", "cannot ~ concentrate|focus",
     )),
     (Sign.UNWELL, (
@@ -350,6 +403,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "hard ~ spot|bit|area|patch|lump|ball|under", "pea|marble|grape ~ sized|size",
     )),
     (Sign.WARMTH, ("warm|warmer|warmth|hot|hotter|heat|heated",)),
+    (Sign.BLEEDING, ("bleed|bleeding|bleeds|bled", "blood ~ everywhere|coming|came|oozing|pouring|dripping")),
 )  # fmt: skip
 
 MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
@@ -379,6 +433,9 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
     )),
     (Modifier.PERSISTENT, (
         "for ~ days|weeks|ages|while", "still ~ there ~ after|since|for",
+        "not|never ~ going|gone|go|went ~ away|down", "not ~ stop|stopping|stopped|stops",
+        "will ~ not ~ go|budge|shift|clear|settle",
+        "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted",
         "still …+ {earlier}", "{earlier} …+ still",
         "all ~ week|weekend", "since ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
         "last|weekend|then",
@@ -393,6 +450,7 @@ SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
         "extremely|terrible|terribly|awful",
         "cannot ~ bear|stand|walk|sleep|move|sit|touch|lift|use|cope",
         "cannot ~ put ~ weight|pressure",
+        "woke|waking|wakes ~ me ~ up", "kept|keeping|keeps ~ me ~ up|awake",
         "worst ~ pain|ever",
         "10/10|9/10", "10 out of 10", "killing me", "screaming|crying",
         "really|very|so ~ bad", "massive|huge|enormous … pain|swelling|lump|reaction",
@@ -432,7 +490,23 @@ GOOD_NEWS = words(
 )
 
 # Word sequences that look like a sign but are not one (skipped before matching).
+# A question about the injection or the medicine itself (storing it, preparing the skin, the
+# needle, the angle) is for the clinician who wrote the plan; a question about using the bot is not.
+INJECTION_TALK = words(
+    "vial vials ampoule ampoules syringe syringes needle needles fridge refrigerator freezer store "
+    "storing storage stored alcohol wipe wipes swab swabs angle pinch pinching sharps dispose "
+    "disposal inject injecting injected injection injections dose doses dosage ml mls mcg mg b12 jab "
+    "jabs shot shots cyanocobalamin hydroxocobalamin methylcobalamin medicine medication liquid "
+    "solution plunger skin"
+)
+BOT_TALK = words(
+    "next when time remind reminder reminders history log logged record records export chart "
+    "calendar settings setting button buttons app bot pause resume snooze timezone report reports "
+    "sites site track tracking mean means meaning stand"
+)
+
 NOT_SIGNS: tuple[Pattern, ...] = (
+    "blood ~ test|tests|results|result|work|levels|level|pressure|sugar|sugars|count|draw",
     "red ~ letter|wine|cap|top|lid|label|car|light|pen|dress|shirt|jumper|sauce|meat|pepper|onion|"
     "flag|flags|tape",
     "red|pink ~ liquid|solution|colour|color|stuff ~ in|of ~ the|my ~ vial|syringe|ampoule|bottle",

@@ -30,6 +30,7 @@ class Sign(StrEnum):
     BRUISING = "bruising"
     LUMP = "lump"
     WARMTH = "warmth"
+    BLEEDING = "bleeding"  # at the site
     RASH_HIVES = "rash_hives"  # rash or hives away from the site
     BREATHING = "breathing"  # difficulty breathing, wheeze, tight chest
     THROAT = "throat"  # throat tight or closing, trouble swallowing, a hoarse or changed voice
@@ -61,7 +62,16 @@ BUTTON_SIGNS: tuple[Sign, ...] = (
     Sign.NUMBNESS, Sign.OTHER,
 )  # fmt: skip
 LOCAL_SIGNS = frozenset(
-    {Sign.REDNESS, Sign.SWELLING, Sign.PAIN, Sign.ITCHING, Sign.BRUISING, Sign.LUMP, Sign.WARMTH}
+    {
+        Sign.REDNESS,
+        Sign.SWELLING,
+        Sign.PAIN,
+        Sign.ITCHING,
+        Sign.BRUISING,
+        Sign.LUMP,
+        Sign.WARMTH,
+        Sign.BLEEDING,
+    }
 )
 # Signs of a severe allergic reaction: each one alone is an emergency.
 RED_FLAGS = frozenset({Sign.BREATHING, Sign.THROAT, Sign.FACE_SWELLING, Sign.FAINT, Sign.ANAPHYLAXIS})

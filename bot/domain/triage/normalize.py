@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
@@ -86,24 +87,52 @@ def _english() -> frozenset[str]:
     return frozenset(line.split(" ", 1)[0] for line in text.read_text(encoding="utf-8").splitlines())
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words triage knows, each with a weight: between two equally close corrections, the one
+    for the more serious sign wins ("weezing" is wheezing, not weeping)."""
+
+    weights: tuple[tuple[str, int], ...]
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(word for word, _ in self.weights)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+
 @cache
-def _speller(vocabulary: frozenset[str]) -> SymSpell:
+def _speller(vocabulary: Vocabulary) -> SymSpell:
     speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-    for word in sorted(vocabulary):
-        speller.create_dictionary_entry(word, 1)
+    for word, weight in vocabulary.weights:
+        speller.create_dictionary_entry(word, weight)
     return speller
 
 
-def correct(word: str, vocabulary: frozenset[str]) -> str:
+def correct(word: str, vocabulary: Vocabulary) -> str:
     """The vocabulary word a misspelt `word` stands for, or `word` itself."""
     if len(word) < 4 or not word.isalpha() or word in vocabulary or word in _english():
         return word
     distance = 1 if len(word) <= 5 else 2
     found = _speller(vocabulary).lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
-    return found[0].term if found else word
+    if not found:
+        return word
+    # equally close: two letters swapped is the likeliest slip ("tsings" is stings, not things),
+    # then the word of the more serious sign
+    best = max(found, key=lambda s: (_swapped(word, s.term), s.count))
+    return str(best.term)
 
 
-def _shrink(word: str, vocabulary: frozenset[str]) -> str:
+def _swapped(a: str, b: str) -> bool:
+    """Are `a` and `b` the same but for two neighbouring letters swapped?"""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _shrink(word: str, vocabulary: Vocabulary) -> str:
     """'soooo' -> 'so', 'swolllen' -> 'swollen', 'sweeeling' -> 'sweeling' (then spelt)."""
     if not _TRIPLE.search(word):
         return word
@@ -115,7 +144,7 @@ def _shrink(word: str, vocabulary: frozenset[str]) -> str:
     return double
 
 
-def tokens(text: str, vocabulary: frozenset[str]) -> list[str]:
+def tokens(text: str, vocabulary: Vocabulary) -> list[str]:
     """Normalised tokens: words, numbers, "." for a sentence break and "," for a comma."""
     cleaned = unicodedata.normalize("NFKC", text)
     for emoji, word in _EMOJI.items():

@@ -15,12 +15,14 @@ from functools import cache
 from bot.domain.triage import lexicon
 from bot.domain.triage.context import Context, Found, hedged, settled
 from bot.domain.triage.model import RED_FLAGS, Level, Modifier, Report, Severity, Sign, Triage
+from bot.domain.triage.normalize import Vocabulary
 from bot.domain.triage.normalize import tokens as normalise
 from bot.domain.triage.rules import triage
 
 GAP = 4  # words in a "…" gap
 LONG_GAP = 8  # words in a "…+" gap
 FILLER_GAP = 6  # filler words in a "~" gap
+MAX_SPAN = 12  # words in any gap, fillers included
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,14 @@ def _match(tokens: list[str], i: int, slots: Compiled, k: int, own: list[int]) -
         return i
     slot = slots[k]
     if slot.gap:
-        for n in range(slot.gap + 1):
-            if n and (i + n - 1 >= len(tokens) or not _gap_word(tokens[i + n - 1], slot)):
-                return None
+        others = 0  # filler words ("really really very") do not count towards a gap's length
+        for n in range(MAX_SPAN + 1):
+            if n:
+                if i + n - 1 >= len(tokens) or not _gap_word(tokens[i + n - 1], slot):
+                    return None
+                others += tokens[i + n - 1] not in lexicon.FILLER
+                if others > slot.gap:
+                    return None
             end = _match(tokens, i + n, slots, k + 1, own)
             if end is not None:
                 return end
@@ -126,15 +133,31 @@ def find(tokens: list[str], patterns: tuple[str, ...], taken: set[int]) -> Itera
 
 
 @cache
-def vocabulary() -> frozenset[str]:
-    """Every word the lexicon names (the spelling corrector's targets)."""
-    words: set[str] = set()
+def vocabulary() -> Vocabulary:
+    """Every word the lexicon names (the spelling corrector's targets), weighted by the most
+    serious sign it names: red flags 100, clinician-level signs 10, others 2; words of the classes
+    a sign's patterns use a tenth of that; filler words 3."""
+    weights: dict[str, int] = {}
+
+    def add(words: set[str] | frozenset[str], weight: int) -> None:
+        for word in words:
+            if len(word) >= 4:
+                weights[word] = max(weights.get(word, 0), weight)
+
+    for sign, patterns in lexicon.CONCEPTS:
+        level = triage(Report(frozenset({sign}))).level
+        weight = 100 if sign in RED_FLAGS else 10 if level >= Level.CLINICIAN else 2
+        for pattern in patterns:  # a sign's own words first, then the words of the classes it uses
+            add(set(re.findall(r"[a-z]+", re.sub(r"\{\w+\}", " ", pattern))), weight)
+            for name in re.findall(r"\{(\w+)\}", pattern):
+                add(lexicon.WORDS[name], max(1, weight // 10))
+    for _, patterns in lexicon.MODIFIERS:
+        for pattern in patterns:
+            add(set(re.findall(r"[a-z]+", re.sub(r"\{\w+\}", " ", pattern))), 1)
+    add(lexicon.FILLER, 3)  # "relly" is really, not belly
     for group in lexicon.WORDS.values():
-        words |= group
-    every = [p for _, ps in lexicon.CONCEPTS for p in ps] + [p for _, ps in lexicon.MODIFIERS for p in ps]
-    for pattern in every:
-        words |= set(re.findall(r"[a-z]+", re.sub(r"\{\w+\}", " ", pattern)))
-    return frozenset(w for w in words if len(w) >= 4)
+        add(group, 1)
+    return Vocabulary(tuple(sorted(weights.items())))
 
 
 @dataclass(frozen=True)
@@ -191,6 +214,11 @@ def read(text: str) -> Reading:
     for modifier, patterns in lexicon.MODIFIERS:
         if any(not context.negated(f, False) for f in find(tokens, patterns, set())):
             modifiers.add(modifier)
+    question = "?" in text or _asks(tokens)
+    if not signs and question and set(tokens) & lexicon.INJECTION_TALK and not set(tokens) & lexicon.BOT_TALK:
+        signs.add(Sign.UNSURE)  # "is it ok to keep the vials in the fridge door?"
+    if _growing(text):
+        modifiers.add(Modifier.SPREADING)  # "3cm yesterday, 6cm today"
     if not signs and modifiers & {Modifier.SPREADING, Modifier.WORSENING}:
         signs.add(Sign.OTHER)  # "no pain but it's spreading": something is, and it is spreading
     severity = next(
@@ -202,8 +230,8 @@ def read(text: str) -> Reading:
         None,
     )
     return Reading(
-        frozenset(signs), frozenset(modifiers), severity, _hours(" ".join(tokens)),
-        hedged=hedged(tokens), question="?" in text or _asks(tokens), settled=settled(tokens),
+        frozenset(signs), frozenset(modifiers), severity, _hours(" ".join(tokens)) or _days_between(text),
+        hedged=hedged(tokens), question=question, settled=settled(tokens),
         symptom_like=not signs and _sounds_like_a_symptom(tokens),
     )  # fmt: skip
 
@@ -254,6 +282,25 @@ def _hours(text: str) -> float | None:
         return 48.0
     if re.search(r"\bsince yesterday\b|\bsince last night\b|\byesterday\b", text):
         return 24.0
+    return None
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|centimet(?:er|re)s?|inch(?:es)?|in)\b", re.IGNORECASE)
+_ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def _growing(text: str) -> bool:
+    """Sizes that grow as the message goes on ("3cm yesterday, 6cm today")."""
+    unit = {"mm": 0.1, "cm": 1.0, "in": 2.54}
+    sizes = [float(n) * unit.get(u.lower()[:2], 2.54) for n, u in _SIZE.findall(text)]
+    return len(sizes) >= 2 and sizes[-1] > sizes[0]
+
+
+def _days_between(text: str) -> float | None:
+    """'injected on the 3rd, it's the 7th': the hours between two days of the month named."""
+    days = [int(d) for d in _ORDINAL_DAY.findall(text) if 1 <= int(d) <= 31]
+    if len(days) >= 2 and days[-1] > days[0]:
+        return (days[-1] - days[0]) * 24.0
     return None
 
 

@@ -1,0 +1,318 @@
+"""The safety pipeline through the real Application: each way patients actually write, advice
+first, no dead ends (issue 11, one test or more per point)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot import texts
+from storage.models import Dose, DoseStatus, Patient, SideEffectReport
+from tests.fake_telegram import SentMessage
+from tests.flows import set_up
+from tests.harness import Chat, Harness
+from tests.test_safety import DUE, at, reports
+
+CONTACT = "Dr Rivera (+44 20 7946 0000)"
+BERLIN = texts.emergency("112")
+
+
+async def planned(bot: Harness, chat_id: int = 1001) -> Chat:
+    """A patient whose daily 08:00 (Berlin) dose is due now."""
+    chat = bot.chat(chat_id)
+    await set_up(chat)
+    await bot.advance_to(at(3, 8, 1))
+    assert DUE in chat.last_reply().text
+    return chat
+
+
+def first(replies: list[SentMessage]) -> str:
+    assert replies, "the bot did not answer"
+    return replies[0].text
+
+
+async def open_reports(bot: Harness) -> list[SideEffectReport]:
+    return [r for r in await reports(bot) if r.status == "open"]
+
+
+# --- 1-5: the words patients use -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my lips are like really really puffy",  # 1: intensifiers between the body part and the sign
+        "throat feels kind of like its closing up",  # 1: "feels like ..."
+        "cant get any air in",  # 2: lay words for breathing
+        "i feel like im gonna pass out",  # 2: about to faint
+        "my tongue feels too big for my mouth",  # 2: swelling by sensation
+        "really struggling to swallow since the jab",  # 2: swallowing
+        "fell over in the kitchen and cant remember it",  # 2: a fall with memory loss
+        "cant brethe n lips r puffy",  # 3: text-speak and typos
+        "its hard 2 breathe",  # 3: "2" for "to"
+        "throat & tongue sweling",  # 3: "&" and a dropped letter
+        "not sure if its related but my throat feels tight",  # 5: a hedge
+        "done left thigh. also my lips feel puffy now",  # the red flag in the second sentence
+    ],
+)
+async def test_emergency_phrasings_get_the_instruction_first(bot: Harness, text: str) -> None:
+    chat = await planned(bot)
+    replies = await chat.send(text)
+    assert first(replies) == BERLIN, [m.text for m in replies]
+    assert "please tell Dr Rivera" in replies[1].text
+    [report] = await reports(bot)
+    assert report.level == "emergency" and report.words == text
+
+
+async def test_tingling_lips_are_a_possible_allergy_not_a_nerve_symptom(bot: Harness) -> None:
+    chat = await planned(bot)
+    replies = await chat.send("my lips are all tingly after the injection")  # 4
+    assert "tingling or itching of the lips or mouth" in first(replies)
+    assert f"Please contact {CONTACT} today" in first(replies)
+    [report] = await reports(bot)
+    assert report.signs == ["mouth"] and "C1b-allergy-mouth" in report.rule_ids
+
+
+# --- 6-9: context, modifiers, dose questions, whole words ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("the redness hasn't gone down and its been 3 days", "C6-persistent"),  # 6
+        ("swelling still not gone since monday", "C7-persistent-words"),  # 6
+        ("the site is redder than this morning", "C5-spreading"),  # 7: a comparison
+        ("the soreness is slowly getting worse", "C5-spreading"),  # 7: gradual
+        ("the red has gone down my leg from the jab", "C5-spreading"),  # 7: visible spread
+    ],
+)
+async def test_persistent_and_spreading_reactions_get_clinician_advice_first(
+    bot: Harness, text: str, rule: str
+) -> None:
+    chat = await planned(bot)
+    replies = await chat.send(text)
+    assert f"Please contact {CONTACT} today" in first(replies)
+    assert replies[0].buttons == ["✅ I contacted them", "⏰ Remind me later"]
+    [report] = await reports(bot)
+    assert report.level == "clinician" and rule in report.rule_ids
+
+
+async def test_bleeding_that_will_not_stop_gets_clinician_advice(bot: Harness) -> None:
+    chat = await planned(bot)
+    replies = await chat.send("done left thigh but it won't stop bleeding")
+    assert f"Please contact {CONTACT} today" in first(replies)
+    [report] = await reports(bot)
+    assert report.signs == ["bleeding"] and "C7-persistent-words" in report.rule_ids
+
+
+async def test_a_sign_that_has_gone_is_not_reported(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("the redness has gone now")  # 6: resolved, not a new report
+    assert await reports(bot) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much should i inject?",
+        "missed yesterday, should i catch up today?",
+        "the pharmacy gave me a different strength this time",
+        "used the wrong needle by mistake",
+        "can i inject into the muscle instead?",
+        "can I take an extra one?",  # 13
+        "two today?",  # 13
+        "i think i only got half of it in",
+        "is it ok to keep the vials in the fridge door?",  # storage and technique are questions too
+        "do i need to clean the skin with an alcohol wipe first?",
+    ],
+)
+async def test_dose_and_plan_questions_are_redirected_to_the_clinician(bot: Harness, text: str) -> None:
+    chat = await planned(bot)  # 8, 13
+    replies = await chat.send(text)
+    assert first(replies).startswith("⚠️ I can't change, add or move doses")
+    assert f"Please ask {CONTACT} what to do" in first(replies)
+    assert "don't double up" in first(replies)
+    [report] = await reports(bot)
+    assert report.signs == ["unsure"] and report.level == "clinician"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pushed the plunger in nice and slow", "wrote down the number on the vial", "chilling on the sofa"],
+)
+async def test_words_that_only_start_like_a_sign_are_not_one(bot: Harness, text: str) -> None:
+    chat = await planned(bot)  # 9: "push" is not pus, "number" not numbness, "chilling" not chills
+    await chat.send(text)
+    assert await reports(bot) == []
+
+
+# --- 10-12: every entry point ----------------------------------------------------------------------
+
+
+async def test_a_dose_word_first_records_the_dose_and_the_report(bot: Harness) -> None:
+    chat = await planned(bot)
+    replies = await chat.send("injected left thigh, now it's hot and oozing")  # 10
+    assert f"Please contact {CONTACT} today" in first(replies)  # the advice comes first
+    assert replies[1].text.startswith("✅ Recorded: Thigh left")
+    [report] = await reports(bot)
+    assert report.site == "Thigh left" and report.level == "clinician" and "C3-pus" in report.rule_ids
+    async with bot.services.repo._sessions() as s:
+        statuses = list(await s.scalars(select(Dose.status).order_by(Dose.id)))
+    assert statuses[0] == DoseStatus.DONE
+
+
+async def test_hives_with_dizziness_by_buttons_gets_the_instruction_first(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("/report")  # 11
+    await chat.press("Rash / hives elsewhere")
+    await chat.press("Dizzy")
+    replies = await chat.press("Done")
+    assert first(replies) == BERLIN
+    assert "please tell Dr Rivera" in replies[1].text
+    [report] = await reports(bot)
+    assert report.level == "emergency" and "E4-hives-faint" in report.rule_ids
+
+
+def dose_message(chat: Chat) -> SentMessage:
+    """The newest dose-due message (a follow-up or a nudge may have come at the same time)."""
+    return [m for m in chat.messages() if DUE in m.text][-1]
+
+
+async def test_after_an_allergy_level_report_each_dose_asks_to_check_first(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("done left thigh")
+    await chat.send("itchy hives on my chest and back")  # clinician level, an allergy sign (12)
+    await bot.advance_to(at(4, 8, 1))
+    held = dose_message(chat)
+    assert held.at == at(4, 8, 0)
+    assert f"please check with {CONTACT} that it's OK to carry on" in held.text
+    assert held.buttons[0] == texts.CARRY_ON_LABEL
+    await chat.press(texts.CARRY_ON_LABEL, message=held)
+    assert chat.last_reply().text == texts.CARRIED_ON
+    await chat.press("Done", message=held)
+    await chat.press("Abdomen left")
+    await bot.advance_to(at(5, 8, 1))
+    following = dose_message(chat)
+    assert following.at == at(5, 8, 0)
+    assert "Before this injection" not in following.text
+    assert texts.CARRY_ON_LABEL not in following.buttons
+    await chat.press(texts.CARRY_ON_LABEL, message=held)  # an old button: nothing to do
+    assert chat.last_reply().text == texts.CARRY_ON_ALREADY
+
+
+async def test_a_mild_local_reaction_does_not_hold_the_next_dose(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("done left thigh, bit red and itchy")
+    await bot.advance_to(at(4, 8, 1))
+    assert dose_message(chat).at == at(4, 8, 0)
+    assert "Before this injection" not in dose_message(chat).text
+    async with bot.services.repo._sessions() as s:
+        assert await s.scalar(select(Patient.clinician_check_at)) is None
+
+
+# --- 14-15: follow-ups in words, reports that close ----------------------------------------------
+
+
+@pytest.mark.parametrize(("answer", "closed"), [("better", True), ("it's the same", False), ("same", False)])
+async def test_typed_follow_up_answers(bot: Harness, answer: str, closed: bool) -> None:
+    chat = await planned(bot)
+    await chat.send("done left thigh")
+    await chat.send("left thigh is a bit red")
+    await chat.press("Skip")
+    await bot.advance_to(at(4, 8, 30))  # the 24 h follow-up
+    assert chat.last_reply().text.startswith("Checking in: is the redness at Thigh left better")
+    await chat.send(answer)  # 14
+    expected = texts.follow_up_better("Thigh left") if closed else texts.FOLLOW_UP_SAME
+    assert chat.last_reply().text == expected
+    [report] = await reports(bot)
+    assert report.status == ("closed" if closed else "open")
+
+
+async def test_its_gone_closes_a_watch_report_and_the_site_returns(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("done left thigh")
+    await chat.send("left thigh is a bit red")
+    await chat.press("Skip")
+    await chat.send("/sites")
+    assert "Thigh left" in chat.last_reply().text and "⚠️" in chat.last_reply().text
+    await chat.send("ah it's gone now")  # 15
+    assert chat.last_reply().text == texts.follow_up_better("Thigh left")
+    assert await open_reports(bot) == []
+    await chat.send("/sites")
+    assert "⚠️" not in chat.last_reply().text
+
+
+async def test_after_contact_a_follow_up_asks_whether_it_settled(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("done left thigh")
+    await chat.send("left thigh is red and hot and spreading")
+    await chat.press("I contacted them")  # 15
+    await bot.advance_to(at(5, 8, 30))  # two days later
+    question = [m for m in chat.messages() if m.text.startswith("Checking in after you spoke")]
+    assert len(question) == 1
+    await chat.press("Better", message=question[0])
+    assert chat.last_reply().text == texts.follow_up_better("Thigh left")
+    assert await open_reports(bot) == []
+
+
+async def test_reports_has_a_close_button_for_each_open_report(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("done left thigh")
+    await chat.send("left thigh is red and hot and spreading")
+    await chat.send("/reports")
+    listing = chat.last_reply()
+    assert "contact clinician, open" in listing.text
+    await chat.press("Close:", message=listing)  # 15
+    assert chat.last_reply().text.startswith("Closed: redness")
+    assert await open_reports(bot) == []
+    await chat.press("Close:", message=listing)  # twice: nothing changes
+    assert bot.api.callback_answers[-1]["text"] == texts.STALE_BUTTON
+
+
+# --- no dead ends: no plan yet, the red-flag screen, the emergency number ---------------------------
+
+
+async def test_a_patient_with_no_plan_gets_the_same_advice_then_the_offer_to_set_up(bot: Harness) -> None:
+    chat = bot.chat(4004)
+    replies = await chat.send("the site is red and hot and I have a fever")
+    assert "Please contact your clinician today" in first(replies)
+    assert replies[-1].text == texts.NO_PLAN_YET
+    [report] = await reports(bot)
+    assert report.level == "clinician"
+
+
+async def test_a_symptom_with_no_sign_gets_the_red_flag_screen_never_didnt_catch_that(bot: Harness) -> None:
+    chat = await planned(bot)
+    [screen] = await chat.send("my arm feels really weird since the injection")
+    assert screen.text == texts.RED_FLAG_SCREEN and texts.NOT_UNDERSTOOD not in screen.text
+    replies = await chat.press("Trouble breathing or swallowing")
+    assert first(replies) == BERLIN
+    [report] = await reports(bot)
+    assert report.level == "emergency" and report.words is not None
+    assert report.words.startswith("my arm feels really weird")
+
+
+async def test_none_of_these_records_the_words_to_watch(bot: Harness) -> None:
+    chat = await planned(bot)
+    await chat.send("feeling a bit off today")
+    await chat.press("None of these")
+    assert chat.last_reply().text == texts.SCREEN_NONE
+    [report] = await reports(bot)
+    assert report.level == "watch" and report.words == "feeling a bit off today"
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"),
+    [
+        ("Europe/London", "999"),
+        ("America/New_York", "911"),
+        ("Australia/Sydney", "000"),
+        ("Europe/Paris", "112"),
+    ],
+)
+async def test_the_emergency_number_is_the_patients_countrys(bot: Harness, zone: str, number: str) -> None:
+    chat = bot.chat()
+    await set_up(chat, zone=zone)
+    replies = await chat.send("my throat is closing up")
+    assert first(replies) == texts.emergency(number)
+    assert first(replies).startswith(f"🚨 Please call {number} for an ambulance now.")
