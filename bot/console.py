@@ -266,7 +266,9 @@ class Console:
                 self.say(
                     "     " + "  ".join(f"[{i}] {label}" for i, (label, _) in enumerate(shown.buttons, 1))
                 )
-                self.pressable = shown
+            if kind != "edited" or shown.buttons:
+                # only the newest message's buttons take numbers; without buttons, "7" is an answer
+                self.pressable = shown if shown.buttons else None
         self._shown = len(self.api.printed)
 
 

@@ -346,6 +346,11 @@ SIGN_BUTTONS = {
 }  # fmt: skip
 
 
+def shorten(words: str, limit: int = 40) -> str:
+    one_line = " ".join(words.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+
+
 def signs_text(signs: tuple[str, ...] | list[str]) -> str:
     labels = [SIGN_LABELS.get(s, s) for s in signs] or ["a problem"]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
@@ -411,7 +416,7 @@ def check_before_dose(plan: Plan) -> str:
     )
 
 
-CARRY_ON_LABEL = "✅ My clinician says carry on"
+CARRY_ON_LABEL = "👩‍⚕️ My clinician says carry on"
 CARRIED_ON = "Thanks. I won't ask again before each dose. If anything comes back, tell me straight away."
 CARRY_ON_ALREADY = "That's already noted – nothing changed."
 
@@ -488,6 +493,8 @@ def nudge(plan: Plan, reason: str, signs: tuple[str, ...], why: tuple[str, ...] 
                 + " New or worse nerve symptoms can mean your B12 plan needs a look."
             )
         case _:
+            if tuple(signs) == ("unsure",):
+                return f"⚠️ You had a question about your dose or how to inject.\nPlease ask {who} about it."
             lead = f"You told me about {signs_text(signs)}."
     reasons = (" " + " ".join(why)) if why else ""
     return f"⚠️ {lead}{reasons}\nPlease contact {who} about it."
@@ -499,12 +506,14 @@ LATER = "Okay, I'll remind you again at {at}."
 
 
 def follow_up_question(signs: tuple[str, ...], site: str | None, contacted: bool = False) -> str:
+    what = "what you told me about" if set(signs) <= {"other"} else f"the {signs_text(signs)}{_at(site)}"
     if contacted:
         return (
-            f"Checking in after you spoke to your clinician: has the {signs_text(signs)}{_at(site)} "
-            "settled? Better, the same, or worse?"
+            f"Checking in after you spoke to your clinician: has {what} settled? Better, the same, or worse?"
         )
-    return f"Checking in: is the {signs_text(signs)}{_at(site)} better, the same, or worse?"
+    if set(signs) <= {"other"}:
+        return "Checking in about what you told me: is it better, the same, or worse?"
+    return f"Checking in: is {what} better, the same, or worse?"
 
 
 def follow_up_better(site: str | None) -> str:

@@ -316,3 +316,21 @@ async def test_the_emergency_number_is_the_patients_countrys(bot: Harness, zone:
     replies = await chat.send("my throat is closing up")
     assert first(replies) == texts.emergency(number)
     assert first(replies).startswith(f"🚨 Please call {number} for an ambulance now.")
+
+
+async def test_in_the_middle_of_setup_a_report_gets_its_advice_and_setup_carries_on(bot: Harness) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await chat.press("Cyanocobalamin")
+    replies = await chat.send("my lips are tingly")  # clinician level, no plan yet, setup waiting
+    assert "Please contact your clinician today" in first(replies)
+    assert texts.NO_PLAN_YET not in [m.text for m in replies]  # they are setting up right now
+    assert [m.text for m in replies[-2:]] == [texts.SETUP_RESUMES, texts.ASK_STRENGTH]
+    [screen] = await chat.send("my arm feels really odd")  # no sign: the screen, not "couldn't read"
+    assert screen.text == texts.RED_FLAG_SCREEN
+    replies = await chat.press("Feeling faint or I collapsed")
+    assert first(replies) == texts.emergency(None)
+    assert [m.text for m in replies[-2:]] == [texts.SETUP_RESUMES, texts.ASK_STRENGTH]
+    await chat.press("1000 mcg/mL")  # setup goes on where it was
+    assert texts.ASK_DOSE in chat.last_reply().text
+    assert [r.level for r in await reports(bot)] == ["clinician", "emergency"]

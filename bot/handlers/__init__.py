@@ -60,14 +60,19 @@ async def on_text(update: Update, context: BotContext) -> None:
     level = assessment.level
     draft = await services.repo.draft(chat.id)
     if draft is not None:
-        if level is Level.EMERGENCY or (level is not None and not _takes_free_text(draft)):
+        if level is not None and level >= _interrupts_at(draft):
             if draft.flow in {report.FLOW, screen.FLOW}:
                 await services.repo.delete_draft(chat.id)  # replaced by this report
                 draft = None
             snap = await services.repo.snapshot(chat.id)
-            await report.on_typed_report(update, context, snap, text, assessment, details=draft is None)
+            await report.on_typed_report(
+                update, context, snap, text, assessment, details=draft is None, offer_setup=draft is None
+            )
             if draft is not None:
                 await _resume(update, context, draft.flow, draft.step, dict(draft.data))
+            return
+        if level is None and assessment.reading.symptom_like and not _takes_names(draft):
+            await screen.offer(update, context, text, draft)  # "my arm feels weird" mid-setup
             return
         if level is not None and level >= Level.CLINICIAN and draft.flow != report.FLOW:
             snap = await services.repo.snapshot(chat.id)  # e.g. a skip reason that is a warning sign
@@ -109,12 +114,23 @@ async def on_text(update: Update, context: BotContext) -> None:
     await message.reply_text(texts.NEED_SETUP if snap is None or snap.plan is None else texts.NOT_UNDERSTOOD)
 
 
-def _takes_free_text(draft: Draft) -> bool:
-    """Does the conversation's current question take words as written (a skip reason, a note, a
-    name)? Then only an emergency interrupts it; otherwise any report does."""
-    if draft.flow == setup.FLOW:
-        return draft.step in setup.FREE_TEXT_STEPS
-    return draft.flow in {dose.SKIP_FLOW, symptoms.NOTE_FLOW, sites.FLOW, report.FLOW}
+WORDS_FLOWS = frozenset({dose.SKIP_FLOW, symptoms.NOTE_FLOW, sites.FLOW, report.FLOW})
+
+
+def _interrupts_at(draft: Draft) -> Level:
+    """From which level a report interrupts the conversation in progress (advice, then its question
+    again): words kept as written (a skip reason, a note) only for an emergency; a name or a
+    strength typed at setup from `clinician` ("Dr Redd" is not a report); anything else always."""
+    if draft.flow in WORDS_FLOWS:
+        return Level.EMERGENCY
+    if draft.flow == setup.FLOW and draft.step in setup.FREE_TEXT_STEPS:
+        return Level.CLINICIAN
+    return Level.WATCH
+
+
+def _takes_names(draft: Draft) -> bool:
+    """Words as written (a reason, a note, a name): never read as an unclear symptom."""
+    return draft.flow in WORDS_FLOWS or (draft.flow == setup.FLOW and draft.step in setup.NAME_STEPS)
 
 
 async def _continue_flow(
@@ -198,7 +214,8 @@ async def on_callback(update: Update, context: BotContext) -> None:
         case kb.REPORT:
             await report.on_report_button(update, context, callback.part(0), rest)
         case kb.SCREEN:
-            await screen.on_button(update, context, callback)
+            if resume := await screen.on_button(update, context, callback):
+                await _resume(update, context, *resume)
         case kb.CLOSE:
             await report.on_close_button(update, context, callback)
         case kb.CARRY_ON:

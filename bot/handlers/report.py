@@ -81,6 +81,7 @@ async def advise(
     modifiers: frozenset[Modifier] | None = None,
     details: bool = True,
     watch_reply: bool = True,
+    offer_setup: bool = True,
 ) -> Recorded:
     """Record a report and reply with its level's advice, the emergency instruction before anything
     is written; then offer the optional details (with a plan and `details`) or the set-up (without
@@ -110,7 +111,8 @@ async def advise(
         return recorded
     await _advice(update, plan, recorded, ordered, site)
     if plan is None:
-        await reply(update, texts.NO_PLAN_YET)
+        if offer_setup:  # not when they are setting up right now
+            await reply(update, texts.NO_PLAN_YET)
         return recorded
     data: Data = {"report": recorded.report_id, "signs": [s.value for s in ordered], "site": site}
     if reading is not None:
@@ -139,14 +141,17 @@ async def _advice(
 
 async def on_typed_report(
     update: Update, context: BotContext, snap: Snapshot | None, text: str, assessment: Assessment,
-    site: str | None = None, details: bool = True,
+    site: str | None = None, details: bool = True, offer_setup: bool = True,
 ) -> None:  # fmt: skip
     """Typed words that describe a problem: advice first, then (with `details`) the details."""
     if site is None and snap is not None and snap.plan is not None:
         found = match_sites(text, snap.plan.sites)
         site = found[0] if len(found) == 1 else None
     signs = assessment.reading.signs
-    await advise(update, context, snap, signs, words=text, site=site, assessment=assessment, details=details)
+    await advise(
+        update, context, snap, signs, words=text, site=site, assessment=assessment, details=details,
+        offer_setup=offer_setup,
+    )  # fmt: skip
 
 
 # --- /report: the signs by buttons ----------------------------------------------------------------
@@ -428,6 +433,8 @@ async def list_reports(update: Update, context: BotContext) -> None:
     rows, buttons = [], []
     for report in await services.repo.reports(snap.patient_id):
         what = texts.signs_text(report.signs) + (f" at {report.site}" if report.site else "")
+        if set(report.signs) <= {"other"} and report.words:
+            what = f'"{texts.shorten(report.words)}"'  # "something else" says nothing; their words do
         state = "open" if report.status == "open" else f"closed ({report.outcome or 'done'})"
         rows.append((texts.when(report.created_at, tz, now), what, texts.LEVEL_WORDS[report.level], state))
         if report.status == "open":

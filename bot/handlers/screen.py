@@ -3,10 +3,13 @@
 Never "didn't catch that" for such a message: one tap says whether a warning sign is happening.
 A red flag gets the emergency instruction; spreading redness, heat, pus, fever or worse pain gets
 "contact your clinician"; "none of these" records the words as written, followed up tomorrow.
-The words wait in a `draft` row (flow "screen") until the tap.
+The words wait in a `draft` row (flow "screen") until the tap; when another conversation is in
+progress (setup, say) they wait inside its draft instead, and its question is asked again after.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from telegram import Update
 
@@ -16,9 +19,11 @@ from bot.context import BotContext
 from bot.domain.triage import Level, Modifier, Sign
 from bot.handlers.common import reply
 from bot.handlers.report import MAX_WORDS, advise
+from storage.models import Draft
 
 FLOW = "screen"
 ASKED = "asked"
+WAITING = "_screen"  # the words, inside another conversation's draft
 # What each answer records: the signs, and how they are worded for the clinician.
 CHOICES: dict[str, tuple[tuple[Sign, ...], str]] = {
     "breathing": ((Sign.BREATHING, Sign.THROAT), "trouble breathing or swallowing"),
@@ -32,36 +37,54 @@ CHOICES: dict[str, tuple[tuple[Sign, ...], str]] = {
 }
 
 
-async def offer(update: Update, context: BotContext, text: str) -> None:
-    """Ask the red-flag question about `text` (kept until the answer)."""
+async def offer(update: Update, context: BotContext, text: str, draft: Draft | None = None) -> None:
+    """Ask the red-flag question about `text` (kept until the answer, inside `draft` if one is in
+    progress)."""
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    await services.repo.save_draft(chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]}, services.clock())
+    if draft is None:
+        await services.repo.save_draft(chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]}, services.clock())
+    else:
+        data = {**draft.data, WAITING: text[:MAX_WORDS]}
+        await services.repo.save_draft(chat.id, draft.flow, draft.step, data, services.clock())
     await reply(update, texts.RED_FLAG_SCREEN, kb.choices(ASKED, texts.RED_FLAG_CHOICES, 1, kb.SCREEN))
 
 
-async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
-    """The answer to the screen: advice for it, and the words recorded with it."""
+Resume = tuple[str, str, dict[str, Any]] | None  # a conversation to carry on: flow, step, answers
+
+
+async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> Resume:
+    """The answer to the screen: advice for it, and the words recorded with it. Returns the
+    conversation it interrupted, if any, so its question can be asked again."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     repo = context.services.repo
     draft = await repo.draft(chat.id)
     choice = CHOICES.get(callback.part(1))
-    if draft is None or draft.flow != FLOW or choice is None:
+    waiting = draft is not None and (draft.flow == FLOW or WAITING in draft.data)
+    if draft is None or not waiting or choice is None:
         await query.answer(texts.STALE_BUTTON)
-        return
+        return None
     await query.answer()
-    await repo.delete_draft(chat.id)
+    resume: Resume = None
+    if draft.flow == FLOW:
+        await repo.delete_draft(chat.id)
+        words = str(draft.data.get("words", ""))
+    else:
+        data = dict(draft.data)
+        words = str(data.pop(WAITING))
+        await repo.save_draft(chat.id, draft.flow, draft.step, data, context.services.clock())
+        resume = (draft.flow, draft.step, data)
     signs, picked = choice
-    words = str(draft.data.get("words", ""))
     if picked:
         words = f"{words} (then tapped: {picked})"
     snap = await repo.snapshot(chat.id)
     recorded = await advise(
         update, context, snap, signs, words=words,
         modifiers=frozenset({Modifier.WORSENING}) if callback.part(1) == "infection" else None,
-        details=False, watch_reply=False,
+        details=False, watch_reply=False, offer_setup=resume is None,
     )  # fmt: skip
     if recorded.result.level is Level.WATCH:
         await reply(update, texts.SCREEN_NONE if snap and snap.plan else texts.SCREEN_NONE_NO_PLAN)
+    return resume

@@ -61,6 +61,7 @@ SAVE = "save"  # not a state: the confirm step returns it to save the plan
 
 # Steps that take words as written (a name, a contact): only an emergency interrupts them.
 FREE_TEXT_STEPS = frozenset({"pname", "strength", "dose", "sites", "cname", "ccontact"})
+NAME_STEPS = frozenset({"pname", "sites", "cname", "ccontact"})  # names and contacts, as written
 MAX_TEXT = 100
 MAX_PHASES = 6
 COMMON_ZONES = (
