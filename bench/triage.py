@@ -14,7 +14,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.triage_eval import LEVELS, LOCKED, TUNE, TUNE2, TUNE3, Figures, evaluate, load
+from tests.triage_eval import LEVELS, LOCKED, TUNE, TUNE2, TUNE3, TUNE4, Figures, evaluate, load
 
 KINDS = ("emergency", "clinician", "watch", "screen", "other")
 
@@ -35,11 +35,19 @@ def summary(name: str, figures: Figures) -> dict[str, dict[str, dict[str, int]]]
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--misses", choices=["tune", "tune2", "tune3", "locked"], action="append", default=[])
+    parser.add_argument(
+        "--misses", choices=["tune", "tune2", "tune3", "tune4", "locked"], action="append", default=[]
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     report = {}
-    for name, path in (("locked", LOCKED), ("tune", TUNE), ("tune2", TUNE2), ("tune3", TUNE3)):
+    for name, path in (
+        ("locked", LOCKED),
+        ("tune", TUNE),
+        ("tune2", TUNE2),
+        ("tune3", TUNE3),
+        ("tune4", TUNE4),
+    ):
         figures = await evaluate(load(path))
         report[name] = summary(f"{name} ({path.name})", figures)
         if name in args.misses:

@@ -406,6 +406,8 @@ def dose_question(plan: Plan | None) -> str:
 
 RESUME_FLOW = "When you're ready, we can carry on where we were – type your answer, or tap /cancel."
 SETUP_RESUMES = "When you're ready, let's carry on setting up your plan:"
+
+
 NO_PLAN_YET = "When you're ready, tap /start to set up your plan and reminders (about 2 minutes)."
 
 

@@ -124,6 +124,7 @@ async def test_a_sign_that_has_gone_is_not_reported(bot: Harness) -> None:
         "i think i only got half of it in",
         "is it ok to keep the vials in the fridge door?",  # storage and technique are questions too
         "do i need to clean the skin with an alcohol wipe first?",
+        "do i still need these if my levels are normal now?",  # a plan question
     ],
 )
 async def test_dose_and_plan_questions_are_redirected_to_the_clinician(bot: Harness, text: str) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.triage_eval import LOCKED, TUNE, TUNE2, TUNE3, Figures, Result, evaluate, load
+from tests.triage_eval import LOCKED, TUNE, TUNE2, TUNE3, TUNE4, Figures, Result, evaluate, load
 
-PARTS = {"locked": LOCKED, "tune": TUNE, "tune2": TUNE2, "tune3": TUNE3}
+PARTS = {"locked": LOCKED, "tune": TUNE, "tune2": TUNE2, "tune3": TUNE3, "tune4": TUNE4}
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ LOCKED = DATA / "triage_locked.csv"
 TUNE = DATA / "triage_tune.csv"
 TUNE2 = DATA / "triage_tune2.csv"
 TUNE3 = DATA / "triage_tune3.csv"
+TUNE4 = DATA / "triage_tune4.csv"
 LEVELS = ("emergency", "clinician", "watch", "none")
 CLINICIAN = "Dr Rivera"
 CONTACT = "+44 20 7946 0000"

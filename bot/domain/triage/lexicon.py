@@ -63,7 +63,7 @@ WORDS: dict[str, frozenset[str]] = {
     # --- dose and technique ---
     "dose": words(
         "dose doses dosage shot shots jab jabs injection injections amount vial vials ampoule "
-        "ampoules ampule syringe ml mls mg mcg b12"
+        "ampoules ampule syringe ml mls mg mcg b12 plunger"
     ),
     "take": words(
         "take taking took do doing did inject injecting injected have give giving gave use using used"
@@ -72,7 +72,7 @@ WORDS: dict[str, frozenset[str]] = {
     "technique": words("needle needles syringe"),
     "broken": words(
         "bent bend bending broke broken snapped snap dropped fell reused reuse dirty twice "
-        "again contaminated touched blunt"
+        "again contaminated touched blunt off apart"
     ),
     "leak": words(
         "leak leaked leaking leaks spilled spilt spill squirted dripped dripping spurted "
@@ -98,6 +98,9 @@ WORDS: dict[str, frozenset[str]] = {
         + " ".join(f"{t / 10:.1f}" for t in range(1000, 1070))
         + " 100 101 102 103 104 105"
     ),
+    "landmark": words(
+        "knee knees hip navel ankle elbow wrist groin back side ribs calf belly armpit shoulder bum"
+    ),
     # a day some time back: the reaction has outlasted the days since
     "earlier": words(
         "monday tuesday wednesday thursday friday saturday sunday week weeks weekend fortnight previous "
@@ -111,7 +114,8 @@ FILLER = words(
     "seemed get gets getting got gone go goes going went become becomes became turn turned turning "
     "so really very like kind sort of all a bit little super proper totally completely quite pretty "
     "rather just now suddenly slightly tad sounds sound sounding coming came awful dead wicked fierce "
-    "mighty crazy hella majorly bloody right keeps keep kept keeping extremely incredibly mega well too "
+    "mighty crazy hella majorly bloody freezing boiling right keeps keep kept keeping extremely incredibly "
+    "mega well too "
     "more and starting started "
     "to has have had it they them their my the this that up out real awfully terribly seriously "
     "literally definitely even also still abit weirdly strangely oddly massively noticeably visibly "
@@ -152,7 +156,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{hard} … air", "no ~ air", "not enough ~ air", "air hunger", "struggling|fighting|gasping for air",
         "cannot get ~ air", "cannot catch ~ {breathe}", "{chest} ~ {tight}", "{tight} … {chest}",
         "tightness|pressure … {chest}", "{chest} ~ pressure|weight|crushing|squeezing",
-        "choke|choking|choked|chokes", "suffocating|suffocate|suffocated|smothering|smothered|strangled",
+        "choke|choking|choked|chokes|chocking|choaking",
+        "suffocating|suffocate|suffocated|smothering|smothered|strangled",
         "lips|fingers|face ~ blue|grey|gray",
         "asthma|inhaler ~ attack|again|help", "inhaler ~ not ~ working|helping",
     )),
@@ -177,6 +182,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{face} …+ filler|fillers|botox|balloon|balloons|puffer|pufferfish|sausage|sausages|bee|stung|wasp|"
         "boxer|punched|hamster|elephant|blowfish",
         "{face} … blown|blowing|blew ~ up",
+        "{face} ~ come|came|coming|gone|went|puffed ~ up",
         "look ~ like ~ boxer|balloon|pufferfish", "{face} ~ blown up",
         "swollen shut|closed", "eyes ~ shut|closing|closed ~ up",
         "angioedema|angioedaema",
@@ -225,7 +231,9 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "weeping|weeps|wept", "yellow|green|greenish|yellowish|smelly|stinky|gross ~ "
         "stuff|fluid|liquid|goo|gunk|crust|discharge|bit|blister",
         "infected|infection|infections|infecting|abscess|cellulitis", "smells|smelly|stinks|stinky",
-        "gunk|goo|muck|gloop|gunge ~ coming|came|comes ~ out",
+        "gunk|goo|muck|gloop|gunge ~ coming|came|comes ~ out", "gunk|gunge|gloop|goo",
+        "boil|boils", "yellow|green|white ~ head|top|centre|center|middle|dot|tip",
+        "bit ~ of ~ green|yellow", "green|yellow ~ in ~ the ~ middle|centre|center",
         "leaking ~ fluid|stuff|yellow|pus",
     )),
     (Sign.UNSURE, (
@@ -272,6 +280,16 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "glass …+ syringe|needle|in", "{take} …+ is ~ that|it ~ wrong|ok|okay|safe|alright|bad|problem",
         "restart|restarting", "start ~ again|over", "stretch ~ them|it ~ out",
         "i ~ must|should|need ~ {take} ~ two|both|double|extra|another",
+        "says|said …+ but …+ says|said", "{question} i ~ go|switch|move|change ~ from|to",
+        "batch|vial|vials|ampoule|ampoules|bottle|box|liquid|solution …+ different|darker|lighter|cloudy|"
+        "colour|color",
+        "same ~ stuff|medicine|product|thing ~ ?",
+        "too ~ far|deep",
+        "hit|hitting|nicked ~ vein|vessel|nerve|muscle|bone",
+        "keep ~ going|doing|taking|injecting ~ the ~ same",
+        "still ~ need ~ these|them|it|injections|jabs|shots|b12",
+        "levels|level|results|result|bloods ~ normal|fine|ok|good|back|high|low ~ now|so|should|do|can",
+        "level|levels|result|results …+ do|should|can ~ i",
         "more|less ~ than ~ i ~ should|was|am|meant|supposed|prescribed",
         "more|less ~ than ~ prescribed|supposed|meant", "more|less ~ than ~ my|the ~ dose|plan",
         "wrong ~ {technique}|dose|amount|strength|vial|bottle|product|medicine|place|spot|site|way|route|"
@@ -291,8 +309,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "intramuscular|intramuscularly ~ instead|accidentally|ok|fine|better|?",
         "{question} … intramuscular|intramuscularly",
         "into|in ~ the|a|my ~ muscle|muscles|vein|veins|vessel",
-        "hit|hitting|nicked ~ a|the ~ vein|vessel|nerve|muscle",
-        "blood ~ in|into ~ the ~ syringe|needle", "blood ~ came|coming ~ back|up|into",
+                "blood ~ in|into ~ the ~ syringe|needle", "blood ~ came|coming ~ back|up|into",
         "air|big ~ bubble|bubbles", "bubble|bubbles ~ in|into ~ the|my ~ syringe|needle|dose|injection",
         "{technique} ~ {broken}", "{broken} ~ {technique}",
         "{leak} ~ out|back|everywhere|down", "leaked|leaking|leaks|spilled|spilt",
@@ -303,7 +320,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{question} i ~ {take} ~ extra|another|more|less|two|double|both|an_extra",
         "{question} i ~ {take} ~ it|my|the|a … muscle|intramuscular|vein|instead",
         "{question} i ~ increase|decrease|lower|raise|reduce|stop|up|cut",
-        "increase|decrease|lower|raise|reduce|up|cut ~ my|the ~ {dose}",
+        "increase|decrease|lower|raise|reduce|up|cut|change|changed|changing|adjust|alter ~ my|the ~ {dose}",
         "stop|stopping ~ taking|the|my ~ injections|b12|jabs|shots|dose|doses",
         "missed|forgot|forget|forgotten|skipped …+ should|can|do|must ~ i",
         "missed|forgot|forget|forgotten|skipped …+ what ~ do|now|should",
@@ -321,6 +338,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "shivering|shivers|shivery|shiver",
         "hot ~ and|then ~ cold", "cold ~ and|then ~ hot", "sweats|clammy",
         "burning up", "flu|flulike|fluey", "achy|aching ~ all over",
+        "teeth ~ chattering|chatter", "cannot ~ get ~ warm", "freezing ~ cold ~ all|then|and",
+        "bit ~ of ~ a ~ temp|temperature|fever",
     )),
     (Sign.RASH_HIVES, (
         "hives|hive|urticaria|welts|welt|wheals|weals",
@@ -334,6 +353,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "all over … itchy|itching|itch",
         "whole|entire ~ body … itchy|itching|itch",
         "patches|blotches|welts|bumps ~ all ~ up|over|down|across",
+        "itching|itchy|itch …  scalp|back|chest|neck|arms|legs|body|feet|hands",
+        "body ~ itchy|itching|itches",
         "covered ~ in ~ red|spots|bumps|blotches|patches|welts",
         "red|raised|itchy ~ patches|blotches|welts|bumps ~ on ~ my ~ chest|back|neck|face|body|arms|legs|"
         "tummy",
@@ -341,7 +362,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.DIZZY, (
         "dizzy|dizziness|dizzyness|dizzie|lightheaded|lightheadedness|woozy|giddy|vertigo",
         "light|lite ~ headed|head|headedness",
-        "head|room|world|everything ~ spinning|spins|spin|swimming|swims",
+        "head|room|world|everything ~ spinning|spins|spin|spun|swimming|swims",
         "spaced|spacey|swaying|giddiness|swimmy",
         "floor|room|ground|world ~ moving|spinning|tilting|swaying|rocking",
         "head ~ floaty|fuzzy|muzzy|light|woozy|swimmy|turning|spinning",
@@ -350,7 +371,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.NUMBNESS, (
         "numb|numbness|numbing|numbed", "pins and needles", "pins ~ needles",
         "tingle|tingles|tingling|tingly|tingled|prickling",
-        "cannot ~ feel ~ my ~ {limb}",
+        "cannot ~ feel ~ my ~ {limb}", "cannot ~ feel ~ the ~ floor|ground",
+        "legs|knees ~ went|go|going|gave ~ from|out",
         "balance|unsteady|unbalanced|wobbly|wobbling",
         "{limb} … asleep|sleep|dead",
         "{limb} ~ buzzing|buzzy|fizzing|fizzy|prickly|prickling|burning",
@@ -365,7 +387,10 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "confused|confusion|disoriented|disorientated|muddled", "brain ~ fog|foggy", "brainfog|foggy",
         "memory ~ worse|bad|terrible|awful|going|shocking|rubbish|poor|gone|slipping|failing",
         "forgetful|forgetting ~ things|words|everything|stuff|names",
-        "repeating ~ myself|things|stories|questions", "losing ~ my ~ words|thread|train", "forgetful",
+        "repeating ~ myself|things|stories|questions", "losing ~ my ~ words|thread|train",
+        "forgot|forget|forgetting|forgets ~ why|what|where|how",
+        "lost|losing|misplacing|misplaced ~ my ~ car|keys|phone|glasses|way",
+        "left ~ the ~ gas|oven|hob|stove|door|tap|taps|iron ~ on|open", "about ~ my ~ memory", "forgetful",
         "cannot ~ think ~ straight|properly|clearly", "cannot ~ concentrate|focus",
     )),
     (Sign.UNWELL, (
@@ -373,7 +398,10 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "nausea|nauseous|nauseated|queasy", "feel|feels|feeling|felt ~ sick|ill|unwell|poorly|rough",
         "sick to my stomach", "threw|throw|throwing ~ up", "vomit|vomiting|vomited|puke|puked|puking",
         "being sick", "diarrhoea|diarrhea|diarrhoe", "loose ~ stools|stool|poo|bowels|motions",
-        "dodgy|upset|bad|funny ~ tummy|stomach|belly", "runny tummy|stomach", "upset stomach|tummy",
+        "dodgy|upset|bad|funny ~ tummy|stomach|belly",
+        "tummy|stomach|belly ~ off|funny|weird|dodgy|upset|unsettled",
+        "runny tummy|stomach",
+        "upset stomach|tummy",
         "acne|spots|spotty|pimples|zits|breakout|breakouts", "the ~ runs",
         "tired|tiredness|exhausted|knackered|fatigue|fatigued|shattered",
         "pink|red|dark|orange|reddish|strange ~ pee|urine|wee|piss", "flushed|flushing|flushes",
@@ -396,11 +424,13 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.ITCHING, ("itch|itchy|itching|itches|itched|itchiness|scratching|scratchy",)),
     (Sign.BRUISING, (
         "bruise|bruised|bruises|bruising|bruisy|haematoma|hematoma|discoloured|discolored|discolouration",
-        "black and blue", "purple|blue|black|yellow|greenish ~ mark|patch|spot|blotch|area|bit|colour|color",
+        "black and blue",
+        "went|gone|turned ~ dark|deep ~ purple|blue|black",
+        "purple|blue|black|yellow|greenish ~ mark|patch|spot|blotch|area|bit|colour|color",
     )),
     (Sign.LUMP, (
         "lump|lumps|lumpy|bump|bumps|bumpy|knot|knots|nodule|nodules|cyst|bulge",
-        "hard ~ spot|bit|area|patch|lump|ball|under", "pea|marble|grape ~ sized|size",
+        "hard ~ spot|bit|area|patch|lump|ball|under", "rock|stone ~ hard", "pea|marble|grape ~ sized|size",
     )),
     (Sign.WARMTH, ("warm|warmer|warmth|hot|hotter|heat|heated",)),
     (Sign.BLEEDING, ("bleed|bleeding|bleeds|bled", "blood ~ everywhere|coming|came|oozing|pouring|dripping")),
@@ -418,12 +448,21 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "size ~ of ~ a|an|my ~ palm|hand|fist|orange|saucer|plate|tennis|golf|egg|lemon|grapefruit|"
         "coaster|cd|dinner|apple",
         "twice|double|doubled ~ the ~ size", "doubled|tripled",
+        "was …+ size …+ now", "size …+ now ~ more|bigger|like|about", "was …+ now ~ more ~ like",
+        "over|past|beyond|outside ~ the ~ line|pen|mark|circle",
+        "reaches|reached|reaching|reach ~ my|the ~ {landmark}", "up|down|round ~ to ~ my|the ~ {landmark}",
+        "as ~ far ~ as ~ my|the ~ {landmark}",
+        "creeping|spreading|moving|going|growing ~ outwards|outward|out",
+        "moved|moving|travelled|travelling|moves ~ from|down|up|into|towards",
+        "stretching|stretches|stretched|extending|extends ~ halfway|across|over|down|up|round|around",
     )),
     (Modifier.WORSENING, (
         "worse|worsening|worsened|worsens|worsen|deteriorating|deteriorated|escalating|flaring|flared",
         "getting ~ bad|badder",
         "more ~ red|swollen|painful|sore|itchy|tender|inflamed|hot|angry|puffy|big|large|wide|raised",
         "{comparative} ~ every|each ~ day|hour|morning",
+        "from ~ a ~ bit|little|mild|slightly …+ to ~ really|very|so|proper|quite|severe|agony",
+        "went|gone|going|come|came ~ up ~ overnight|more|again|loads|lots|since",
         "{comparative} ~ than ~ {before}",
         "increasing|increased|intensifying",
         "keeps|keep ~ getting|growing",
@@ -435,7 +474,9 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "for ~ days|weeks|ages|while", "still ~ there ~ after|since|for",
         "not|never ~ going|gone|go|went ~ away|down", "not ~ stop|stopping|stopped|stops",
         "will ~ not ~ go|budge|shift|clear|settle",
-        "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted",
+        "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted|resolved|gone|"
+        "disappeared",
+        "still …+ before ~ last", "{dose}|one ~ before ~ last",
         "still …+ {earlier}", "{earlier} …+ still",
         "all ~ week|weekend", "since ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
         "last|weekend|then",
@@ -452,7 +493,7 @@ SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
         "cannot ~ put ~ weight|pressure",
         "woke|waking|wakes ~ me ~ up", "kept|keeping|keeps ~ me ~ up|awake",
         "worst ~ pain|ever",
-        "10/10|9/10", "10 out of 10", "killing me", "screaming|crying",
+        "10/10|9/10|8/10", "8|9|10 ~ out ~ of ~ 10", "killing me", "screaming|crying|cried|tears",
         "really|very|so ~ bad", "massive|huge|enormous … pain|swelling|lump|reaction",
     )),
     (Severity.MODERATE, (
@@ -497,15 +538,26 @@ INJECTION_TALK = words(
     "storing storage stored alcohol wipe wipes swab swabs angle pinch pinching sharps dispose "
     "disposal inject injecting injected injection injections dose doses dosage ml mls mcg mg b12 jab "
     "jabs shot shots cyanocobalamin hydroxocobalamin methylcobalamin medicine medication liquid "
-    "solution plunger skin"
+    "solution plunger skin batch"
 )
 BOT_TALK = words(
-    "next when time remind reminder reminders history log logged record records export chart "
+    "next when remind reminder reminders history log logged record records export chart "
     "calendar settings setting button buttons app bot pause resume snooze timezone report reports "
-    "sites site track tracking mean means meaning stand"
+    "sites site track tracking mean means meaning stand reminders remind"
 )
 
+# A rash or a welt only where the needle went in is a local reaction, not an allergy elsewhere.
+AT_THE_SITE = (
+    "where the needle", "where i injected", "where i inject", "where it went in", "at the site",
+    "injection site", "the site", "around the jab", "round the jab", "jab site", "around the injection",
+    "at the injection", "injection spot", "on the spot",
+)  # fmt: skip
+ELSEWHERE = words("everywhere body chest back neck face arms legs scalp feet hands all over spreading")
+
 NOT_SIGNS: tuple[Pattern, ...] = (
+    "batch|vial|vials|ampoule|ampoules|liquid|solution|bottle|box …+ darker|lighter|bright|deep ~ red|pink",
+    "batch|vial|vials|ampoule|ampoules|liquid|solution|bottle|box …+ red|pink|redder|reddish",
+    "boil ~ the ~ kettle|water|needle|needles",
     "blood ~ test|tests|results|result|work|levels|level|pressure|sugar|sugars|count|draw",
     "red ~ letter|wine|cap|top|lid|label|car|light|pen|dress|shirt|jumper|sauce|meat|pepper|onion|"
     "flag|flags|tape",

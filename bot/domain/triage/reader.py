@@ -14,7 +14,7 @@ from functools import cache
 
 from bot.domain.triage import lexicon
 from bot.domain.triage.context import Context, Found, hedged, settled
-from bot.domain.triage.model import RED_FLAGS, Level, Modifier, Report, Severity, Sign, Triage
+from bot.domain.triage.model import LOCAL_SIGNS, RED_FLAGS, Level, Modifier, Report, Severity, Sign, Triage
 from bot.domain.triage.normalize import Vocabulary
 from bot.domain.triage.normalize import tokens as normalise
 from bot.domain.triage.rules import triage
@@ -186,6 +186,7 @@ class Reading:
 class Assessment:
     reading: Reading
     result: Triage | None  # None: not a report
+    tokens: list[str] = field(default_factory=list)  # the normalised words
 
     @property
     def level(self) -> Level | None:
@@ -194,7 +195,10 @@ class Assessment:
 
 def read(text: str) -> Reading:
     """Signs, modifiers, severity and duration in a patient's own words."""
-    tokens = normalise(text, vocabulary())
+    return _read(text, normalise(text, vocabulary()))
+
+
+def _read(text: str, tokens: list[str]) -> Reading:
     context = Context(tokens)
     taken = {i for found in find(tokens, lexicon.NOT_SIGNS, set()) for i in range(found.start, found.end)}
     signs: set[Sign] = set()
@@ -202,8 +206,7 @@ def read(text: str) -> Reading:
     for sign, patterns in lexicon.CONCEPTS:
         for found in find(tokens, patterns, taken):
             if context.negated(found, sign in RED_FLAGS) or context.in_the_past(found, sign in RED_FLAGS):
-                taken |= found.own  # "no swelling": not read again as something else
-                continue
+                continue  # its words stay free: "mouth itchy, nothing swollen" is still an itchy mouth
             resolution = context.resolution(found)
             taken |= found.own
             if resolution == "resolved":
@@ -215,12 +218,14 @@ def read(text: str) -> Reading:
         if any(not context.negated(f, False) for f in find(tokens, patterns, set())):
             modifiers.add(modifier)
     question = "?" in text or _asks(tokens)
-    if not signs and question and set(tokens) & lexicon.INJECTION_TALK and not set(tokens) & lexicon.BOT_TALK:
+    if not signs and question and set(tokens) & lexicon.INJECTION_TALK and not about_the_bot(tokens):
         signs.add(Sign.UNSURE)  # "is it ok to keep the vials in the fridge door?"
+    if signs - LOCAL_SIGNS == {Sign.RASH_HIVES} and _only_at_the_site(tokens):
+        signs = (signs - {Sign.RASH_HIVES}) | {Sign.REDNESS}  # "a welt where the needle went in"
     if _growing(text):
         modifiers.add(Modifier.SPREADING)  # "3cm yesterday, 6cm today"
-    if not signs and modifiers & {Modifier.SPREADING, Modifier.WORSENING}:
-        signs.add(Sign.OTHER)  # "no pain but it's spreading": something is, and it is spreading
+    if not signs and modifiers:
+        signs.add(Sign.OTHER)  # "no pain but it's spreading", "it hasn't gone down": something has
     severity = next(
         (
             level
@@ -248,8 +253,9 @@ def _sounds_like_a_symptom(tokens: list[str]) -> bool:
 
 def assess(text: str) -> Assessment:
     """The reading and, when it describes a problem, its level."""
-    reading = read(text)
-    return Assessment(reading, triage(reading.report) if reading.is_report else None)
+    tokens = normalise(text, vocabulary())
+    reading = _read(text, tokens)
+    return Assessment(reading, triage(reading.report) if reading.is_report else None, tokens)
 
 
 def is_emergency(text: str) -> bool:
@@ -289,6 +295,23 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|centimet(?:er|re)s?|inch(?:es)?|in
 _ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+def about_the_bot(tokens: list[str]) -> bool:
+    """ "how do I see my history?", "what time is my reminder?": for the bot, not the clinician."""
+    asks_time = any(t == "time" and tokens[i - 1 : i] in (["what"], ["which"]) for i, t in enumerate(tokens))
+    return asks_time or bool(set(tokens) & lexicon.BOT_TALK)
+
+
+def _only_at_the_site(tokens: list[str]) -> bool:
+    """A welt or rash where the needle went in, and nowhere else ("not where I injected", "away
+    from the site" and any other sign of the whole body keep it an allergy sign)."""
+    text = f" {' '.join(tokens)} "
+    at_site = any(
+        f" {p} " in text and not re.search(rf"\b(?:not|away from|nowhere near|far from) {p}\b", text)
+        for p in lexicon.AT_THE_SITE
+    )
+    return at_site and not set(tokens) & lexicon.ELSEWHERE
+
+
 def _growing(text: str) -> bool:
     """Sizes that grow as the message goes on ("3cm yesterday, 6cm today")."""
     unit = {"mm": 0.1, "cm": 1.0, "in": 2.54}
@@ -296,11 +319,19 @@ def _growing(text: str) -> bool:
     return len(sizes) >= 2 and sizes[-1] > sizes[0]
 
 
+_WEEKDAY = re.compile(r"\b(mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b", re.IGNORECASE)
+_WEEKDAY_INDEX = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
+
+
 def _days_between(text: str) -> float | None:
-    """'injected on the 3rd, it's the 7th': the hours between two days of the month named."""
+    """'injected on the 3rd, it's the 7th', 'from Monday's injection, now Saturday': the hours
+    between the two days named."""
     days = [int(d) for d in _ORDINAL_DAY.findall(text) if 1 <= int(d) <= 31]
     if len(days) >= 2 and days[-1] > days[0]:
         return (days[-1] - days[0]) * 24.0
+    weekdays = [_WEEKDAY_INDEX[m.lower()[:2]] for m in _WEEKDAY.findall(text)]
+    if len(weekdays) >= 2 and weekdays[-1] != weekdays[0]:
+        return ((weekdays[-1] - weekdays[0]) % 7) * 24.0
     return None
 
 

@@ -44,9 +44,9 @@ RULES: tuple[Rule, ...] = (
          any_of=frozenset({S.REDNESS, S.SWELLING, S.PAIN, S.WARMTH, S.LUMP, S.OTHER}),
          modifiers=frozenset({Modifier.SPREADING, Modifier.WORSENING})),
     Rule("C6-persistent", C, "Redness, swelling or a lump still there after 48 hours should be "
-         "checked.", any_of=frozenset({S.REDNESS, S.SWELLING, S.LUMP}), min_hours=48),
+         "checked.", any_of=frozenset({S.REDNESS, S.SWELLING, S.LUMP, S.BLEEDING, S.OTHER}), min_hours=48),
     Rule("C7-persistent-words", C, "Redness, swelling, a lump or bleeding that is not going away "
-         "should be checked.", any_of=frozenset({S.REDNESS, S.SWELLING, S.LUMP, S.BLEEDING}),
+         "should be checked.", any_of=frozenset({S.REDNESS, S.SWELLING, S.LUMP, S.BLEEDING, S.OTHER}),
          modifiers=frozenset({Modifier.PERSISTENT})),
     Rule("C8-severe-local", C, "A severe reaction at the injection site should be checked.",
          any_of=LOCAL_SIGNS, min_severity=Severity.SEVERE),
