@@ -142,7 +142,7 @@ ASK_SCHEDULE = (
     "if it matches your written plan exactly. Otherwise tap Build my own."
 )
 ASK_PRESET_DAYS = (
-    "{source} says {count} times a week. Which {count} days does your plan use? Tap them, then Done."
+    "{count} times a week ({source}). Which {count} days does your plan use? Tap them, then Done."
 )
 NEED_DAYS = "Please tap exactly {count} days, then Done."
 ASK_CADENCE = "Phase {n}: how often?"

@@ -40,6 +40,9 @@ SCHEDULES: dict[str, list[tuple[str, str]]] = {
     "Weekly": [
         ("press", "Build my own"), ("press", "Every week"), ("press", "Until my clinician says to change"),
     ],
+    "Every day": [
+        ("press", "Build my own"), ("press", "Every day"), ("press", "Until my clinician says to change"),
+    ],
     "Monthly": [("press", "Once a month"), ("press", "Yes, that's my plan")],
     "Every other day until switched": [
         ("press", "Every other day until your clinician says"), ("press", "Yes, that's my plan"),

@@ -68,7 +68,7 @@ def set_up_at(chat: RemoteChat, at: datetime, today: datetime | None = None) -> 
     chat.press("1000 mcg/mL")
     chat.send("1 mL")
     chat.press("Under the skin")
-    for action, value in SCHEDULES["Daily ×7"]:
+    for action, value in SCHEDULES["Every day"]:
         (chat.press if action == "press" else chat.send)(value)
     chat.send(at.strftime("%H:%M"))
     chat.send("UTC")

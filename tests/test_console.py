@@ -8,15 +8,17 @@ import sys
 from pathlib import Path
 
 SCRIPT = [
-    "/start", "1", "1", "1", "1", "1", "1",  # cyanocobalamin 1000 mcg/mL, 1 mL, under the skin, label preset
+    "/start", "1", "1", "1 mL", "1",  # cyanocobalamin 1000 mcg/mL, 1 mL (typed), under the skin
+    "4", "1", "3",  # build my own: every day, until my clinician says
     "8am", "Berlin", "7",  # time, zone, default sites
     "Dr Rivera", "+44 20 7946 0000", "1", "1",  # clinician; first dose today 08:00; it matches
     "2", "2", "1", "1", "8",  # baseline: mild, mild, none, none; no weekly check-in
     "/clock +59m",  # 07:59 Berlin: nothing yet
     "/clock +1m",  # 08:00: the dose message
+    "99",  # no such button
     "1", "1",  # Done, at the suggested site
     "/chart",
-    "99",  # no such button
+    "7",  # the picture has no buttons: a typed 7 is text, not a press on an older message
     "/clock 2026-12-02 08:00",
     "/quit",
 ]  # fmt: skip
@@ -41,5 +43,6 @@ def test_console_walks_through_setup_a_reminder_and_a_done(tmp_path: Path) -> No
     assert len(saved) == 1 and saved[0].strip().endswith("b12-chart.png]")
     assert (tmp_path / "files").is_dir() and any((tmp_path / "files").glob("*-b12-chart.png"))
     assert "(there is no button 99)" in after
+    assert "you> 7\nbot (Tue 08:00)> Sorry, I didn't catch that." in after
     assert "bot (Wed 08:00)> 💉 Time for your B12 injection." in after  # the next day's dose
     assert "(it is now Wed 02 Dec 2026 08:00 (Europe/Berlin))" in after

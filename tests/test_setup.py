@@ -183,3 +183,60 @@ async def test_a_setup_in_progress_survives_a_restart(bot: Harness, api: BotApiF
         assert "Is this exactly what your plan says?" in chat_again.last_reply().text
     finally:
         await again.stop()
+
+
+async def test_the_dose_is_typed_as_written_never_one_tap(bot: Harness) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await chat.press("Cyanocobalamin")
+    await chat.press("1000 mcg/mL")
+    question = chat.last_reply()
+    assert question.text.startswith("How much does your plan say to inject")
+    assert question.buttons == []  # no "1 mL" button: a volume is never one tap
+    await chat.send("0.5 mL (500 mcg)")
+    draft = await bot.services.repo.draft(chat.chat_id)
+    assert draft is not None and draft.data["dose"] == "0.5 mL (500 mcg)"
+
+
+async def test_each_preset_names_its_source_and_three_times_a_week_asks_the_days(bot: Harness) -> None:
+    chat = bot.chat()
+    await reach_schedule(chat)
+    presets = chat.last_reply().buttons
+    assert presets[:-1] == [
+        "3 times a week for 2 weeks, then every 3 months",
+        "Every other day until your clinician says to switch, then every 2 months",
+        "Once a month",
+    ]  # the label's loading course and "weekly" are built phase by phase: no source prints them
+    await chat.press("3 times a week")
+    assert chat.last_reply().text.startswith(
+        "3 times a week (BNF, hydroxocobalamin: pernicious anaemia without nerve symptoms). Which 3 days"
+    )
+    for day in ("Tue", "Thu"):
+        await chat.press(day)
+    await chat.press("Done")
+    assert chat.texts()[-2] == "Please tap exactly 3 days, then Done."
+    await chat.press("Sat")
+    await chat.press("Done")
+    preview = chat.last_reply().text
+    assert preview.startswith(
+        "This schedule (from BNF, hydroxocobalamin: pernicious anaemia without nerve symptoms):"
+    )
+    assert "1. Every Tue, Thu, Sat, for 2 weeks\n2. Every 3 months, until your clinician says" in preview
+
+
+async def test_an_intramuscular_plan_offers_muscle_sites(bot: Harness) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await chat.press("Hydroxocobalamin")
+    await chat.send("1 mg/mL")
+    await chat.send("1 mL")
+    await chat.press("Into the muscle")
+    await choose_schedule(chat, "Monthly")
+    await chat.send("9am")
+    await chat.send("London")
+    sites = chat.last_reply()
+    assert "into the muscle" in sites.text
+    assert [b.split(" ", 1)[1] for b in sites.buttons[:-1]] == [
+        "Upper arm left", "Upper arm right", "Outer thigh left", "Outer thigh right", "Hip left", "Hip right",
+    ]  # fmt: skip
+    assert "Abdomen left" not in " ".join(sites.buttons)
