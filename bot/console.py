@@ -16,6 +16,7 @@ import asyncio
 import json
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -129,7 +130,8 @@ class Console:
         self.api = ConsoleApi(files, self.clock)
         self.app = build_application(settings, request=self.api, clock=self.clock)
         self.out = out
-        self._update_id = 0
+        # a new run on the same database must not reuse update ids: the bot ignores ids it has seen
+        self._update_id = int(time.time() * 1000)
         self._shown = 0
         self.pressable: Shown | None = None
         self.tz = ZoneInfo("UTC")  # the patient's zone once there is a plan

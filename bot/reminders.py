@@ -362,7 +362,9 @@ class ReminderService:
                 continue
             sent = await self._send(snap.patient_id, snap.chat_id, group, ids, message)
             if sent and source is not None and source.nudge_id is not None:
-                await self.safety.nudge_sent(snap.patient_id, source.nudge_id)
+                nudge = await self.repo.nudge(source.nudge_id)
+                last = nudge is not None and self.safety.last_nudge(nudge.created_at)
+                await self.safety.nudge_sent(snap.patient_id, source.nudge_id, last)
 
     async def _other_message(self, snap: Snapshot, reminder: ClaimedReminder) -> Message | None:
         """The heads-up before a dose, a report follow-up, a clinician nudge, or a monitoring
@@ -391,7 +393,13 @@ class ReminderService:
             nudge = await self.repo.nudge(reminder.nudge_id)
             if nudge is None or nudge.status != NudgeStatus.OPEN:
                 return None
-            return Message(texts.nudge(snap.plan, nudge.reason, nudge.signs), nudge_buttons(nudge.id))
+            if snap.paused:  # a hospital stay, say: ask again tomorrow
+                await self.safety.nudge_sent(snap.patient_id, nudge.id)
+                return None
+            text = texts.nudge(snap.plan, nudge.reason, nudge.signs)
+            if self.safety.last_nudge(nudge.created_at):
+                text += "\n" + texts.LAST_NUDGE
+            return Message(text, nudge_buttons(nudge.id))
         return None
 
     async def _monitoring_message(self, snap: Snapshot, kind: ReminderKind, now: datetime) -> Message | None:
@@ -491,7 +499,7 @@ class ReminderService:
         if dose is not None and dose.status == DoseStatus.DUE:
             buttons = _dose_buttons(dose.id, snap.clinician_check)
             if nudge_only and not notes:
-                return Message(texts.re_remind(plan, site), buttons)
+                return Message(texts.re_remind(plan, site, snap.clinician_check), buttons)
             text = texts.dose_due(
                 plan, dose.phase_index, dose.number_in_phase, site, snap.last_used.get(site or ""),
                 now, phase_changed=dose.phase_changed, late_due=late_due, notes=notes,

@@ -34,6 +34,7 @@ FOLLOW_UP_AFTER = timedelta(hours=24)
 SETTLED_AFTER_CONTACT = timedelta(hours=48)  # "has it settled?" after the clinician was contacted
 NUDGE_REPEAT = timedelta(hours=24)
 NUDGE_LATER = timedelta(hours=4)
+NUDGE_FOR = timedelta(days=3)  # daily repeats for this long, then /reports keeps it
 OVERDUE_AFTER = timedelta(days=7)
 MISSED_IN_A_ROW = 2
 
@@ -94,7 +95,8 @@ class Safety:
         follow_up_at = now + FOLLOW_UP_AFTER if result.level is Level.WATCH and with_plan else None
         nudge_at = now + NUDGE_REPEAT
         sign_keys = [str(s) for s in signs]
-        nudging = result.level >= Level.CLINICIAN and with_plan
+        # a question about the dose is answered at once ("ask your clinician"): no daily repeats
+        nudging = result.level >= Level.CLINICIAN and with_plan and set(signs) != {Sign.UNSURE}
         report_id, nudge_id = await self.repo.add_report(
             patient_id, now, signs=sign_keys, site=site,
             severity=severity.name.lower() if severity else None, since_at=since_at, words=words,
@@ -224,11 +226,26 @@ class Safety:
         self.timer.arm([at])
         return at
 
-    async def nudge_sent(self, patient_id: int, nudge_id: int) -> None:
-        """After a nudge goes out, the next one is due in a day (until they confirm contact)."""
+    async def nudge_sent(self, patient_id: int, nudge_id: int, last: bool = False) -> None:
+        """After a nudge goes out, the next one is due in a day (until they confirm contact, or
+        until it was the last one)."""
+        if last:
+            return
         at = self.clock() + NUDGE_REPEAT
         if await self.repo.renudge_at(nudge_id, patient_id, at):
             self.timer.arm([at])
+
+    def last_nudge(self, created_at: datetime | None) -> bool:
+        """Is a repeat sent now the last one (daily repeats stop after `NUDGE_FOR`)?"""
+        return created_at is not None and self.clock() - created_at >= NUDGE_FOR - NUDGE_REPEAT / 2
+
+    async def contacted_all(self, patient_id: int) -> int:
+        """They say they have spoken to their clinician: every open nudge stops (each report is
+        asked about again in two days). The number of nudges closed."""
+        done = 0
+        for nudge_id in await self.repo.open_nudge_ids(patient_id):
+            done += await self.contacted(patient_id, nudge_id)
+        return done
 
     async def check_missed(self, snap: Snapshot) -> int | None:
         """Two missed in a row during a repletion phase, or a maintenance dose more than 7 days

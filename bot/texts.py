@@ -138,8 +138,8 @@ ROUTE_IM_NOTE = (
     "follow your clinician's instructions for how to inject."
 )
 ASK_SCHEDULE = (
-    "How often does your plan say to inject? These are printed in the sources I name; pick one only "
-    "if it matches your written plan exactly. Otherwise tap Build my own."
+    "How often does your plan say to inject? Pick one of these only if it matches your written plan "
+    "exactly (I'll show where it comes from). Otherwise tap Build my own."
 )
 ASK_PRESET_DAYS = (
     "{count} times a week ({source}). Which {count} days does your plan use? Tap them, then Done."
@@ -262,12 +262,13 @@ def dose_due(
     return "\n".join(lines)
 
 
-def re_remind(plan: Plan, site: str | None) -> str:
+def re_remind(plan: Plan, site: str | None, clinician_check: bool = False) -> str:
     where = f" Suggested site: {site}." if site else ""
-    return f"Just a gentle nudge: your B12 dose is still open.{where} Tap Done when it's done."
+    check = check_before_dose(plan) + "\n" if clinician_check else ""
+    return f"{check}Just a gentle nudge: your B12 dose is still open.{where} Tap Done when it's done."
 
 
-SNOOZED = "Okay, I'll remind you again at {at}."
+SNOOZED = "Okay, I'll remind you again {at}."
 ASK_SITE = "Where did you inject? (Suggested first.)"
 ASK_SITE_AGAIN = "Which one did you mean?"
 UNKNOWN_SITE = 'I don\'t know the site "{text}". Please tap one of your sites:'
@@ -331,7 +332,8 @@ SIGN_LABELS = {
     "throat": "a tight throat or trouble swallowing",
     "face_swelling": "swelling of face, lips or throat", "faint": "fainting",
     "anaphylaxis": "a severe allergic reaction", "dizzy": "dizziness",
-    "mouth": "tingling or itching of the lips or mouth", "allergy": "an allergic reaction",
+    "mouth": "tingling or itching of the lips, mouth or throat", "allergy": "an allergic reaction",
+    "chest_pain": "chest pain", "stroke": "signs of a stroke", "heart": "a racing or pounding heart",
     "fever": "fever", "pus": "pus or discharge",
     "numbness": "numbness, tingling or balance problems",
     "confusion": "memory or thinking problems", "unsure": "a question about the dose or how to inject",
@@ -365,9 +367,16 @@ EMERGENCY_ANY = (
 )
 
 
-def emergency(number: str | None) -> str:
+def emergency(number: str | None, allergy: bool = True) -> str:
     """The emergency instruction: always the first reply, before anything is saved."""
     call = f"{number} for an ambulance" if number else EMERGENCY_ANY
+    if not allergy:
+        return (
+            f"🚨 Please call {call} now.\n"
+            "Chest pain, or sudden trouble speaking, a drooping face or weakness on one side, needs "
+            "help straight away. Don't drive yourself. Don't inject any more B12 until a doctor has "
+            "seen you."
+        )
     return (
         f"🚨 Please call {call} now.\n"
         "Trouble breathing or swallowing, swelling of the face, lips, tongue or throat, or fainting "
@@ -385,27 +394,44 @@ def emergency_recorded(plan: Plan | None) -> str:
     return f"I've recorded what you told me. When you're safe, please tell {clinician(plan)}."
 
 
-def clinician_advice(plan: Plan | None, signs: tuple[str, ...], why: tuple[str, ...]) -> str:
-    """A clinician-level report: contact them now, named, before any question."""
-    reasons = (" " + " ".join(why)) if why else ""
+def clinician_advice(
+    plan: Plan | None, signs: tuple[str, ...], why: tuple[str, ...], number: str | None = None,
+    out_of_hours: str | None = None,
+) -> str:  # fmt: skip
+    """A clinician-level report: contact them now, named, before any question; who to call when
+    they are closed, and the emergency number if it gets worse."""
+    reason = f" {why[0]}" if why else ""
+    closed = (
+        f" If they're closed, call {out_of_hours}."
+        if out_of_hours
+        else " If they're closed, use your out-of-hours service."
+    )
+    call = f"call {number}" if number else "call emergency services"
     return (
-        f"⚠️ Thanks for telling me about {signs_text(signs)}.{reasons}\n"
-        f"Please contact {clinician(plan)} today about it. If it gets much worse, or you have "
-        "trouble breathing or feel faint, call emergency services."
+        f"⚠️ Thanks for telling me about {signs_text(signs)}.{reason}\n"
+        f"Please contact {clinician(plan)} today about it.{closed} If it gets much worse, or you have "
+        f"trouble breathing or feel faint, {call}."
     )
 
 
-def dose_question(plan: Plan | None) -> str:
-    """A question about changing, adding or catching up a dose: the plan is the clinician's."""
+def dose_question(plan: Plan | None, missed: bool = True) -> str:
+    """A question about the dose, the product or how to inject: the plan is the clinician's.
+    `missed`: it is about a missed, extra or double dose."""
+    if missed:
+        return (
+            "⚠️ I can't change, add or move doses – your plan is the one your clinician wrote.\n"
+            f"Please ask {clinician(plan)} what to do. If you missed a dose, don't double up: "
+            "follow what your plan says about missed doses, or ask them."
+        )
     return (
-        "⚠️ I can't change, add or move doses – your plan is the one your clinician wrote.\n"
-        f"Please ask {clinician(plan)} what to do. If you missed a dose, don't double up: "
-        "follow what your plan says about missed doses, or ask them."
+        "⚠️ That's one for your clinician – your plan is theirs, and I can't answer it.\n"
+        f"Please ask {clinician(plan)} before your next injection. If you've already injected and "
+        "feel unwell, tell them today."
     )
 
 
 RESUME_FLOW = "When you're ready, we can carry on where we were – type your answer, or tap /cancel."
-SETUP_RESUMES = "When you're ready, let's carry on setting up your plan:"
+SETUP_RESUMES = "When you're safe and ready, we can carry on setting up your plan:"
 
 
 NO_PLAN_YET = "When you're ready, tap /start to set up your plan and reminders (about 2 minutes)."
@@ -503,8 +529,14 @@ def nudge(plan: Plan, reason: str, signs: tuple[str, ...], why: tuple[str, ...] 
 
 
 CONTACTED = "Thank you for contacting them. I'll stop reminding you about this."
+CONTACTED_ALL = (
+    "Thanks for letting me know you've spoken to them. I'll stop reminding you, and check in in a "
+    "couple of days."
+)
+CARRY_ON_NOTED = "And noted: your clinician says you can carry on with your injections."
+LAST_NUDGE = "(This is my last reminder about it – you'll find it in /reports.)"
 NUDGE_ALREADY_DONE = "You already told me you contacted them – nothing to do."
-LATER = "Okay, I'll remind you again at {at}."
+LATER = "Okay, I'll remind you again {at}."
 
 
 def follow_up_question(signs: tuple[str, ...], site: str | None, contacted: bool = False) -> str:

@@ -204,11 +204,12 @@ class NudgeView:
     reason: str
     signs: tuple[str, ...]
     status: NudgeStatus
+    created_at: datetime | None = None
 
     @classmethod
     def of(cls, row: ClinicianNudge) -> NudgeView:
         return cls(row.id, row.patient_id, row.report_id, row.reason, tuple(row.signs),
-                   NudgeStatus(row.status))  # fmt: skip
+                   NudgeStatus(row.status), row.created_at)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -965,6 +966,15 @@ class Repository:
             if existing is not None:
                 return None
             return await self._add_nudge(s, patient_id, None, reason, signs, now, due)
+
+    async def open_nudge_ids(self, patient_id: int) -> list[int]:
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(ClinicianNudge.id).where(
+                    ClinicianNudge.patient_id == patient_id, ClinicianNudge.status == NudgeStatus.OPEN
+                )
+            )
+            return list(rows)
 
     async def nudge(self, nudge_id: int) -> NudgeView | None:
         async with self._sessions() as s:

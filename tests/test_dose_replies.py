@@ -167,14 +167,14 @@ async def test_snooze_by_text_and_by_button(bot: Harness) -> None:
     chat = bot.chat()
     await due_now(bot, chat)
     await chat.send("snooze 15")
-    assert chat.last_reply().text == "Okay, I'll remind you again at today 08:20."
+    assert chat.last_reply().text == "Okay, I'll remind you again today 08:20."
     await bot.advance_to(at(3, 8, 21))
     assert chat.last_reply().at == at(3, 8, 20) and DUE in chat.last_reply().text
     await chat.press("Snooze")
     assert chat.last_reply().buttons == ["15 min", "30 min", "1 hour"]
     await chat.press("1 hour")
     assert "Time for your B12 injection" in chat.last_reply().text  # the dose stays on screen
-    assert chat.last_reply().text.endswith("⏰ Okay, I'll remind you again at today 09:21.")
+    assert chat.last_reply().text.endswith("⏰ Okay, I'll remind you again today 09:21.")
     await chat.send("snooze 999")
     assert "Snooze takes 5 to 240 minutes" in chat.last_reply().text
     await bot.advance_to(at(3, 11, 0))

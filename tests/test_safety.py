@@ -164,7 +164,7 @@ async def test_a_clinician_nudge_repeats_until_the_patient_contacted_them(bot: H
     assert "Hives or a rash away from the injection site can be an allergy." in nudge.text
     assert "Please contact Dr Rivera (+44 20 7946 0000) today about it." in nudge.text
     await chat.press("Remind me later")
-    assert chat.last_reply().text == "Okay, I'll remind you again at today 11:00."
+    assert chat.last_reply().text == "Okay, I'll remind you again today 11:00."
 
     def nudges_sent() -> list[datetime]:
         return [m.at for m in chat.messages() if "Please contact Dr Rivera" in m.text]

@@ -57,7 +57,7 @@ async def test_eight_weeks_of_the_label_schedule(bot: Harness, api: BotApiFake) 
         if day == 5:
             await chat.press("Snooze")
             await chat.press("30 min")
-            assert "I'll remind you again at today 08:31" in chat.last_reply().text
+            assert "I'll remind you again today 08:31" in chat.last_reply().text
             await bot.advance_to(berlin(3, 5, 8, 40))
             assert chat.last_reply().at == berlin(3, 5, 8, 31)
             assert DUE in chat.last_reply().text

@@ -1,7 +1,8 @@
 """Which number to call in an emergency, from the plan's time zone.
 
 The zone gives the country (the IANA `zone.tab` that ships with `tzdata`), the country gives the
-number that reaches an ambulance. Unknown zones (or no plan yet) get the general list.
+number that reaches an ambulance, and the out-of-hours advice line where a country has one.
+Unknown zones (or no plan yet) get the general list.
 """
 
 from __future__ import annotations
@@ -59,3 +60,16 @@ def emergency_number(zone: str | None) -> str | None:
     """The ambulance number where this time zone is, or None when not known."""
     country = country_of(zone)
     return _NUMBERS.get(country) if country else None
+
+
+# Out-of-hours (non-emergency) medical advice lines, where one national number exists.
+_OUT_OF_HOURS: dict[str, str] = {
+    "GB": "NHS 111", "DE": "116 117", "AU": "healthdirect on 1800 022 222",
+    "NZ": "Healthline on 0800 611 116", "CA": "811",
+}  # fmt: skip
+
+
+def out_of_hours(zone: str | None) -> str | None:
+    """The national out-of-hours advice line where the plan's time zone is, if there is one."""
+    country = country_of(zone)
+    return _OUT_OF_HOURS.get(country) if country else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,8 +23,8 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import IntentKind, find_site, parse_reply
-from bot.domain.triage import Level, assess
-from bot.domain.triage.reader import follow_up_answer
+from bot.domain.triage import ALLERGY_SIGNS, Assessment, Level, assess
+from bot.domain.triage.reader import follow_up_answer, spoke_to_clinician
 from bot.handlers import (
     commands,
     dose,
@@ -59,6 +60,13 @@ async def on_text(update: Update, context: BotContext) -> None:
     assessment = assess(text)
     level = assessment.level
     draft = await services.repo.draft(chat.id)
+    if (
+        draft is not None
+        and level is not Level.EMERGENCY
+        and _answers_the_question(draft, text, services.clock())
+    ):
+        await _continue_flow(update, context, draft.flow, draft.step, dict(draft.data))
+        return
     if draft is not None:
         if level is not None and level >= _interrupts_at(draft):
             if draft.flow in {report.FLOW, screen.FLOW}:
@@ -80,12 +88,11 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _continue_flow(update, context, draft.flow, draft.step, dict(draft.data))
         return
     snap = await services.repo.snapshot(chat.id)
-    if (
-        snap is not None
-        and level is not Level.EMERGENCY
-        and await _answered_follow_up(update, context, snap, text)
-    ):
-        return
+    if snap is not None and level is not Level.EMERGENCY:
+        if await _spoke_to_them(update, context, snap, text, assessment):
+            return
+        if await _answered_follow_up(update, context, snap, text, assessment):
+            return
     if snap is not None and snap.plan is not None:
         intent = parse_reply(text, services.clock(), ZoneInfo(snap.plan.timezone))
         if intent.kind is not IntentKind.UNKNOWN:
@@ -102,7 +109,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     if level is not None:
         await report.on_typed_report(update, context, snap, text, assessment)
         return
-    if snap is not None and assessment.reading.settled and await _closed_settled(update, context, snap):
+    settled = assessment.reading.settled or assessment.reading.resolved
+    if snap is not None and settled and await _closed_settled(update, context, snap, assessment):
         return
     no_plan = snap is None or snap.plan is None
     if no_plan and parse_reply(text, services.clock(), ZoneInfo("UTC")).kind is not IntentKind.UNKNOWN:
@@ -126,6 +134,14 @@ def _interrupts_at(draft: Draft) -> Level:
     if draft.flow == setup.FLOW and draft.step in setup.FREE_TEXT_STEPS:
         return Level.CLINICIAN
     return Level.WATCH
+
+
+def _answers_the_question(draft: Draft, text: str, now: datetime) -> bool:
+    """A typed answer a set-up question with a fixed form can take ("under the skin", "into the
+    muscle" at the route question) goes to set-up, whatever words it contains. (Words taken as
+    written, a name or a contact, are not checked: anything fits them.)"""
+    fixed_form = draft.step not in setup.FREE_TEXT_STEPS
+    return draft.flow == setup.FLOW and fixed_form and setup.accepts(draft.step, dict(draft.data), text, now)
 
 
 def _takes_names(draft: Draft) -> bool:
@@ -170,26 +186,56 @@ async def _resume(update: Update, context: BotContext, flow: str, step: str, dat
     await reply(update, texts.RESUME_FLOW)
 
 
-async def _answered_follow_up(update: Update, context: BotContext, snap: Snapshot, text: str) -> bool:
-    """A typed "same" / "a bit better" / "worse" when a follow-up question waits for its answer."""
+async def _answered_follow_up(
+    update: Update, context: BotContext, snap: Snapshot, text: str, assessment: Assessment
+) -> bool:
+    """A typed "same" / "a bit better" / "worse" when a follow-up question waits for its answer
+    (not when it names something new: "better, but the spot on my tummy is red now" is a report)."""
     waiting = await context.services.safety.waiting_answer(snap.patient_id)
     answer = follow_up_answer(text) if waiting is not None else None
-    if waiting is None or answer is None:
+    if waiting is None or answer is None or {str(s) for s in assessment.reading.signs} - set(waiting.signs):
         return False
     await report.on_follow_up(update, context, snap, waiting.id, answer)
     return True
 
 
-async def _closed_settled(update: Update, context: BotContext, snap: Snapshot) -> bool:
-    """ "It's gone" / "all better": the newest open watch-level report is closed."""
+async def _spoke_to_them(
+    update: Update, context: BotContext, snap: Snapshot, text: str, assessment: Assessment
+) -> bool:
+    """ "Rang the GP, she said it's fine to carry on": the reminders to contact them stop, and the
+    clinician's go-ahead is noted (unless it also names a new sign of an allergy)."""
+    contacted, carry_on = spoke_to_clinician(text)
     safety = context.services.safety
-    open_watch = [r for r in await safety.open_reports(snap.patient_id) if r.level == Level.WATCH.key]
-    if not open_watch:
+    if not contacted or not (snap.clinician_check or await safety.repo.open_nudge_ids(snap.patient_id)):
         return False
-    closed = await safety.close(snap.patient_id, open_watch[0].id, "better")
-    if closed is None:
+    reported = {s for r in await safety.open_reports(snap.patient_id) for s in r.signs}
+    if {str(s) for s in assessment.reading.signs & ALLERGY_SIGNS} - reported:
         return False
-    await reply(update, texts.follow_up_better(closed.site))
+    await safety.contacted_all(snap.patient_id)
+    lines = [texts.CONTACTED_ALL]
+    if carry_on and await safety.carry_on(snap.patient_id):
+        lines.append(texts.CARRY_ON_NOTED)
+    await reply(update, "\n".join(lines))
+    return True
+
+
+async def _closed_settled(
+    update: Update, context: BotContext, snap: Snapshot, assessment: Assessment
+) -> bool:
+    """ "The hives are gone now": the open reports about that sign are closed; "it's gone", "all
+    better": the newest open watch-level report is."""
+    safety = context.services.safety
+    reports = await safety.open_reports(snap.patient_id)
+    named = {str(s) for s in assessment.reading.resolved}
+    targets = [r for r in reports if named & set(r.signs)] if named else []
+    targets = targets or [r for r in reports if r.level == Level.WATCH.key][:1]
+    closed = [c for r in targets if (c := await safety.close(snap.patient_id, r.id, "better")) is not None]
+    if not closed:
+        return False
+    lines = [texts.follow_up_better(closed[0].site)] + [
+        texts.report_closed(c.signs, c.site) for c in closed[1:]
+    ]
+    await reply(update, "\n".join(lines))
     return True
 
 

@@ -116,6 +116,8 @@ async def _confirm(
         await services.monitor.plan_supplies(fresh)
     if (covered := fresh.monitoring.stock.covered) is not None:
         text += "\n" + texts.supplies_line(covered)
+    if snap.clinician_check:  # recorded, and the reaction is not forgotten
+        text += "\n" + texts.check_before_dose(snap.plan)
     return text, True
 
 

@@ -9,6 +9,7 @@ conversation lives in a `draft` row (flow "report"), like setup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -19,12 +20,13 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.domain.emergency import emergency_number
+from bot.domain.emergency import emergency_number, out_of_hours
 from bot.domain.parsing import match_sites
 from bot.domain.plan import Plan
 from bot.domain.triage import (
     BUTTON_SIGNS,
     LOCAL_SIGNS,
+    OTHER_EMERGENCIES,
     Assessment,
     Level,
     Modifier,
@@ -47,6 +49,9 @@ SEVERITY = "sev"
 SINCE = "since"
 
 NO_SITE = "none"
+STOP_WORDS = frozenset(
+    {"skip", "stop", "no", "no thanks", "nope", "none", "n/a", "dont know", "don't know", "idk"}
+)
 SKIP = "skip"
 SINCE_CHOICES = (("0", "Today"), ("24", "Since yesterday"), ("48", "2–3 days"), ("96", "Longer"))
 SEVERITY_CHOICES = (("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
@@ -61,9 +66,15 @@ def in_button_order(signs: Iterable[str]) -> list[str]:
     return sorted({str(s) for s in signs}, key=lambda s: _ORDER.get(s, len(_ORDER)))
 
 
-def instruction(plan: Plan | None) -> str:
-    """The emergency instruction with the number of the patient's country (from the plan's zone)."""
-    return texts.emergency(emergency_number(plan.timezone if plan else None))
+def instruction(plan: Plan | None, signs: Iterable[Sign] = ()) -> str:
+    """The emergency instruction with the number of the patient's country (from the plan's zone),
+    worded for an allergic reaction unless only chest pain or a stroke was described."""
+    allergy = not set(signs) or bool(set(signs) - OTHER_EMERGENCIES)
+    return texts.emergency(emergency_number(plan.timezone if plan else None), allergy)
+
+
+def _zone(plan: Plan | None) -> str | None:
+    return plan.timezone if plan else None
 
 
 # --- advice first ---------------------------------------------------------------------------------
@@ -96,7 +107,7 @@ async def advise(
         else triage(Report(frozenset(ordered), modifiers=modifiers or frozenset())).level
     )
     if level is Level.EMERGENCY:
-        await reply(update, instruction(plan))  # before anything is written
+        await reply(update, instruction(plan, ordered))  # before anything is written
     chat = update.effective_chat
     assert chat is not None
     patient_id = snap.patient_id if snap else await services.repo.ensure_patient(chat.id, services.clock())
@@ -109,7 +120,7 @@ async def advise(
     )  # fmt: skip
     if not watch_reply and recorded.result.level is Level.WATCH:
         return recorded
-    await _advice(update, plan, recorded, ordered, site)
+    await _advice(update, plan, recorded, ordered, site, words)
     if plan is None:
         if offer_setup:  # not when they are setting up right now
             await reply(update, texts.NO_PLAN_YET)
@@ -123,18 +134,32 @@ async def advise(
     return recorded
 
 
+_MISSING = re.compile(
+    r"\b(?:miss\w*|forg[eo]t\w*|catch\w*|double\w*|extra|two|2|twice|another|skip\w*)\b", re.I
+)
+
+
+def _about_missing(words: str | None) -> bool:
+    """Is a dose question about a missed, extra or double dose ("don't double up" applies)?"""
+    return words is None or bool(_MISSING.search(words))
+
+
 async def _advice(
-    update: Update, plan: Plan | None, recorded: Recorded, signs: list[Sign], site: str | None
-) -> None:
+    update: Update, plan: Plan | None, recorded: Recorded, signs: list[Sign], site: str | None,
+    words: str | None = None,
+) -> None:  # fmt: skip
     keyboard = kb.nudge_buttons(recorded.nudge_id) if recorded.nudge_id else None
     keys = tuple(s.value for s in signs)
     match recorded.result.level:
         case Level.EMERGENCY:
             await reply(update, texts.emergency_recorded(plan), keyboard)
         case Level.CLINICIAN if set(signs) <= {Sign.UNSURE} or recorded.result.rule_ids == ("C10-unsure",):
-            await reply(update, texts.dose_question(plan), keyboard)
+            await reply(update, texts.dose_question(plan, missed=_about_missing(words)), keyboard)
         case Level.CLINICIAN:
-            await reply(update, texts.clinician_advice(plan, keys, recorded.result.reasons), keyboard)
+            text = texts.clinician_advice(
+                plan, keys, recorded.result.reasons, emergency_number(_zone(plan)), out_of_hours(_zone(plan))
+            )
+            await reply(update, text, keyboard)
         case _:
             await reply(update, texts.watch_advice(keys, site))
 
@@ -298,6 +323,9 @@ async def on_detail_text(update: Update, context: BotContext, step: str, data: D
         await context.services.repo.delete_draft(chat.id)
         await reply(update, texts.USE_BUTTONS if step == WHAT else texts.NOT_UNDERSTOOD)
         return
+    if message.text.strip().lower().rstrip(".!") in STOP_WORDS:  # "skip" typed: stop, as the button
+        await _detail_answer(update, context, snap, step, data, None)
+        return
     await _detail_answer(update, context, snap, step, data, _typed_detail(step, message.text.strip(), snap))
 
 
@@ -326,7 +354,7 @@ async def _detail_answer(
         signs = [Sign(s) for s in in_button_order([*data["signs"], *map(str, detail.get("signs", ()))])]
         data["signs"] = [s.value for s in signs]
         if recorded.result.level is Level.EMERGENCY:
-            await reply(update, instruction(snap.plan))
+            await reply(update, instruction(snap.plan, signs))
         await _advice(update, snap.plan, recorded, signs, data.get("site"))
         if recorded.result.level is Level.EMERGENCY:
             await context.services.repo.delete_draft(chat.id)
@@ -438,5 +466,5 @@ async def list_reports(update: Update, context: BotContext) -> None:
         state = "open" if report.status == "open" else f"closed ({report.outcome or 'done'})"
         rows.append((texts.when(report.created_at, tz, now), what, texts.LEVEL_WORDS[report.level], state))
         if report.status == "open":
-            buttons.append((f"{report.id}", texts.CLOSE_LABEL.format(what=what)[:60]))
+            buttons.append((f"{report.id}", texts.CLOSE_LABEL.format(what=texts.shorten(what, 48))))
     await reply(update, texts.reports_list(rows), kb.actions(kb.CLOSE, buttons) if buttons else None)

@@ -7,6 +7,7 @@ summary; /cancel deletes the draft.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -274,6 +275,12 @@ def on_text(step: str, data: Data, text: str, now: datetime) -> Answer:
     return reader(data, text, now) if reader else Invalid(texts.USE_BUTTONS)
 
 
+def accepts(step: str, data: Data, text: str, now: datetime) -> bool:
+    """Would `text` answer the question at `step`? ("under the skin" at the route question is an
+    answer, not a report.)"""
+    return not isinstance(on_text(step, copy.deepcopy(data), text, now), Invalid)
+
+
 def on_button(step: str, data: Data, value: str, now: datetime) -> Answer:
     """Read a button press for `step` (the value comes from our own keyboard, but is checked)."""
     match step:
@@ -339,6 +346,8 @@ def _product_text(data: Data, text: str, now: datetime) -> Answer:
     cleaned = text.strip().lower()
     named = [p for p in domain.Product if p is not domain.Product.OTHER]
     found = next((p for p in named if len(cleaned) >= 4 and p.value.startswith(cleaned)), None)
+    # "it's hydroxocobalamin 1mg/ml ..." names it inside a sentence
+    found = found or next((p for p in named if re.search(rf"\b{p.value}\b", cleaned)), None)
     if cleaned == domain.Product.OTHER.value:
         data["product"] = cleaned
         return PRODUCT_NAME
@@ -562,16 +571,13 @@ async def _save(update: Update, context: BotContext, data: Data) -> None:
     if snap is not None:
         await services.monitor.rearm(snap)  # the new plan's zone, time and cadence
     site = services.dosing.site_order(snap)[0] if snap else plan.sites[0]
-    await reply(
-        update,
-        texts.SAVED.format(
-            time=plan.time_of_day.strftime("%H:%M"),
-            zone=plan.timezone,
-            first=texts.when(first.due_at, tz, now),
-            site=site,
-        ),
-        None,
-    )
+    saved = texts.SAVED.format(
+        time=plan.time_of_day.strftime("%H:%M"), zone=plan.timezone, first=texts.when(first.due_at, tz, now),
+        site=site,
+    )  # fmt: skip
+    if snap is not None and snap.clinician_check:  # a reaction was reported: check first
+        saved += "\n" + texts.check_before_dose(plan)
+    await reply(update, saved, None)
     await ask_baseline(update, context)
 
 

@@ -11,6 +11,7 @@ from bot.domain.triage.model import (
     ALLERGY_SIGNS,
     BUTTON_SIGNS,
     LOCAL_SIGNS,
+    OTHER_EMERGENCIES,
     RED_FLAGS,
     Level,
     Modifier,
@@ -24,7 +25,7 @@ from bot.domain.triage.reader import Assessment, Reading, assess, is_emergency, 
 from bot.domain.triage.rules import RULES, triage
 
 __all__ = [
-    "ALLERGY_SIGNS", "BUTTON_SIGNS", "LOCAL_SIGNS", "RED_FLAGS", "RULES", "Assessment", "Level",
-    "Modifier", "Reading", "Report", "Rule", "Severity", "Sign", "Triage", "assess", "is_emergency",
-    "read", "triage",
+    "ALLERGY_SIGNS", "BUTTON_SIGNS", "LOCAL_SIGNS", "OTHER_EMERGENCIES", "RED_FLAGS", "RULES", "Assessment",
+    "Level", "Modifier", "Reading", "Report", "Rule", "Severity", "Sign", "Triage", "assess",
+    "is_emergency", "read", "triage",
 ]  # fmt: skip

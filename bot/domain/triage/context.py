@@ -66,6 +66,7 @@ HISTORICAL: tuple[tuple[str, ...], ...] = tuple(
     )
 )  # fmt: skip
 CLAUSE_RESETS = words("now today tonight currently")
+SCOPE_ENDS = words("just only except apart although")
 HEDGES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
@@ -137,6 +138,8 @@ class Context:
                 break
             if _resolves(tokens, i):
                 break  # "hasn't shrunk since the weekend": the negation is the resolution's
+            if token in SCOPE_ENDS:
+                break  # "no rash no swelling just sore": the soreness is there
             if _is_negator(tokens, i, self.pseudo):
                 return True
             i -= 1

@@ -130,7 +130,8 @@ Pattern = str
 CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.ANAPHYLAXIS, (
         "anaphylaxis", "anaphylactic", "anaphylactoid", "epipen|epipens|epinephrine|adrenaline",
-        "epi pen|pens", "allergic shock",
+        "epi pen|pens", "allergic shock", "epi|adrenaline ~ shot|jab|injection|pen",
+        "gave|given|had|used ~ me|my ~ epi|adrenaline",
     )),
     (Sign.BREATHING, (
         "{hard} … {breathe}",
@@ -150,7 +151,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "cannot ~ fill ~ my ~ {chest}", "{chest} ~ not|cannot|will ~ fill|filling|open|expand|inflate",
         "air ~ stops|stopping|stuck|not ~ going|getting|halfway",
         "short|shortness of {breathe}", "out of {breathe}", "lost [my] {breathe}",
-        "breathless|breathlessness|breathlessly|winded",
+        "breathless|breathlessness|breathlessly|winded|sob",
         "wheeze|wheezy|wheezing|wheezed|wheezes|wheezey|whistling",
         "gasp|gasping|gasped|gasps",
         "{hard} … air", "no ~ air", "not enough ~ air", "air hunger", "struggling|fighting|gasping for air",
@@ -160,6 +161,17 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "suffocating|suffocate|suffocated|smothering|smothered|strangled",
         "lips|fingers|face ~ blue|grey|gray",
         "asthma|inhaler ~ attack|again|help", "inhaler ~ not ~ working|helping",
+    )),
+    (Sign.CHEST_PAIN, (
+        "{chest} ~ pain|pains|hurts|hurting|ache|aching|achy|sore|crushing|heavy|heaviness|burning",
+        "pain|pains|ache|aching|crushing|heaviness ~ in|across ~ my|the ~ {chest}", "heart ~ attack",
+    )),
+    (Sign.STROKE, (
+        "slurred|slurring ~ speech|words|talking|voice", "speech|words|talking ~ slurred|slurring|garbled",
+        "cannot ~ speak|talk|get ~ my|the ~ words ~ out", "cannot ~ speak|talk ~ properly|clearly|straight",
+        "face|mouth|eye|smile ~ drooping|droopy|dropped|drooped|lopsided", "drooping|droopy ~ face|mouth|eye",
+        "one ~ side …+ weak|numb|dead|droop|drooping|paralysed|paralyzed|floppy",
+        "cannot ~ lift|raise ~ my ~ arm|arms|leg", "stroke|mini-stroke",
     )),
     (Sign.THROAT, (
         "{throat} ~ {tight}", "{tight} … {throat}", "{throat} ~ {swollen}|thick|thicker|fat|narrow",
@@ -393,6 +405,11 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "left ~ the ~ gas|oven|hob|stove|door|tap|taps|iron ~ on|open", "about ~ my ~ memory", "forgetful",
         "cannot ~ think ~ straight|properly|clearly", "cannot ~ concentrate|focus",
     )),
+    (Sign.HEART, (
+        "palpitations|palpitation", "racing ~ heart",
+        "heart ~ going|beating ~ fast|mad|crazy|hard|wild",
+        "heart ~ racing|pounding|fluttering|thumping|skipping|jumping",
+    )),
     (Sign.UNWELL, (
         "headache|headaches|migraine|migraines", "head ~ aches|hurts|pounding|banging|throbbing|sore",
         "nausea|nauseous|nauseated|queasy", "feel|feels|feeling|felt ~ sick|ill|unwell|poorly|rough",
@@ -405,8 +422,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "acne|spots|spotty|pimples|zits|breakout|breakouts", "the ~ runs",
         "tired|tiredness|exhausted|knackered|fatigue|fatigued|shattered",
         "pink|red|dark|orange|reddish|strange ~ pee|urine|wee|piss", "flushed|flushing|flushes",
-        "hot|warm ~ flush|flushes|flash|flashes", "palpitations|palpitation", "racing ~ heart",
-        "heart ~ racing|pounding|fluttering|beating|thumping", "stomach|tummy ~ ache|aches|pain", "bellyache",
+        "hot|warm ~ flush|flushes|flash|flashes", "pee|urine|wee ~ red|pink|orange|dark|reddish|darker",
+ "stomach|tummy ~ ache|aches|pain", "bellyache",
         "aching|achy|aches ~ muscles|joints|legs|body", "joint|muscle ~ pain|pains|aches",
     )),
     (Sign.REDNESS, (
@@ -434,6 +451,14 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     )),
     (Sign.WARMTH, ("warm|warmer|warmth|hot|hotter|heat|heated",)),
     (Sign.BLEEDING, ("bleed|bleeding|bleeds|bled", "blood ~ everywhere|coming|came|oozing|pouring|dripping")),
+)  # fmt: skip
+
+# "It hasn't gone down", "won't stop bleeding": something is still there, even unnamed.
+LINGERING: tuple[Pattern, ...] = (
+    "not|never ~ going|gone|go|went ~ away|down", "not ~ stop|stopping|stopped|stops",
+    "will ~ not ~ go|budge|shift|clear|settle",
+    "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted|resolved|gone|"
+    "disappeared",
 )  # fmt: skip
 
 MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
@@ -471,15 +496,10 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "redder|sorer|hotter|puffier|itchier|angrier|darker ~ now|today|tonight|again",
     )),
     (Modifier.PERSISTENT, (
-        "for ~ days|weeks|ages|while", "still ~ there ~ after|since|for",
-        "not|never ~ going|gone|go|went ~ away|down", "not ~ stop|stopping|stopped|stops",
-        "will ~ not ~ go|budge|shift|clear|settle",
-        "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted|resolved|gone|"
-        "disappeared",
+        "for ~ days|weeks|ages|while", "still ~ there ~ after|since|for", *LINGERING,
         "still …+ before ~ last", "{dose}|one ~ before ~ last",
         "still …+ {earlier}", "{earlier} …+ still",
-        "all ~ week|weekend", "since ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-        "last|weekend|then",
+        "all ~ week|weekend", "since ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend",
         "days ~ later|now|on", "no better", "no change",
         "third|fourth|fifth ~ day", "day ~ 3|4|5|6|7|three|four|five",
     )),

@@ -37,6 +37,9 @@ class Sign(StrEnum):
     FACE_SWELLING = "face_swelling"  # face, lips, tongue, eyes, mouth, throat
     FAINT = "faint"  # fainting, collapse, about to pass out, a fall they can't remember
     ANAPHYLAXIS = "anaphylaxis"  # named as such, or an adrenaline pen used
+    CHEST_PAIN = "chest_pain"  # pain, pressure or a crushing feeling in the chest
+    STROKE = "stroke"  # slurred speech, a drooping face, sudden weakness on one side
+    HEART = "heart"  # a racing or pounding heart, palpitations
     DIZZY = "dizzy"  # dizziness, light-headedness, feeling faint
     MOUTH = "mouth"  # tingling or itching of the lips, mouth, tongue or throat
     ALLERGY = "allergy"  # "an allergic reaction", in those words
@@ -75,6 +78,9 @@ LOCAL_SIGNS = frozenset(
 )
 # Signs of a severe allergic reaction: each one alone is an emergency.
 RED_FLAGS = frozenset({Sign.BREATHING, Sign.THROAT, Sign.FACE_SWELLING, Sign.FAINT, Sign.ANAPHYLAXIS})
+# Signs of a severe allergic reaction are red flags; so are these, worded for what they are.
+# Emergencies that are not (or not only) an allergy: the instruction is worded for them.
+OTHER_EMERGENCIES = frozenset({Sign.CHEST_PAIN, Sign.STROKE})
 # Signs that the body may be reacting to the product: check with the clinician before the next dose.
 ALLERGY_SIGNS = RED_FLAGS | {Sign.RASH_HIVES, Sign.MOUTH, Sign.ALLERGY}
 

@@ -61,7 +61,8 @@ _EXPAND = {
     "brth": "breath", "brethe": "breathe", "breath'": "breath", "breathin": "breathing",
     "tummys": "tummy", "shud": "should", "shld": "should", "cud": "could", "wud": "would",
     "ma": "my", "mi": "my", "hav": "have", "hv": "have", "av": "have", "bn": "been",
-    "fel": "felt", "gettin": "getting", "feelin": "feeling", "goin": "going", "somethings": "something is",
+    "fel": "felt", "gettin": "getting", "nite": "night", "nites": "nights",
+    "feelin": "feeling", "goin": "going", "somethings": "something is",
     "y'all": "you all", "x": "", "xx": "", "xxx": "", "lol": "", "omg": "oh my god",
 }  # fmt: skip
 

@@ -171,6 +171,7 @@ class Reading:
     hedged: bool = False
     question: bool = False
     settled: bool = False  # says something went away or got better
+    resolved: frozenset[Sign] = frozenset()  # signs it says have gone ("the hives are gone now")
     symptom_like: bool = False  # names the body, a feeling or the injection, but no sign
 
     @property
@@ -202,6 +203,7 @@ def _read(text: str, tokens: list[str]) -> Reading:
     context = Context(tokens)
     taken = {i for found in find(tokens, lexicon.NOT_SIGNS, set()) for i in range(found.start, found.end)}
     signs: set[Sign] = set()
+    resolved: set[Sign] = set()
     modifiers: set[Modifier] = set()
     for sign, patterns in lexicon.CONCEPTS:
         for found in find(tokens, patterns, taken):
@@ -210,6 +212,7 @@ def _read(text: str, tokens: list[str]) -> Reading:
             resolution = context.resolution(found)
             taken |= found.own
             if resolution == "resolved":
+                resolved.add(sign)
                 continue
             if resolution == "persists":
                 modifiers.add(Modifier.PERSISTENT)
@@ -224,7 +227,8 @@ def _read(text: str, tokens: list[str]) -> Reading:
         signs = (signs - {Sign.RASH_HIVES}) | {Sign.REDNESS}  # "a welt where the needle went in"
     if _growing(text):
         modifiers.add(Modifier.SPREADING)  # "3cm yesterday, 6cm today"
-    if not signs and modifiers:
+    spreading = modifiers & {Modifier.SPREADING, Modifier.WORSENING}
+    if not signs and (spreading or any(find(tokens, lexicon.LINGERING, set()))):
         signs.add(Sign.OTHER)  # "no pain but it's spreading", "it hasn't gone down": something has
     severity = next(
         (
@@ -237,7 +241,7 @@ def _read(text: str, tokens: list[str]) -> Reading:
     return Reading(
         frozenset(signs), frozenset(modifiers), severity, _hours(" ".join(tokens)) or _days_between(text),
         hedged=hedged(tokens), question=question, settled=settled(tokens),
-        symptom_like=not signs and _sounds_like_a_symptom(tokens),
+        resolved=frozenset(resolved - signs), symptom_like=not signs and _sounds_like_a_symptom(tokens),
     )  # fmt: skip
 
 
@@ -370,3 +374,25 @@ def follow_up_answer(text: str) -> str | None:
     if False in found["better"]:
         return "better"
     return "same" if "still" in tokens else None
+
+
+_WHO = lexicon.words(
+    "gp doctor doctors doc dr nurse clinic surgery pharmacist chemist hospital clinician consultant "
+    "specialist paramedic paramedics 111"
+)
+_DID = lexicon.words(
+    "spoke spoken speak rang rung called phoned saw seen been went visited talked told said says saying "
+    "emailed messaged checked"
+)
+_CARRY_ON = ("carry on", "keep going", "continue", "fine to", "ok to", "safe to", "go ahead", "keep taking",
+             "keep injecting", "fine to carry", "no problem to")  # fmt: skip
+
+
+def spoke_to_clinician(text: str) -> tuple[bool, bool]:
+    """'rang the gp, she said it's fine to carry on': (they contacted a clinician, they were told
+    to carry on with the injections)."""
+    tokens = normalise(text, vocabulary())
+    words = set(tokens)
+    contacted = bool(words & _WHO) and bool(words & _DID)
+    joined = " ".join(tokens)
+    return contacted, contacted and any(phrase in joined for phrase in _CARRY_ON)

@@ -28,6 +28,10 @@ RULES: tuple[Rule, ...] = (
          "the airway is swelling.", any_of=frozenset({S.THROAT})),
     Rule("E6-anaphylaxis", E, "A severe allergic reaction, named as such or treated with an "
          "adrenaline pen, needs emergency care.", any_of=frozenset({S.ANAPHYLAXIS})),
+    Rule("E7-chest-pain", E, "Chest pain or pressure needs help straight away.",
+         any_of=frozenset({S.CHEST_PAIN})),
+    Rule("E8-stroke", E, "Slurred speech, a drooping face or sudden weakness on one side can be a "
+         "stroke.", any_of=frozenset({S.STROKE})),
     Rule("C1-allergy-rash", C, "Hives or a rash away from the injection site can be an allergy.",
          any_of=frozenset({S.RASH_HIVES})),
     Rule("C1b-allergy-mouth", C, "Tingling or itching of the lips, mouth or tongue can be an early "
@@ -36,6 +40,8 @@ RULES: tuple[Rule, ...] = (
          "next dose.", any_of=frozenset({S.ALLERGY})),
     Rule("C2-dizzy", C, "Dizziness or feeling faint after an injection should be checked.",
          any_of=frozenset({S.DIZZY})),
+    Rule("C2b-heart", C, "A racing or pounding heart after an injection should be checked.",
+         any_of=frozenset({S.HEART})),
     Rule("C3-pus", C, "Pus or discharge at the site can mean infection.", any_of=frozenset({S.PUS})),
     Rule("C4-fever", C, "Fever, especially with a warm, red site, can mean infection.",
          any_of=frozenset({S.FEVER})),
