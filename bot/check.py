@@ -23,13 +23,19 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
-from storage.database import create_sync_db_engine
-from storage.migrate import pending, upgrade
+from storage.database import create_sync_db_engine, sqlite_file
+from storage.migrate import all_revisions, pending, upgrade
 
 READY, PENDING, BAD_SETTINGS, NO_TELEGRAM, NO_DATABASE = 0, 1, 2, 3, 4
 
 
 def _database(settings: Settings, dry_run: bool, out: TextIO) -> int:
+    file = sqlite_file(settings.database_url)
+    if dry_run and file is not None and not file.exists():  # a dry run writes nothing, not even a file
+        todo = all_revisions()
+        print(f"database: not created yet (sqlite, {file}); it is created on the first start", file=out)
+        print(f"migrations: {len(todo)} pending ({', '.join(todo)}); not applied (--dry-run)", file=out)
+        return PENDING
     engine = create_sync_db_engine(settings.database_url)
     try:
         with engine.connect() as connection:
@@ -56,9 +62,6 @@ def _database(settings: Settings, dry_run: bool, out: TextIO) -> int:
 
 async def _telegram(settings: Settings, out: TextIO) -> int:
     token = settings.bot_token.get_secret_value().strip()
-    if not token:
-        print("telegram: no BOT_TOKEN set, not checked", file=out)
-        return READY
     base = f"{settings.telegram_base_url}" if settings.telegram_base_url else None
     bot = Bot(token, base_url=base) if base else Bot(token)
     try:
@@ -83,6 +86,7 @@ def run(args: list[str], out: TextIO = sys.stdout) -> int:
         return BAD_SETTINGS
     try:
         settings = load_settings()
+        settings.require_token()  # the bot cannot start without one: nor can a deploy pass
     except ConfigError as exc:
         print(f"settings: FAILED, {exc}", file=out)
         return BAD_SETTINGS

@@ -24,6 +24,22 @@ class RedactToken(logging.Filter):
         return True
 
 
+class LibraryTracebacks(logging.Filter):
+    """A library's error (python-telegram-bot retrying a network call, say) is one line with the
+    exception's type; its traceback only at DEBUG. Our own code logs what it needs by id."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.debug and record.exc_info and not record.name.startswith("bot"):
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -40,6 +56,7 @@ class JsonFormatter(logging.Formatter):
 def configure(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactToken(settings.bot_token.get_secret_value()))
+    handler.addFilter(LibraryTracebacks(debug=logging.getLevelName(settings.log_level) == logging.DEBUG))
     if settings.log_format is LogFormat.JSON:
         handler.setFormatter(JsonFormatter())
     else:

@@ -52,6 +52,14 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of an SQLite database (None for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if not is_sqlite(parsed) or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def ensure_sqlite_directory(url: str | URL) -> None:
     """Create the folder of an SQLite file (the default `./data/b12bot.sqlite3`) on first run."""
     parsed = make_url(url)

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from storage.database import create_sync_db_engine
 
@@ -21,16 +22,29 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# Two instances starting together on one PostgreSQL would both try to create the tables: the
+# upgrade runs under a transaction-level advisory lock, so the second waits and finds it done.
+MIGRATION_LOCK = 0x6231325F6D6967  # "b12_mig"
+
+
 def upgrade(url: str) -> None:
     """Bring the database at `url` to the newest schema (creates it on first run)."""
     engine = create_sync_db_engine(url)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def all_revisions() -> list[str]:
+    """Every revision, oldest first (what a database that does not exist yet would need)."""
+    script = ScriptDirectory.from_config(alembic_config(""))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
 def pending(url: str) -> list[str]:

@@ -831,7 +831,9 @@ class Repository:
             await s.flush()
             return ReportView.of(row), nudge_id
 
-    async def close_report(self, report_id: int, patient_id: int, now: datetime, outcome: str) -> ReportView | None:
+    async def close_report(
+        self, report_id: int, patient_id: int, now: datetime, outcome: str
+    ) -> ReportView | None:
         """Close the patient's open report: its follow-ups and its nudges stop. None when it is
         not theirs or already closed."""
         async with self._sessions.begin() as s:
@@ -854,7 +856,9 @@ class Repository:
         async with self._sessions() as s:
             rows = await s.scalars(
                 select(SideEffectReport)
-                .where(SideEffectReport.patient_id == patient_id, SideEffectReport.status == ReportStatus.OPEN)
+                .where(
+                    SideEffectReport.patient_id == patient_id, SideEffectReport.status == ReportStatus.OPEN
+                )
                 .order_by(SideEffectReport.created_at.desc(), SideEffectReport.id.desc())
             )
             return [ReportView.of(r) for r in rows]
@@ -862,7 +866,9 @@ class Repository:
     async def mark_asked(self, report_id: int, at: datetime | None) -> None:
         """A follow-up question about the report went out (or was answered: None)."""
         async with self._sessions.begin() as s:
-            await s.execute(update(SideEffectReport).where(SideEffectReport.id == report_id).values(asked_at=at))
+            await s.execute(
+                update(SideEffectReport).where(SideEffectReport.id == report_id).values(asked_at=at)
+            )
 
     async def add_follow_up(self, report_id: int, patient_id: int, at: datetime) -> bool:
         """Ask about the patient's open report at `at` ("has it settled?")."""
@@ -870,7 +876,9 @@ class Repository:
             row = await s.get(SideEffectReport, report_id)
             if row is None or row.patient_id != patient_id or row.status != ReportStatus.OPEN:
                 return False
-            await _cancel_reminders(s, Reminder.report_id == report_id, Reminder.kind == ReminderKind.FOLLOW_UP)
+            await _cancel_reminders(
+                s, Reminder.report_id == report_id, Reminder.kind == ReminderKind.FOLLOW_UP
+            )
             await _remind(s, patient_id, ReminderKind.FOLLOW_UP, at, report_id=report_id)
             return True
 

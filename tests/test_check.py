@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -88,6 +90,7 @@ def test_unreachable_database_exits_4_without_a_password_in_the_output(
     env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bot:s3cret@127.0.0.1:1/b12")
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
     code, out = check()
     assert code == NO_DATABASE and "database: FAILED (OperationalError)" in out
     assert "s3cret" not in out
@@ -100,9 +103,39 @@ def test_bad_settings_exit_2(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(["--frobnicate"], io.StringIO()) == BAD_SETTINGS
 
 
-def test_without_a_token_telegram_is_not_checked(env: str) -> None:
-    code, out = check()
-    assert code == READY and "telegram: no BOT_TOKEN set, not checked" in out
+def test_without_a_token_check_fails_so_no_deploy_passes(env: str) -> None:
+    code, out = check()  # 12.14: it used to say "settings: ok" and exit 0, then the bot exited 2
+    assert code == BAD_SETTINGS
+    assert out.startswith("settings: FAILED, BOT_TOKEN is not set")
+    assert not Path(env.split("///")[1]).exists()  # stopped before touching the database
+
+
+def test_a_dry_run_writes_nothing_not_even_an_empty_database_file(
+    env: str, http_api: tuple[BotApiFake, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", http_api[1])
+    code, out = check("--dry-run")  # 12.15
+    assert code == PENDING
+    assert "database: not created yet (sqlite" in out and "6 pending" in out
+    assert not Path(env.split("///")[1]).exists()
+
+
+def test_a_bot_that_cannot_reach_telegram_says_one_clear_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.sqlite3'}", "LOG_LEVEL": "INFO",
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 3  # 12.16: no traceback, the clear line last
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) <= 5, result.stderr
+    assert (
+        result.stderr.splitlines()[-1]
+        == "error: cannot reach Telegram at http://127.0.0.1:1/bot (NetworkError)."
+    )
 
 
 async def test_health_follows_the_heartbeat_of_a_running_bot(

@@ -58,3 +58,30 @@ def test_sqlite_job_store_is_a_sibling_file_postgres_shares_the_database() -> No
     assert sqlite.database == "/srv/b12/b12bot.jobs.sqlite3"
     pg = jobstore_url("postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     assert pg.drivername == "postgresql+psycopg" and pg.database == "test"
+
+
+def test_two_instances_migrating_one_postgresql_at_once_both_succeed() -> None:
+    """12.20: start-up migrations run under an advisory lock; without it the second instance's
+    CREATE TABLE fails because the first one's is not committed yet."""
+    import threading
+
+    from tests.pg import fresh_postgres_database
+
+    with fresh_postgres_database() as url:
+        errors: list[BaseException] = []
+        start = threading.Barrier(2)
+
+        def migrate() -> None:
+            start.wait()
+            try:
+                upgrade(url)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=migrate) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert errors == []
+        assert pending(url) == []
