@@ -14,7 +14,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.triage_eval import LEVELS, LOCKED, TUNE, TUNE2, TUNE3, TUNE4, Figures, evaluate, load
+from tests.triage_eval import LEVELS, LOCKED, TUNE, TUNE2, TUNE3, TUNE4, TUNE5, Figures, evaluate, load
 
 KINDS = ("emergency", "clinician", "watch", "screen", "other")
 
@@ -36,7 +36,10 @@ def summary(name: str, figures: Figures) -> dict[str, dict[str, dict[str, int]]]
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--misses", choices=["tune", "tune2", "tune3", "tune4", "locked"], action="append", default=[]
+        "--misses",
+        choices=["tune", "tune2", "tune3", "tune4", "tune5", "locked"],
+        action="append",
+        default=[],
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -47,6 +50,7 @@ async def main() -> None:
         ("tune2", TUNE2),
         ("tune3", TUNE3),
         ("tune4", TUNE4),
+        ("tune5", TUNE5),
     ):
         figures = await evaluate(load(path))
         report[name] = summary(f"{name} ({path.name})", figures)

@@ -36,6 +36,7 @@ TUNE = DATA / "triage_tune.csv"
 TUNE2 = DATA / "triage_tune2.csv"
 TUNE3 = DATA / "triage_tune3.csv"
 TUNE4 = DATA / "triage_tune4.csv"
+TUNE5 = DATA / "triage_tune5.csv"
 LEVELS = ("emergency", "clinician", "watch", "none")
 CLINICIAN = "Dr Rivera"
 CONTACT = "+44 20 7946 0000"

@@ -214,7 +214,8 @@ def _resolves(tokens: list[str], j: int) -> bool:
     """Does the word at `j` say something went away ("gone", "faded", "went down")?"""
     token = tokens[j]
     if token in RESOLVED:
-        return not _moving(tokens, j + 1)
+        # "gone down my leg", "gone from a grape to a plum": moving or changing, not settling
+        return not _moving(tokens, j + 1) and tokens[j + 1 : j + 2] not in (["from"], ["to"])
     return token in PARTICLES and j > 0 and tokens[j - 1] in PARTICLE_VERBS and not _moving(tokens, j)
 
 

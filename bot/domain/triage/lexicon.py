@@ -63,7 +63,7 @@ WORDS: dict[str, frozenset[str]] = {
     # --- dose and technique ---
     "dose": words(
         "dose doses dosage shot shots jab jabs injection injections amount vial vials ampoule "
-        "ampoules ampule syringe ml mls mg mcg b12 plunger"
+        "ampoules ampule syringe ml mls mg mcg b12 plunger pen pens"
     ),
     "take": words(
         "take taking took do doing did inject injecting injected have give giving gave use using used"
@@ -98,13 +98,14 @@ WORDS: dict[str, frozenset[str]] = {
         + " ".join(f"{t / 10:.1f}" for t in range(1000, 1070))
         + " 100 101 102 103 104 105"
     ),
+    "day_number": words(" ".join(str(d) for d in range(1, 32))),
     "landmark": words(
         "knee knees hip navel ankle elbow wrist groin back side ribs calf belly armpit shoulder bum"
     ),
     # a day some time back: the reaction has outlasted the days since
     "earlier": words(
         "monday tuesday wednesday thursday friday saturday sunday week weeks weekend fortnight previous "
-        "time follow followup review"
+        "time follow followup review before term holiday holidays half"
     ),
 }
 
@@ -114,7 +115,9 @@ FILLER = words(
     "seemed get gets getting got gone go goes going went become becomes became turn turned turning "
     "so really very like kind sort of all a bit little super proper totally completely quite pretty "
     "rather just now suddenly slightly tad sounds sound sounding coming came awful dead wicked fierce "
-    "mighty crazy hella majorly bloody freezing boiling right keeps keep kept keeping extremely incredibly "
+    "mighty crazy hella majorly bloody freezing boiling today tonight her him them right keeps keep kept "
+    "keeping "
+    "extremely incredibly "
     "mega well too "
     "more and starting started "
     "to has have had it they them their my the this that up out real awfully terribly seriously "
@@ -240,7 +243,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     )),
     (Sign.PUS, (
         "pus|puss|pussing", "ooze|oozing|oozes|oozed|oozy", "discharge|discharging",
-        "weeping|weeps|wept", "yellow|green|greenish|yellowish|smelly|stinky|gross ~ "
+        "weeping|weeps|wept", "yellow|green|greenish|yellowish|smelly|stinky|gross|cloudy ~ water|"
         "stuff|fluid|liquid|goo|gunk|crust|discharge|bit|blister",
         "infected|infection|infections|infecting|abscess|cellulitis", "smells|smelly|stinks|stinky",
         "gunk|goo|muck|gloop|gunge ~ coming|came|comes ~ out", "gunk|gunge|gloop|goo",
@@ -307,7 +310,12 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "wrong ~ {technique}|dose|amount|strength|vial|bottle|product|medicine|place|spot|site|way|route|"
         "needle|one|syringe|mark|line|ml",
         "{changed_to}|new ~ strength|brand|concentration|product|medicine|medication",
-        "{changed_to} ~ {product}", "{product} ~ {changed_to}|looks_different",
+        "{changed_to} ~ {product}", "{product}|pen ~ {changed_to}|looks_different",
+        "different ~ number|label|colour|color|writing", "plunger|needle|syringe|pen ~ stuck|jammed|jam",
+        "if ~ i ~ did|got|gave|had ~ half|all|the ~ whole",
+        "get ~ back ~ on ~ track",
+        "{dose}|amount|strength ~ wrong|incorrect",
+        "not ~ done|had|taken ~ mine|it|my … since",
         "pharmacy|pharmacist|chemist|prescription …+ different|changed|switched|instead|wrong|said|says|told",
         "right|correct ~ amount|dose|strength|needle|syringe|way|place|site|spot|product ~ ?",
         "by ~ mistake|accident", "mistakenly|accidentally|accidently|wrongly",
@@ -350,7 +358,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "shivering|shivers|shivery|shiver",
         "hot ~ and|then ~ cold", "cold ~ and|then ~ hot", "sweats|clammy",
         "burning up", "flu|flulike|fluey", "achy|aching ~ all over",
-        "teeth ~ chattering|chatter", "cannot ~ get ~ warm", "freezing ~ cold ~ all|then|and",
+        "teeth ~ chattering|chatter", "cannot ~ get ~ warm", "shaking|shivering ~ with ~ cold",
+        "{fever_number} … thermometer|temp|temperature", "freezing ~ cold ~ all|then|and",
         "bit ~ of ~ a ~ temp|temperature|fever",
     )),
     (Sign.RASH_HIVES, (
@@ -366,7 +375,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "whole|entire ~ body … itchy|itching|itch",
         "patches|blotches|welts|bumps ~ all ~ up|over|down|across",
         "itching|itchy|itch …  scalp|back|chest|neck|arms|legs|body|feet|hands",
-        "body ~ itchy|itching|itches",
+        "body ~ itchy|itching|itches", "scalp|back|chest|neck|arms|legs|body … itch|itchy|itching|itches",
         "covered ~ in ~ red|spots|bumps|blotches|patches|welts",
         "red|raised|itchy ~ patches|blotches|welts|bumps ~ on ~ my ~ chest|back|neck|face|body|arms|legs|"
         "tummy",
@@ -386,6 +395,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "cannot ~ feel ~ my ~ {limb}", "cannot ~ feel ~ the ~ floor|ground",
         "legs|knees ~ went|go|going|gave ~ from|out",
         "balance|unsteady|unbalanced|wobbly|wobbling",
+        "hold|holding|held|grab|grabbing ~ onto|on|to ~ the ~ wall|walls|furniture|rail|railing|bannister|"
+        "banister",
         "{limb} … asleep|sleep|dead",
         "{limb} ~ buzzing|buzzy|fizzing|fizzy|prickly|prickling|burning",
         "falling ~ over", "fell ~ over", "keep|keeps|kept ~ falling|tripping|stumbling|dropping",
@@ -402,7 +413,10 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "repeating ~ myself|things|stories|questions", "losing ~ my ~ words|thread|train",
         "forgot|forget|forgetting|forgets ~ why|what|where|how",
         "lost|losing|misplacing|misplaced ~ my ~ car|keys|phone|glasses|way",
-        "left ~ the ~ gas|oven|hob|stove|door|tap|taps|iron ~ on|open", "about ~ my ~ memory", "forgetful",
+        "left ~ the ~ gas|oven|hob|stove|door|tap|taps|iron ~ on|open",
+        "about ~ my ~ memory",
+        "asked|asking|said|saying ~ the ~ same ~ thing|question|things",
+        "got|getting|get ~ lost", "forgetful",
         "cannot ~ think ~ straight|properly|clearly", "cannot ~ concentrate|focus",
     )),
     (Sign.HEART, (
@@ -435,7 +449,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.PAIN, (
         "pain|pains|painful|sore|soreness|sorer|hurt|hurts|hurting|ache|aches|aching|achy|tender|"
         "tenderness|sting|stings|stinging|stung|burn|burns|burning|throb|throbs|throbbing|ouch|ow|"
-        "agony|stiff|smarts|stabbing|twinge",
+        "agony|stiff|smarts|stabbing|twinge|excruciating",
         "killing me",
     )),
     (Sign.ITCHING, ("itch|itchy|itching|itches|itched|itchiness|scratching|scratchy",)),
@@ -458,7 +472,7 @@ LINGERING: tuple[Pattern, ...] = (
     "not|never ~ going|gone|go|went ~ away|down", "not ~ stop|stopping|stopped|stops",
     "will ~ not ~ go|budge|shift|clear|settle",
     "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted|resolved|gone|"
-    "disappeared",
+    "disappeared|shrinking|smaller|fading|healing",
 )  # fmt: skip
 
 MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
@@ -469,7 +483,9 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "streak|streaks|streaking|tracking",
         "moving|moved|creeping|crept|travelling|traveling|travelled|running|extends|"
         "extending ~ up|down|across|along|towards|into|round|around",
-        "all over ~ my|the ~ {site}", "down|up ~ my ~ leg|arm|thigh|side",
+        "all over ~ my|the ~ {site}",
+        "spread|spreading|gone|going|went|moving|moved|creeping|tracking|running ~ down|up ~ my ~ leg|arm|"
+        "thigh|side",
         "size ~ of ~ a|an|my ~ palm|hand|fist|orange|saucer|plate|tennis|golf|egg|lemon|grapefruit|"
         "coaster|cd|dinner|apple",
         "twice|double|doubled ~ the ~ size", "doubled|tripled",
@@ -477,6 +493,9 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "over|past|beyond|outside ~ the ~ line|pen|mark|circle",
         "reaches|reached|reaching|reach ~ my|the ~ {landmark}", "up|down|round ~ to ~ my|the ~ {landmark}",
         "as ~ far ~ as ~ my|the ~ {landmark}",
+        "gone|grown|went|go|going ~ from …+ to",
+        "whole|entire ~ front|side|back|top|bottom|half ~ of ~ my|the ~ {site}|{landmark}",
+        "whole|entire ~ {site}|{landmark}",
         "creeping|spreading|moving|going|growing ~ outwards|outward|out",
         "moved|moving|travelled|travelling|moves ~ from|down|up|into|towards",
         "stretching|stretches|stretched|extending|extends ~ halfway|across|over|down|up|round|around",
@@ -499,7 +518,10 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "for ~ days|weeks|ages|while", "still ~ there ~ after|since|for", *LINGERING,
         "still …+ before ~ last", "{dose}|one ~ before ~ last",
         "still …+ {earlier}", "{earlier} …+ still",
-        "all ~ week|weekend", "since ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend",
+        "all ~ week|weekend",
+        "since ~ [last] ~ monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend",
+        "since ~ the ~ {day_number} ~ st|nd|rd|th",
+        "all ~ through|over ~ half|the ~ term|holiday|holidays|week",
         "days ~ later|now|on", "no better", "no change",
         "third|fourth|fifth ~ day", "day ~ 3|4|5|6|7|three|four|five",
     )),
@@ -513,7 +535,8 @@ SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
         "cannot ~ put ~ weight|pressure",
         "woke|waking|wakes ~ me ~ up", "kept|keeping|keeps ~ me ~ up|awake",
         "worst ~ pain|ever",
-        "10/10|9/10|8/10", "8|9|10 ~ out ~ of ~ 10", "killing me", "screaming|crying|cried|tears",
+        "10/10|9/10|8/10", "8|9|10 ~ out ~ of ~ 10", "worst ~ one|ever", "like ~ mad|crazy|hell",
+        "hurt|hurts|hurting ~ that|so ~ much", "killing me", "screaming|crying|cried|cry|tears",
         "really|very|so ~ bad", "massive|huge|enormous … pain|swelling|lump|reaction",
     )),
     (Severity.MODERATE, (
@@ -570,7 +593,7 @@ BOT_TALK = words(
 AT_THE_SITE = (
     "where the needle", "where i injected", "where i inject", "where it went in", "at the site",
     "injection site", "the site", "around the jab", "round the jab", "jab site", "around the injection",
-    "at the injection", "injection spot", "on the spot",
+    "at the injection", "injection spot", "on the spot", "where i did it", "where i put it",
 )  # fmt: skip
 ELSEWHERE = words("everywhere body chest back neck face arms legs scalp feet hands all over spreading")
 

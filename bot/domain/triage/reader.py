@@ -316,15 +316,36 @@ def _only_at_the_site(tokens: list[str]) -> bool:
     return at_site and not set(tokens) & lexicon.ELSEWHERE
 
 
+_BEFORE = re.compile(r"\b(?:was|were|earlier|yesterday|morning|before|first)\b", re.IGNORECASE)
+
+
 def _growing(text: str) -> bool:
-    """Sizes that grow as the message goes on ("3cm yesterday, 6cm today")."""
+    """Sizes that grew ("3cm yesterday, 6cm today", "6cm now, was 2cm this morning"): the size
+    said to be from before is the earlier one, otherwise the first named."""
     unit = {"mm": 0.1, "cm": 1.0, "in": 2.54}
-    sizes = [float(n) * unit.get(u.lower()[:2], 2.54) for n, u in _SIZE.findall(text)]
-    return len(sizes) >= 2 and sizes[-1] > sizes[0]
+    found = [
+        (
+            float(m[1]) * unit.get(m[2].lower()[:2], 2.54),
+            bool(_BEFORE.search(_around(text, m.start(), m.end()))),
+        )
+        for m in _SIZE.finditer(text)
+    ]
+    if len(found) < 2:
+        return False
+    earlier = [size for size, before in found if before]
+    later = [size for size, before in found if not before]
+    if earlier and later:
+        return max(later) > min(earlier)
+    return found[-1][0] > found[0][0]
 
 
 _WEEKDAY = re.compile(r"\b(mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b", re.IGNORECASE)
 _WEEKDAY_INDEX = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """The words just before a size ("was about") and after it up to a comma ("this morning")."""
+    return text[max(0, start - 15) : start] + " " + re.split(r"[,;.]", text[end : end + 25], maxsplit=1)[0]
 
 
 def _days_between(text: str) -> float | None:

@@ -47,7 +47,7 @@ RULES: tuple[Rule, ...] = (
          any_of=frozenset({S.FEVER})),
     Rule("C5-spreading", C, "Redness, swelling, warmth, a lump or pain that spreads or gets worse "
          "needs a clinician's look.",
-         any_of=frozenset({S.REDNESS, S.SWELLING, S.PAIN, S.WARMTH, S.LUMP, S.OTHER}),
+         any_of=frozenset({S.REDNESS, S.SWELLING, S.PAIN, S.WARMTH, S.LUMP, S.BRUISING, S.OTHER}),
          modifiers=frozenset({Modifier.SPREADING, Modifier.WORSENING})),
     Rule("C6-persistent", C, "Redness, swelling or a lump still there after 48 hours should be "
          "checked.", any_of=frozenset({S.REDNESS, S.SWELLING, S.LUMP, S.BLEEDING, S.OTHER}), min_hours=48),
