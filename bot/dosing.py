@@ -243,13 +243,22 @@ class Dosing:
         return await self._replace_open(snap)
 
     async def change_timezone(self, snap: Snapshot, zone: str) -> DoseView | None:
-        """Travel: future reminders move to the same local time in `zone`; past records stay.
-        A dose whose reminder already went out stays as it is (it can still be confirmed)."""
+        """Travel: the next dose stays on the same local calendar day at the same local time, now
+        in `zone` (due at once if that time has already gone by there); past records stay. A dose
+        whose reminder already went out stays as it is (it can still be confirmed). The dose row is
+        moved, not cancelled and replaced: a change of zone is not a cancelled dose."""
         assert snap.plan is not None and snap.plan_id is not None
         await self.repo.set_timezone(snap.plan_id, zone)
-        if snap.paused or snap.open_dose is None or snap.open_dose.status != DoseStatus.SCHEDULED:
+        dose = snap.open_dose
+        if snap.paused or dose is None or dose.status != DoseStatus.SCHEDULED:
             return None
-        return await self._replace_open(replace(snap, plan=replace(snap.plan, timezone=zone)))
+        plan = replace(snap.plan, timezone=zone)
+        local_day = dose.due_at.astimezone(ZoneInfo(snap.plan.timezone)).date()
+        due = max(schedule.local_slot(local_day, plan.time_of_day, ZoneInfo(zone)), self.clock())
+        started = snap.progress.phase_started_on or local_day
+        moved = NextDose(dose.phase_index, dose.number_in_phase, due, dose.phase_changed, started)
+        specs = self.reminders_for(plan, moved, snap.heads_up_hours)
+        return self._arm(await self.repo.move_dose(dose.id, snap.patient_id, due, specs))
 
     async def next_phase(self, snap: Snapshot) -> DoseView | None:
         """The clinician said to move on: the next phase starts with the next dose."""

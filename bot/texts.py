@@ -180,6 +180,10 @@ def bad_input(example: str) -> str:
 BAD_TIME = bad_input("Please type a time like 8am, 08:00 or 20:30.")
 BAD_ZONE = bad_input("Type a city (e.g. London, Berlin, New York) or tap one of the buttons.")
 BAD_NUMBER = bad_input("Please type a whole number from {low} to {high}, for example {example}.")
+DATE_PASSED = (
+    "Sorry, that date has passed. Please type today or later (today is {today}), for example "
+    "2026-12-01 or 1 Dec."
+)
 BAD_DATE = bad_input("Please type a date like 2026-12-01 or 1 Dec (today or later, within a year).")
 BAD_TEXT = bad_input("Please type it as written on your plan (up to {limit} characters).")
 BAD_STRENGTH = bad_input("Please type the strength with a number, as on the label, e.g. 1000 mcg/mL.")

@@ -740,6 +740,21 @@ class Repository:
         async with self._sessions.begin() as s:
             await s.execute(update(Plan).where(Plan.id == plan_id).values(timezone=zone))
 
+    async def move_dose(
+        self, dose_id: int, patient_id: int, due_at: datetime, reminders: Sequence[ReminderSpec]
+    ) -> NewDose | None:
+        """The same scheduled dose at another time, with new reminders (a change of time zone)."""
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.patient_id != patient_id or row.status != DoseStatus.SCHEDULED:
+                return None
+            row.due_at = due_at
+            await _cancel_reminders(s, Reminder.dose_id == dose_id)
+            for spec in reminders:
+                await _remind(s, patient_id, spec.kind, spec.due_at, dose_id=dose_id)
+            await s.flush()
+            return NewDose(DoseView.of(row), sorted({spec.due_at for spec in reminders}))
+
     async def replace_open_dose(
         self,
         plan_id: int,

@@ -64,6 +64,8 @@ SAVE = "save"  # not a state: the confirm step returns it to save the plan
 FREE_TEXT_STEPS = frozenset({"pname", "strength", "dose", "sites", "cname", "ccontact"})
 NAME_STEPS = frozenset({"pname", "sites", "cname", "ccontact"})  # names and contacts, as written
 MAX_TEXT = 100
+# A date without a year that went by this recently is a past date typed by mistake, not next year's.
+PAST_DATE_DAYS = 180
 MAX_PHASES = 6
 COMMON_ZONES = (
     "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
@@ -492,10 +494,21 @@ def _start_date_text(data: Data, text: str, now: datetime) -> Answer:
     day = parse_date(text, today)
     if day is None or day < today or day > today + timedelta(days=366):
         return Invalid(texts.BAD_DATE)
+    if day.year > today.year and not re.search(r"\d{4}", text):
+        this_year = _same_day(day, today.year)
+        if this_year < today and (today - this_year).days <= PAST_DATE_DAYS:
+            return Invalid(texts.DATE_PASSED.format(today=texts.day(today)))  # "30 Nov" on 1 Dec
     if day == today and not _slot_today_ahead(data, now):
         return Invalid(texts.bad_input(f"Today's {data['time']} has passed – pick tomorrow or later."))
     data["start_date"] = day.isoformat()
     return CONFIRM
+
+
+def _same_day(day: date, year: int) -> date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
 
 
 # --- Telegram side ----------------------------------------------------------------------------------

@@ -1,0 +1,86 @@
+"""Records and schedules a patient can trust (issue 12): every date, count and answer right,
+through the real Application. Each test names the item it covers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot import texts
+from storage.models import Dose
+from tests.flows import choose_schedule, set_up
+from tests.harness import Chat, Harness
+
+DUE = "Time for your B12 injection"
+
+
+def ny(day: int, hour: int, minute: int = 0) -> datetime:
+    """New York wall time in March 2026 before its DST switch (8 March: UTC-5, then UTC-4)."""
+    offset = 5 if day < 8 else 4
+    return (
+        datetime(2026, 3, day, hour + offset, minute, tzinfo=UTC)
+        if hour + offset < 24
+        else datetime(2026, 3, day + 1, hour + offset - 24, minute, tzinfo=UTC)
+    )
+
+
+async def export_csv(chat: Chat) -> list[list[str]]:
+    await chat.send("/export")
+    data = next(m.file_bytes for m in reversed(chat.messages()) if m.file_name == "b12bot-records.csv")
+    return list(csv.reader(io.StringIO((data or b"").decode())))
+
+
+async def reach_start_question(chat: Chat, schedule: str = "Every day", zone: str = "Europe/Berlin") -> None:
+    await chat.send("/start")
+    await chat.press("Cyanocobalamin")
+    await chat.press("1000 mcg/mL")
+    await chat.send("1 mL")
+    await chat.press("Under the skin")
+    await choose_schedule(chat, schedule)
+    await chat.send("08:00")
+    await chat.send(zone)
+    await chat.press("Done")
+    await chat.send("Dr Rivera")
+    await chat.send("+44 20 7946 0000")
+
+
+# --- 1: a first-dose date already past -------------------------------------------------------------
+
+
+async def test_a_first_dose_date_already_past_is_refused_not_moved_to_next_year(bot: Harness) -> None:
+    chat = bot.chat()
+    await reach_start_question(chat)  # Mon 2 March 2026
+    await chat.press("Another date")
+    await chat.send("1 Mar")  # yesterday: it used to become 1 March 2027
+    assert chat.texts()[-2].startswith("Sorry, that date has passed.")
+    assert "today or later" in chat.texts()[-2]
+    assert chat.last_reply().text == texts.ASK_START_DATE
+    await chat.send("10 Mar")
+    assert "Your next 5 doses:\n• Tue 10 Mar 08:00" in chat.last_reply().text
+
+
+# --- 2: a change of time zone keeps the next dose on its local day ---------------------------------
+
+
+async def test_a_time_zone_change_keeps_the_next_dose_on_its_local_day_and_cancels_nothing(
+    bot: Harness,
+) -> None:
+    chat = bot.chat()
+    await set_up(chat, time="20:30", zone="America/New_York", start="Today")  # Mon 2 March 20:30 NY
+    await bot.advance_to(ny(2, 20, 35))
+    await chat.send("done left thigh")  # given Mon 20:35 New York = Tue 01:35 UTC
+    await chat.send("/timezone")
+    await chat.send("Paris")
+    assert "Next dose: today 20:30" in chat.last_reply().text  # Tue 3 March in Paris, not Wednesday
+    await chat.send("/timezone")
+    await chat.send("New York")
+    assert "Next dose: tomorrow 20:30" in chat.last_reply().text  # Tue 3 March in New York
+    await bot.advance_to(ny(3, 20, 31))
+    assert [m.at for m in chat.messages() if DUE in m.text][-1] == ny(3, 20, 30)
+    async with bot.services.repo._sessions() as s:
+        statuses = list(await s.scalars(select(Dose.status).order_by(Dose.id)))
+    assert "cancelled" not in statuses  # a change of zone is not a cancelled dose
+    assert not [row for row in await export_csv(chat) if "cancelled" in row]
