@@ -136,10 +136,18 @@ class Monitor:
         return [d.due_at for d in doses]
 
     def run_out(self, snap: Snapshot) -> RunOut | None:
-        covered = snap.monitoring.stock.covered
-        if covered is None or covered >= MAX_LOOKAHEAD_DOSES:
+        """When the stock stops covering doses: run out, or the vials' expiry date."""
+        stock = snap.monitoring.stock
+        if snap.plan is None or (stock.covered is None and stock.expires_on is None):
             return None
-        return run_out(snap.monitoring.stock, self.upcoming(snap, covered + 1), self.clock())
+        count = min(
+            (stock.covered if stock.covered is not None else MAX_LOOKAHEAD_DOSES) + 1, MAX_LOOKAHEAD_DOSES
+        )
+        tz = ZoneInfo(snap.plan.timezone)
+        expires_at = None
+        if stock.expires_on is not None:  # the end of the expiry day, in the patient's zone
+            expires_at = schedule.local_slot(stock.expires_on + timedelta(days=1), time(0, 0), tz)
+        return run_out(stock, self.upcoming(snap, count), self.clock(), expires_at, tz)
 
     async def set_stock(self, snap: Snapshot, stock: Stock) -> RunOut | None:
         """New stock counts (or None to stop tracking): the refill and expiry warnings follow."""

@@ -424,7 +424,13 @@ class ReminderService:
                 await self.monitor.refill_warned(snap)
                 covered = m.stock.covered or 0
                 return Message(
-                    texts.refill(snap.plan, covered, texts.when(out.first_uncovered, tz, now)), None
+                    texts.refill(
+                        snap.plan,
+                        covered,
+                        texts.when(out.first_uncovered, tz, now),
+                        texts.day(m.stock.expires_on) if out.expired and m.stock.expires_on else None,
+                    ),
+                    None,
                 )
             case ReminderKind.EXPIRY if m.stock.expires_on is not None:
                 expired = m.stock.expires_on < now.astimezone(tz).date()

@@ -821,15 +821,28 @@ def supplies(doses: int | None, syringes: int | None, expires: str | None, lasts
     return "\n".join(lines)
 
 
-def lasts_until(last_covered: str | None, first_uncovered: str | None) -> str:
+def lasts_until(last_covered: str | None, first_uncovered: str | None, expires: str | None = None) -> str:
+    """How long the stock lasts; `expires`: the expiry date stops it before the count does."""
     if first_uncovered is None:
         return "That covers every dose I can see coming."
+    if expires is not None:
+        until = f"until your dose {last_covered}" if last_covered else "for none of your coming doses"
+        return (
+            f"Your vials expire on {expires}, so they last {until}; you'll need new ones by "
+            f"{first_uncovered}."
+        )
     if last_covered is None:
         return f"That doesn't cover your next dose ({first_uncovered}) – please get more soon."
     return f"That lasts until your dose {last_covered}; you'll need more by {first_uncovered}."
 
 
-def refill(plan: Plan, covered: int, first_uncovered: str) -> str:
+def refill(plan: Plan, covered: int, first_uncovered: str, expires: str | None = None) -> str:
+    if expires is not None:
+        return (
+            f"🧴 Time to order more: your vials expire on {expires}, before your dose {first_uncovered}. "
+            f"Ask {plan.clinician_name} or your pharmacy for a new prescription. When you have it, "
+            "/supplies updates the count and the date."
+        )
     return (
         f"🧴 Time to order more: your supplies cover {covered} more injection{'s' if covered != 1 else ''}, "
         f"and you'll need more by {first_uncovered}. Ask {plan.clinician_name} or your pharmacy for a "

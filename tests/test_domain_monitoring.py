@@ -185,3 +185,21 @@ def test_run_out_counts_in_days_from_the_cadence() -> None:
     assert run_out(Stock(None, None), daily, now) is None
     assert run_out(Stock(doses=9, syringes=None), daily, now) is None  # lasts past every dose shown
     assert Stock(doses=1, syringes=0).after_injection() == Stock(doses=0, syringes=0)
+
+
+def test_the_stock_lasts_until_the_earlier_of_running_out_and_the_expiry() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.supplies import Stock, run_out
+
+    days = [datetime(2026, 3, d, 7, tzinfo=UTC) for d in range(3, 31)]
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    by_count = run_out(Stock(5, None), days, now)
+    assert by_count is not None and by_count.first_uncovered == days[5] and not by_count.expired
+    expiry = datetime(2026, 3, 6, 23, tzinfo=UTC)  # the end of 6 March in Berlin
+    by_date = run_out(Stock(20, None, None), days, now, expiry, ZoneInfo("Europe/Berlin"))
+    assert by_date is not None and by_date.expired
+    assert by_date.last_covered == days[3] and by_date.first_uncovered == days[4]  # 6 Mar, then 7 Mar
+    assert run_out(Stock(2, None), days, now, expiry) is not None  # the count comes first here
+    assert run_out(Stock(None, None), days, now) is None

@@ -84,3 +84,32 @@ async def test_a_time_zone_change_keeps_the_next_dose_on_its_local_day_and_cance
         statuses = list(await s.scalars(select(Dose.status).order_by(Dose.id)))
     assert "cancelled" not in statuses  # a change of zone is not a cancelled dose
     assert not [row for row in await export_csv(chat) if "cancelled" in row]
+
+
+# --- 3: supplies last until the earlier of running out and the expiry date ------------------------
+
+
+def berlin(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    """Berlin wall time in 2026 (UTC+1 until 29 March, then UTC+2)."""
+    summer = (month, day) >= (3, 29)
+    return datetime(2026, month, day, hour - (2 if summer else 1), minute, tzinfo=UTC)
+
+
+async def test_supplies_last_until_the_vials_expire_and_the_refill_warning_says_so(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="Every day")  # 08:00 Berlin from Tue 3 March
+    await chat.send("/supplies")
+    await chat.press("Update my supplies")
+    await chat.send("8")
+    await chat.press("5")  # 40 doses: by count, until 11 April
+    await chat.send("50")
+    await chat.send("2026-03")  # but the vials expire on 31 March
+    status = chat.last_reply().text
+    assert (
+        "Your vials expire on Tue 31 Mar 2026, so they last until your dose Tue 31 Mar 08:00; "
+        "you'll need new ones by Wed 1 Apr 08:00." in status
+    )
+    await bot.advance_to(berlin(18, 8, 1))  # 14 days before the first dose after the expiry
+    [refill] = [m for m in chat.messages() if m.text.startswith("🧴 Time to order more")]
+    assert refill.at == berlin(18, 8, 0)
+    assert "your vials expire on Tue 31 Mar 2026, before your dose Wed 1 Apr 08:00" in refill.text

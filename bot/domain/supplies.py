@@ -1,5 +1,8 @@
 """Supplies: how long the patient's stock lasts, from the plan's upcoming doses.
 
+The stock lasts until the earlier of two things: the last dose it counts for, and the vials'
+expiry date (a dose after it would use an expired vial).
+
 A refill warning counts in days, not doses: a patient on monthly doses with 3 left is fine for
 months, a patient on daily doses with 3 left must order today. The warning comes REFILL_LEAD
 before the first dose the stock does not cover, at the patient's dose time.
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 REFILL_LEAD = timedelta(days=14)
 EXPIRY_LEAD = timedelta(days=14)
@@ -44,13 +48,35 @@ class Stock:
 class RunOut:
     first_uncovered: datetime  # due time of the first dose the stock does not cover
     warn_at: datetime  # REFILL_LEAD before it (or now, when that has passed)
+    last_covered: datetime | None = None  # the last dose it does cover
+    expired: bool = False  # it stops at the expiry date, not at the count
 
 
-def run_out(stock: Stock, upcoming: Sequence[datetime], now: datetime) -> RunOut | None:
-    """When the stock runs out, given the next doses' due times (in order, enough of them to see
-    past the stock); None when untracked or when it lasts past every dose given."""
+def _lead(due: datetime, tz: ZoneInfo | None) -> datetime:
+    """REFILL_LEAD before `due`, at the same local time (across a change of clocks)."""
+    if tz is None:
+        return due - REFILL_LEAD
+    local = due.astimezone(tz)
+    return (local.replace(tzinfo=None) - REFILL_LEAD).replace(tzinfo=tz).astimezone(due.tzinfo)
+
+
+def run_out(
+    stock: Stock,
+    upcoming: Sequence[datetime],
+    now: datetime,
+    expires_at: datetime | None = None,
+    tz: ZoneInfo | None = None,
+) -> RunOut | None:
+    """When the stock stops covering doses, given the next doses' due times (in order, enough of
+    them to see past the stock) and the instant the vials expire (the end of their expiry day);
+    None when nothing is tracked or it covers every dose given."""
     covered = stock.covered
-    if covered is None or covered >= len(upcoming):
+    if covered is None and expires_at is None:
         return None
-    first = upcoming[covered]
-    return RunOut(first, max(first - REFILL_LEAD, now))
+    limit = len(upcoming) if covered is None else covered
+    for i, due in enumerate(upcoming):
+        out_of_stock = i >= limit
+        if out_of_stock or (expires_at is not None and due >= expires_at):
+            last = upcoming[i - 1] if i else None
+            return RunOut(due, max(_lead(due, tz), now), last, expired=not out_of_stock)
+    return None

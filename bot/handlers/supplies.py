@@ -15,7 +15,6 @@ from bot.context import BotContext
 from bot.domain.parsing import parse_count, parse_month_or_date
 from bot.domain.supplies import Stock
 from bot.handlers.common import flow_button, patient_with_plan, reply
-from bot.monitoring import MAX_LOOKAHEAD_DOSES
 from storage.repository import Snapshot
 
 FLOW = "supplies"
@@ -28,14 +27,16 @@ def status(snap: Snapshot, context: BotContext) -> str:
     stock = snap.monitoring.stock
     if not stock.tracked or snap.plan is None:
         return texts.SUPPLIES_NONE
-    monitor, now = context.services.monitor, context.services.clock()
+    now = context.services.clock()
     tz = ZoneInfo(snap.plan.timezone)
-    covered = stock.covered or 0
-    upcoming = monitor.upcoming(snap, min(covered + 1, MAX_LOOKAHEAD_DOSES))
-    last = texts.when(upcoming[covered - 1], tz, now) if 0 < covered <= len(upcoming) else None
-    first_out = texts.when(upcoming[covered], tz, now) if covered < len(upcoming) else None
+    out = context.services.monitor.run_out(snap)  # the earlier of running out and the expiry date
     expires = texts.day(stock.expires_on) if stock.expires_on else None
-    return texts.supplies(stock.doses, stock.syringes, expires, texts.lasts_until(last, first_out))
+    if out is None:
+        return texts.supplies(stock.doses, stock.syringes, expires, texts.lasts_until(None, None))
+    last = texts.when(out.last_covered, tz, now) if out.last_covered else None
+    first = texts.when(out.first_uncovered, tz, now)
+    lasts = texts.lasts_until(last, first, expires if out.expired else None)
+    return texts.supplies(stock.doses, stock.syringes, expires, lasts)
 
 
 async def supplies(update: Update, context: BotContext) -> None:
