@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from bot import texts
 from bot.domain.rotation import rotation_order
-from bot.domain.schedule import preview
+from bot.domain.schedule import NextDose, preview
 from storage.repository import Snapshot
 
 MONTHS_AHEAD = 6
@@ -16,9 +17,9 @@ MAX_EVENTS = 400
 EVENT_MINUTES = 15
 
 
-def upcoming_doses(snap: Snapshot, now: datetime, start: datetime) -> list[tuple[datetime, str | None]]:
-    """(due time, suggested site) for the next six months, if each dose is given on time at the
-    suggested site."""
+def upcoming_doses(snap: Snapshot, now: datetime, start: datetime) -> list[tuple[NextDose, str | None]]:
+    """(dose, suggested site) for the next six months, if each dose is given on time at the
+    suggested site: counted as the dose messages count (only given doses fill a phase)."""
     assert snap.plan is not None
     until = now + timedelta(days=round(30.44 * MONTHS_AHEAD))
     doses = preview(snap.plan, snap.progress, start, count=MAX_EVENTS, until=until)
@@ -29,7 +30,7 @@ def upcoming_doses(snap: Snapshot, now: datetime, start: datetime) -> list[tuple
         site = order[0] if order else None
         if site is not None:
             last_used[site] = dose.due_at
-        planned.append((dose.due_at, site))
+        planned.append((dose, site))
     return planned
 
 
@@ -44,7 +45,8 @@ def build_ics(snap: Snapshot, now: datetime, start: datetime) -> tuple[bytes, in
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "B12 injections")
     planned = upcoming_doses(snap, now, start)
-    for due, site in planned:
+    for dose, site in planned:
+        due = dose.due_at
         event = Event()
         event.add("uid", f"b12bot-{snap.patient_id}-{int(due.timestamp())}@b12bot")
         event.add("dtstamp", now)
@@ -54,7 +56,8 @@ def build_ics(snap: Snapshot, now: datetime, start: datetime) -> tuple[bytes, in
         event.add("summary", f"B12 injection{f' – {site}' if site else ''}")
         event.add(
             "description",
-            f"{plan.product_label} {plan.strength}: {plan.dose}, as your clinician's plan says."
+            f"{plan.product_label} {plan.strength}: {plan.dose}, as your clinician's plan says. "
+            + texts.phase_line(plan, dose.phase_index, dose.number_in_phase)
             + (f" Suggested site: {site}." if site else ""),
         )
         calendar.add_component(event)

@@ -40,7 +40,9 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
+from bot.domain.plan import Plan
 from bot.domain.rotation import rotation_order
+from bot.domain.schedule import PhaseTally, Progress
 from bot.dosing import Dosing
 from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
 from bot.monitoring import Monitor
@@ -318,7 +320,7 @@ class ReminderService:
             text = texts.dose_due(
                 ctx.plan, dose.phase_index, dose.number_in_phase, site, ctx.last_used.get(site or ""), now,
                 phase_changed=dose.phase_changed, late_due=late, notes=[],
-                clinician_check=ctx.clinician_check,
+                clinician_check=ctx.clinician_check, tally=_tally(ctx.plan, ctx.progress, dose.phase_index),
             )  # fmt: skip
             ready.append(
                 (patient_id, ctx, reminder, Message(text, _dose_buttons(dose.id, ctx.clinician_check)))
@@ -509,7 +511,7 @@ class ReminderService:
             text = texts.dose_due(
                 plan, dose.phase_index, dose.number_in_phase, site, snap.last_used.get(site or ""),
                 now, phase_changed=dose.phase_changed, late_due=late_due, notes=notes,
-                clinician_check=snap.clinician_check,
+                clinician_check=snap.clinician_check, tally=_tally(plan, snap.progress, dose.phase_index),
             )  # fmt: skip
             return Message(text, buttons)
         if not notes:
@@ -559,3 +561,8 @@ class ReminderService:
 def _dose_buttons(dose_id: int, clinician_check: bool) -> InlineKeyboardMarkup:
     """The dose message's buttons; after an allergy-level report, "My clinician says carry on" too."""
     return dose_actions(dose_id, texts.CARRY_ON_LABEL if clinician_check else None)
+
+
+def _tally(plan: Plan, progress: Progress, phase_index: int) -> PhaseTally | None:
+    """The counts of the dose's phase (none for the first dose of a new phase)."""
+    return PhaseTally.of(plan, progress) if progress.phase_index == phase_index else None

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.plan import Plan, Route, describe_phases
+from bot.domain.schedule import PhaseTally
 from bot.domain.symptoms import LABELS as SYMPTOM_LABELS
 
 # --- formatting helpers -------------------------------------------------------------------------
@@ -51,12 +52,53 @@ def dose_line(plan: Plan) -> str:
     return f"{plan.product_label} {plan.strength}: {plan.dose}, {route}."
 
 
-def phase_line(plan: Plan, phase_index: int, number: int) -> str:
+def phase_line(plan: Plan, phase_index: int, number: int, tally: PhaseTally | None = None) -> str:
+    """'Dose 3 of 7 in phase 1 of 3 (every day).' plus, when doses were skipped or missed, how
+    they count (they don't); a phase in weeks says its last day."""
     phase = plan.phases[phase_index]
     total = phase.length.count if phase.length.kind.value == "injections" else None
     of = f"Dose {number} of {total}" if total else f"Dose {number}"
     where = f"phase {phase_index + 1} of {len(plan.phases)}" if len(plan.phases) > 1 else "your plan"
-    return f"{of} in {where} ({phase.cadence.describe()})."
+    until = f", until {day_short(tally.ends_on)}" if tally and tally.ends_on else ""
+    line = f"{of} in {where} ({phase.cadence.describe()}{until})."
+    if tally and (tally.skipped or tally.missed):
+        line += " " + tally_words(tally, total)
+    return line
+
+
+def tally_words(tally: PhaseTally, total: int | None) -> str:
+    """'So far 2 given, 1 skipped – only given doses count, so 5 to go.'"""
+    parts = [f"{tally.given} given"]
+    if tally.skipped:
+        parts.append(f"{tally.skipped} skipped")
+    if tally.missed:
+        parts.append(f"{tally.missed} missed")
+    to_go = f", so {total - tally.given} to go" if total is not None else ""
+    return f"So far {', '.join(parts)} – only given doses count{to_go}."
+
+
+def day_short(on: date) -> str:
+    """'Fri 13 Mar'."""
+    return f"{on:%a} {on.day} {on:%b}"
+
+
+def where_you_are(plan: Plan, phase_index: int, tally: PhaseTally) -> str:
+    """For /plan: 'Now: phase 1 of 3 (every day) – 5 of 7 given, 1 skipped: 2 to go.'"""
+    phase = plan.phases[phase_index]
+    total = phase.length.count if phase.length.kind.value == "injections" else None
+    name = f"phase {phase_index + 1} of {len(plan.phases)}" if len(plan.phases) > 1 else "your plan"
+    parts = [f"{tally.given} of {total} given" if total is not None else f"{tally.given} given"]
+    if tally.skipped:
+        parts.append(f"{tally.skipped} skipped")
+    if tally.missed:
+        parts.append(f"{tally.missed} missed")
+    if total is not None:
+        rest = f": {max(total - tally.given, 0)} to go"
+    elif tally.ends_on is not None:
+        rest = f": until {day_short(tally.ends_on)}"
+    else:
+        rest = ": until your clinician says to change"
+    return f"Now: {name} ({phase.cadence.describe()}) – {', '.join(parts)}{rest}."
 
 
 # --- general ------------------------------------------------------------------------------------
@@ -213,7 +255,7 @@ def plan_summary(plan: Plan) -> str:
 
 
 PLAN_SHOWN = (
-    "Your plan, as you entered it:\n\n{plan}\n{recheck} (/labs to change it)\n\n"
+    "Your plan, as you entered it:\n\n{plan}\n{recheck} (/labs to change it)\n{progress}\n\n"
     "To change the plan, run /start and set it up again."
 )
 
@@ -249,6 +291,7 @@ def dose_due(
     late_due: datetime | None = None,
     notes: list[str] | None = None,
     clinician_check: bool = False,
+    tally: PhaseTally | None = None,
 ) -> str:
     tz = ZoneInfo(plan.timezone)
     lines = list(notes or [])
@@ -260,7 +303,7 @@ def dose_due(
         lines.append(f"New phase: from now on, {plan.phases[phase_index].describe()} – as your plan says.")
     lines.append("💉 Time for your B12 injection.")
     lines.append(dose_line(plan))
-    lines.append(phase_line(plan, phase_index, number))
+    lines.append(phase_line(plan, phase_index, number, tally))
     if site:
         lines.append(f"Suggested site: {site} ({ago(site_used, now)}).")
     return "\n".join(lines)

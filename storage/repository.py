@@ -156,6 +156,7 @@ class DueContext:
     last_used: dict[str, datetime]
     reaction_sites: frozenset[str]
     clinician_check: bool = False
+    progress: Progress = field(default_factory=Progress)  # the counts of the current phase
 
 
 @dataclass(frozen=True)
@@ -336,17 +337,20 @@ class Repository:
     async def _progress(self, s: AsyncSession, plan_row: Plan) -> Progress:
         done = Dose.status == DoseStatus.DONE
         closed = Dose.status.not_in((*OPEN_DOSE_STATUSES, DoseStatus.CANCELLED))
+        in_phase = Dose.phase_index == plan_row.phase_index
         row = (
             await s.execute(
                 select(
-                    func.sum(case((and_(done, Dose.phase_index == plan_row.phase_index), 1), else_=0)),
+                    func.sum(case((and_(done, in_phase), 1), else_=0)),
                     func.max(case((done, Dose.given_at))),
                     func.max(case((Dose.status == DoseStatus.SKIPPED, Dose.due_at))),
                     func.max(case((closed, Dose.due_at))),
+                    func.sum(case((and_(Dose.status == DoseStatus.SKIPPED, in_phase), 1), else_=0)),
+                    func.sum(case((and_(Dose.status == DoseStatus.MISSED, in_phase), 1), else_=0)),
                 ).where(Dose.plan_id == plan_row.id)
             )
         ).one()  # one pass over the plan's doses
-        given, last_given, last_skipped, previous_due = row
+        given, last_given, last_skipped, previous_due, skipped, missed = row
         return Progress(
             phase_index=plan_row.phase_index,
             given_in_phase=given or 0,
@@ -354,6 +358,8 @@ class Repository:
             last_given_at=last_given,
             last_skipped_due_at=last_skipped,
             previous_due_at=previous_due,
+            skipped_in_phase=skipped or 0,
+            missed_in_phase=missed or 0,
         )
 
     # --- plan -----------------------------------------------------------------------------------
@@ -513,6 +519,19 @@ class Repository:
             ):
                 if site and at:
                     last_used[patient_id][site] = at
+            counts: dict[int, tuple[int, int, int]] = {}
+            for patient_id, given, skipped, missed in await s.execute(
+                select(
+                    Dose.patient_id,
+                    func.sum(case((Dose.status == DoseStatus.DONE, 1), else_=0)),
+                    func.sum(case((Dose.status == DoseStatus.SKIPPED, 1), else_=0)),
+                    func.sum(case((Dose.status == DoseStatus.MISSED, 1), else_=0)),
+                )
+                .join(Plan, and_(Plan.id == Dose.plan_id, Plan.active.is_(True)))
+                .where(Dose.patient_id.in_(ids), Dose.phase_index == Plan.phase_index)
+                .group_by(Dose.patient_id)
+            ):
+                counts[patient_id] = (given or 0, skipped or 0, missed or 0)
             reactions: dict[int, set[str]] = {i: set() for i in ids}
             for patient_id, site in await s.execute(
                 select(SideEffectReport.patient_id, SideEffectReport.site).where(
@@ -532,6 +551,7 @@ class Repository:
                 plan_row is not None and plan_row.paused_at is not None,
                 last_used[patient_id], frozenset(reactions[patient_id]),
                 patient.clinician_check_at is not None,
+                _phase_progress(plan_row, counts.get(patient_id, (0, 0, 0))),
             )  # fmt: skip
         return contexts
 
@@ -1261,6 +1281,17 @@ class Repository:
     async def delete_draft(self, chat_id: int) -> None:
         async with self._sessions.begin() as s:
             await s.execute(delete(Draft).where(Draft.chat_id == chat_id))
+
+
+def _phase_progress(plan_row: Plan | None, counts: tuple[int, int, int]) -> Progress:
+    """The counts of the plan's current phase (what a dose message says about where they are)."""
+    if plan_row is None:
+        return Progress()
+    given, skipped, missed = counts
+    return Progress(
+        phase_index=plan_row.phase_index, given_in_phase=given, phase_started_on=plan_row.phase_started_on,
+        skipped_in_phase=skipped, missed_in_phase=missed,
+    )  # fmt: skip
 
 
 async def _hold(s: AsyncSession, patient_id: int, now: datetime) -> None:

@@ -44,6 +44,10 @@ SCHEDULES: dict[str, list[tuple[str, str]]] = {
         ("press", "Build my own"), ("press", "Every day"), ("press", "Until my clinician says to change"),
     ],
     "Monthly": [("press", "Once a month"), ("press", "Yes, that's my plan")],
+    "3 times a week": [
+        ("press", "3 times a week"), ("press", "Mon"), ("press", "Wed"), ("press", "Fri"), ("press", "Done"),
+        ("press", "Yes, that's my plan"),
+    ],
     "Every other day until switched": [
         ("press", "Every other day until your clinician says"), ("press", "Yes, that's my plan"),
     ],

@@ -113,3 +113,36 @@ async def test_supplies_last_until_the_vials_expire_and_the_refill_warning_says_
     [refill] = [m for m in chat.messages() if m.text.startswith("🧴 Time to order more")]
     assert refill.at == berlin(18, 8, 0)
     assert "your vials expire on Tue 31 Mar 2026, before your dose Wed 1 Apr 08:00" in refill.text
+
+
+# --- 4: a phase counts injections given, and every message says so --------------------------------
+
+
+async def test_a_skip_is_said_in_the_dose_message_in_plan_and_in_the_calendar(bot: Harness) -> None:
+    from icalendar import Calendar
+
+    chat = bot.chat()
+    await set_up(chat)  # daily ×7, every other day ×7, monthly; 08:00 Berlin from Tue 3 March
+    await bot.advance_to(berlin(3, 8, 1))
+    await chat.send("done left thigh")
+    await bot.advance_to(berlin(4, 8, 1))
+    await chat.send("skip travelling")
+    assert "So far 1 given, 1 skipped – only given doses count, so 6 to go." in chat.last_reply().text
+    await bot.advance_to(berlin(5, 8, 1))
+    message = [m for m in chat.messages() if DUE in m.text][-1].text
+    assert "Dose 2 of 7 in phase 1 of 3 (every day). So far 1 given, 1 skipped" in message
+    await chat.send("/plan")
+    assert "Now: phase 1 of 3 (every day) – 1 of 7 given, 1 skipped: 6 to go." in chat.last_reply().text
+    await chat.send("/calendar")
+    ics = next(m.file_bytes for m in reversed(chat.messages()) if m.file_name == "b12-doses.ics")
+    events = sorted(Calendar.from_ical(ics or b"").walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    seventh = next(e for e in events if "Dose 7 of 7 in phase 1" in str(e.get("description")))
+    assert seventh.decoded("dtstart").date().day == 10  # Tue 10 March: a day later than first said
+
+
+async def test_a_phase_in_weeks_says_its_last_day(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="3 times a week")  # Mon/Wed/Fri for 2 weeks from Wed 4 March
+    await bot.advance_to(berlin(4, 8, 1))
+    message = [m for m in chat.messages() if DUE in m.text][-1].text
+    assert "Dose 1 in phase 1 of 2 (every Mon, Wed, Fri, until Tue 17 Mar)." in message

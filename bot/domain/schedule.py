@@ -28,6 +28,8 @@ class Progress:
     last_given_at: datetime | None = None  # the last injection actually given
     last_skipped_due_at: datetime | None = None  # a skipped dose uses up its slot
     previous_due_at: datetime | None = None  # due time of the latest dose, whatever its status
+    skipped_in_phase: int = 0  # skipped and missed doses do not count towards a phase's length
+    missed_in_phase: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,3 +186,22 @@ def next_day_slot(due_at: datetime, plan: Plan) -> datetime:
     """The same local time on the following day: the window in which a dose counts as missed."""
     tz = ZoneInfo(plan.timezone)
     return local_slot(local_date(due_at, tz) + timedelta(days=1), plan.time_of_day, tz)
+
+
+@dataclass(frozen=True)
+class PhaseTally:
+    """Where the patient is in the current phase, in the words DESIGN.md counts in: only given
+    injections count towards a phase's length; skipped and missed ones are said, not counted."""
+
+    given: int
+    skipped: int = 0
+    missed: int = 0
+    ends_on: date | None = None  # a phase measured in weeks: its last day
+
+    @classmethod
+    def of(cls, plan: Plan, progress: Progress) -> PhaseTally:
+        phase = plan.phases[progress.phase_index]
+        ends_on = None
+        if phase.length.kind is LengthKind.WEEKS and phase.length.count and progress.phase_started_on:
+            ends_on = progress.phase_started_on + timedelta(weeks=phase.length.count, days=-1)
+        return cls(progress.given_in_phase, progress.skipped_in_phase, progress.missed_in_phase, ends_on)

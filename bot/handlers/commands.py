@@ -9,6 +9,7 @@ from telegram import Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.schedule import PhaseTally
 from bot.handlers import setup
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.dose import status_word
@@ -42,7 +43,13 @@ async def plan(update: Update, context: BotContext) -> None:
         return
     day = snap.monitoring.lab_recheck_on
     recheck = texts.LAB_RECHECK.format(day=texts.day(day)) if day else texts.LAB_RECHECK_NONE
-    await reply(update, texts.PLAN_SHOWN.format(plan=texts.plan_summary(snap.plan), recheck=recheck))
+    progress = snap.progress
+    now = ""
+    if snap.open_dose is not None and progress.phase_index < len(snap.plan.phases):
+        now = texts.where_you_are(snap.plan, progress.phase_index, PhaseTally.of(snap.plan, progress))
+    await reply(
+        update, texts.PLAN_SHOWN.format(plan=texts.plan_summary(snap.plan), recheck=recheck, progress=now)
+    )
 
 
 async def next_(update: Update, context: BotContext) -> None:

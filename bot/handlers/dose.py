@@ -17,6 +17,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import Intent, IntentKind, find_site, parse_reply
 from bot.domain.rotation import rotation_issue
+from bot.domain.schedule import PhaseTally
 from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 from bot.handlers.common import reply
 from storage.models import DoseStatus
@@ -126,7 +127,13 @@ async def _skip(update: Update, context: BotContext, snap: Snapshot, dose_id: in
     if result.outcome != Outcome.OK:
         return _outcome_text(result, snap, context)
     fresh = await context.services.repo.snapshot(snap.chat_id) or snap
-    return _after_close(result, fresh, context, texts.skipped(reason))
+    text = _after_close(result, fresh, context, texts.skipped(reason))
+    plan, progress = fresh.plan, fresh.progress
+    if plan is not None and result.next_dose is not None and progress.phase_index < len(plan.phases):
+        total = plan.phases[progress.phase_index].length.count
+        if plan.phases[progress.phase_index].length.kind.value == "injections" and total:
+            text += "\n" + texts.tally_words(PhaseTally.of(plan, progress), total)  # the phase grows by one
+    return text
 
 
 async def _snooze(context: BotContext, snap: Snapshot, dose_id: int | None, minutes: int) -> str:
