@@ -37,14 +37,15 @@ def day(on: date) -> str:
     return f"{on:%a} {on.day} {on:%b %Y}"
 
 
-def ago(at: datetime | None, now: datetime) -> str:
-    """'never used', 'used today', 'used 1 day ago', 'used 12 days ago'."""
+def ago(at: datetime | None, now: datetime, tz: ZoneInfo) -> str:
+    """'not used yet', 'used today', 'used yesterday', 'used 12 days ago': calendar days in the
+    patient's zone (yesterday 20:35 is yesterday, even at 08:00)."""
     if at is None:
         return "not used yet"
-    days = (now - at).days
+    days = (now.astimezone(tz).date() - at.astimezone(tz).date()).days
     if days <= 0:
         return "used today"
-    return "used 1 day ago" if days == 1 else f"used {days} days ago"
+    return "used yesterday" if days == 1 else f"used {days} days ago"
 
 
 def dose_line(plan: Plan) -> str:
@@ -305,7 +306,7 @@ def dose_due(
     lines.append(dose_line(plan))
     lines.append(phase_line(plan, phase_index, number, tally))
     if site:
-        lines.append(f"Suggested site: {site} ({ago(site_used, now)}).")
+        lines.append(f"Suggested site: {site} ({ago(site_used, now, tz)}).")
     return "\n".join(lines)
 
 

@@ -146,3 +146,31 @@ async def test_a_phase_in_weeks_says_its_last_day(bot: Harness) -> None:
     await bot.advance_to(berlin(4, 8, 1))
     message = [m for m in chat.messages() if DUE in m.text][-1].text
     assert "Dose 1 in phase 1 of 2 (every Mon, Wed, Fri, until Tue 17 Mar)." in message
+
+
+# --- 5-6: days since a site was used, and a rest period that fits the cadence ----------------------
+
+
+async def test_days_since_a_site_was_used_are_calendar_days_in_the_patients_zone(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, time="20:30", zone="America/New_York", start="Today")
+    await bot.advance_to(ny(2, 20, 35))
+    await chat.send("done left thigh")  # Monday 20:35
+    await bot.advance_to(ny(3, 8, 0))  # Tuesday 08:00: under 12 hours later, but yesterday
+    await chat.send("/sites")
+    assert "• Thigh left – used yesterday" in chat.last_reply().text
+
+
+async def test_following_the_suggestion_never_earns_a_rotation_tip(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="Every day")  # 4 sites, a dose every day: 4 days' rest at most
+    for day in range(3, 11):
+        await bot.advance_to(berlin(day, 8, 1))
+        message = [m for m in chat.messages() if DUE in m.text][-1]
+        await chat.press("Done", message=message)
+        await chat.press("⭐")  # the suggested site
+        assert "Rotation tip" not in chat.last_reply().text, (day, chat.last_reply().text)
+    assert "(used 4 days ago)" in message.text  # the best four sites can do
+    await bot.advance_to(berlin(11, 8, 1))
+    await chat.send("done abdomen right")  # used 2 days ago, while another rested longer
+    assert "that site was used less than 4 days ago" in chat.last_reply().text

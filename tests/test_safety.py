@@ -259,7 +259,7 @@ async def test_rotation_tip_within_the_rest_period(bot: Harness) -> None:
     await set_up(chat)
     for day, site in ((3, "left abdomen"), (4, "right abdomen"), (5, "left abdomen")):
         await dose_done(bot, chat, day, site)
-    assert "Rotation tip: that site was used less than 7 days ago. Next time, try Thigh left." in (
+    assert "Rotation tip: that site was used less than 4 days ago. Next time, try Thigh left." in (
         chat.last_reply().text
     )
 

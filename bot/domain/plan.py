@@ -7,7 +7,7 @@ nothing here computes or proposes a dose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +55,18 @@ class Cadence:
             object.__setattr__(self, "weekdays", tuple(sorted(set(self.weekdays))))
         elif not 1 <= self.every <= 366:
             raise ValueError("interval must be between 1 and 366")
+
+    @property
+    def interval(self) -> timedelta:
+        """The usual time between two doses (weekdays: the week shared out; months: 30 days)."""
+        match self.kind:
+            case CadenceKind.EVERY_N_DAYS:
+                return timedelta(days=self.every)
+            case CadenceKind.WEEKDAYS:
+                return timedelta(days=7 / len(self.weekdays))
+            case CadenceKind.EVERY_N_WEEKS:
+                return timedelta(weeks=self.every)
+        return timedelta(days=30 * self.every)
 
     def describe(self) -> str:
         """Plain words: 'every day', 'every 3 days', 'Mon, Wed, Fri', 'every month'."""

@@ -68,6 +68,12 @@ class RotationIssue(StrEnum):
     TOO_SOON = "too_soon"  # used again within the rest period
 
 
+def fitting_rest(rest: timedelta, sites: int, interval: timedelta) -> timedelta:
+    """The rest a rotation can give: with 4 sites and a dose every day, each site rests 4 days at
+    most, so asking for 7 would find fault every day."""
+    return min(rest, interval * max(sites, 1))
+
+
 def rotation_issue(
     site: str,
     *,
@@ -76,8 +82,12 @@ def rotation_issue(
     rest: timedelta,
     reaction_sites: Iterable[str],
     at: datetime,
+    suggested: str | None = None,
 ) -> RotationIssue | None:
-    """Why using `site` at `at` goes against good rotation (the dose is recorded regardless)."""
+    """Why using `site` at `at` goes against good rotation (the dose is recorded regardless).
+    The site the bot suggested is never at fault: a tip only when a better site existed."""
+    if site == suggested:
+        return None
     if site in set(reaction_sites):
         return RotationIssue.REACTION
     if site == previous_site:

@@ -16,7 +16,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import Intent, IntentKind, find_site, parse_reply
-from bot.domain.rotation import rotation_issue
+from bot.domain.rotation import fitting_rest, rotation_issue
 from bot.domain.schedule import PhaseTally
 from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 from bot.handlers.common import reply
@@ -46,7 +46,7 @@ def _site_keyboard(
     stamp = int(given_at.timestamp()) if given_at else None
     buttons = []
     for rank, site in enumerate(order):
-        label = f"{site} · {texts.ago(snap.last_used.get(site), now)}"
+        label = f"{site} · {texts.ago(snap.last_used.get(site), now, ZoneInfo(snap.plan.timezone))}"
         if site in snap.reaction_sites:
             label = "⚠️ " + label + " · reaction"
         elif rank == 0 and only is None:
@@ -56,6 +56,13 @@ def _site_keyboard(
             parts.append(stamp)
         buttons.append(InlineKeyboardButton(label, callback_data=kb.encode(kb.DOSE, *parts)))
     return kb.rows(buttons, 1)
+
+
+def rotation_rest(snap: Snapshot) -> timedelta:
+    """The patient's rest period, as much of it as their sites and the current cadence allow."""
+    assert snap.plan is not None
+    phase = snap.plan.phases[min(snap.progress.phase_index, len(snap.plan.phases) - 1)]
+    return fitting_rest(timedelta(days=snap.rest_days), len(snap.plan.sites), phase.cadence.interval)
 
 
 def _outcome_text(result: Result, snap: Snapshot, context: BotContext) -> str:
@@ -106,13 +113,15 @@ async def _confirm(
         latest = max(given, snap.last_used.get(site, given))
         fresh = replace(snap, last_used={**snap.last_used, site: latest}, open_dose=result.next_dose)
     text = _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
+    order = services.dosing.site_order(snap)  # what was suggested before this dose
+    rest = rotation_rest(snap)
     issue = rotation_issue(
-        site, previous_site=snap.last_site, last_used=snap.last_used,
-        rest=timedelta(days=snap.rest_days), reaction_sites=snap.reaction_sites, at=given,
+        site, previous_site=snap.last_site, last_used=snap.last_used, rest=rest,
+        reaction_sites=snap.reaction_sites, at=given, suggested=order[0] if order else None,
     )  # fmt: skip
     if issue is not None:
         better = [s for s in services.dosing.site_order(fresh) if s != site]
-        text += "\n" + texts.rotation_note(issue, better[0] if better else None, snap.rest_days)
+        text += "\n" + texts.rotation_note(issue, better[0] if better else None, rest.days)
     if stock.tracked or stock.expires_on:
         await services.monitor.plan_supplies(fresh)
     if (covered := fresh.monitoring.stock.covered) is not None:

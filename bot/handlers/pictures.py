@@ -56,12 +56,13 @@ async def send_body_map(update: Update, context: BotContext, snap: Snapshot) -> 
     """The patient's sites on a body outline, coloured by days since last use."""
     chat = update.effective_chat
     assert chat is not None and snap.plan is not None
-    now = context.services.clock()
+    tz = ZoneInfo(snap.plan.timezone)
+    today = context.services.clock().astimezone(tz).date()
     order = context.services.dosing.site_order(snap)
     states = [
         SiteState(
             site,
-            (now - snap.last_used[site]).days if site in snap.last_used else None,
+            (today - snap.last_used[site].astimezone(tz).date()).days if site in snap.last_used else None,
             reaction=site in snap.reaction_sites,
             next_up=bool(order) and site == order[0],
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -38,7 +39,7 @@ async def show(update: Update, context: BotContext) -> None:
         return
     now = context.services.clock()
     rows = [
-        (site, texts.ago(snap.last_used.get(site), now),
+        (site, texts.ago(snap.last_used.get(site), now, ZoneInfo(snap.plan.timezone)),
          " ⚠️ open reaction" if site in snap.reaction_sites else "")
         for site in snap.plan.sites
     ]  # fmt: skip
