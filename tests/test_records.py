@@ -142,7 +142,7 @@ async def test_a_skip_is_said_in_the_dose_message_in_plan_and_in_the_calendar(bo
 
 async def test_a_phase_in_weeks_says_its_last_day(bot: Harness) -> None:
     chat = bot.chat()
-    await set_up(chat, schedule="3 times a week")  # Mon/Wed/Fri for 2 weeks from Wed 4 March
+    await set_up(chat, schedule="3 times a week", start="Wed 4 Mar")  # Mon/Wed/Fri for 2 weeks
     await bot.advance_to(berlin(4, 8, 1))
     message = [m for m in chat.messages() if DUE in m.text][-1].text
     assert "Dose 1 in phase 1 of 2 (every Mon, Wed, Fri, until Tue 17 Mar)." in message
@@ -174,3 +174,33 @@ async def test_following_the_suggestion_never_earns_a_rotation_tip(bot: Harness)
     await bot.advance_to(berlin(11, 8, 1))
     await chat.send("done abdomen right")  # used 2 days ago, while another rested longer
     assert "that site was used less than 4 days ago" in chat.last_reply().text
+
+
+# --- 7: a plan on fixed weekdays starts on one of them ----------------------------------------------
+
+
+async def test_a_mon_wed_fri_plan_set_up_on_a_saturday_offers_only_its_days(bot: Harness) -> None:
+    await bot.advance_to(berlin(7, 9, 0))  # Saturday 7 March
+    chat = bot.chat()
+    await chat.send("/start")
+    await chat.press("Cyanocobalamin")
+    await chat.press("1000 mcg/mL")
+    await chat.send("1 mL")
+    await chat.press("Under the skin")
+    await choose_schedule(chat, "3 times a week")
+    await chat.send("08:00")
+    await chat.send("Berlin")
+    await chat.press("Done")
+    await chat.send("Dr Rivera")
+    await chat.send("+44 20 7946 0000")
+    question = chat.last_reply()
+    assert question.text == "When is your next injection due? Your plan's days are Mon, Wed, Fri."
+    assert question.buttons == ["Mon 9 Mar 08:00", "Wed 11 Mar 08:00", "Another date…"]  # no "Today"
+    await chat.press("Another date")
+    await chat.send("tomorrow")  # a Sunday
+    assert (
+        chat.texts()[-2]
+        == "Sun 8 Mar isn't one of your plan's days (Mon, Wed, Fri). Please pick one of those days."
+    )
+    await chat.send("9 Mar")
+    assert "Your next 5 doses:\n• Mon 9 Mar 08:00" in chat.last_reply().text

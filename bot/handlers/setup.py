@@ -237,6 +237,17 @@ def ask(step: str, data: Data, now: datetime) -> tuple[str, InlineKeyboardMarkup
         case "ccontact":
             return texts.ASK_CLINICIAN_CONTACT, None
         case "start":
+            days = _first_weekdays(data)
+            if days:  # "Mon, Wed, Fri": only those days are offered
+                today = _local_today(data, now)
+                names_of = {today: "Today", today + timedelta(days=1): "Tomorrow"}
+                options = [
+                    (d.isoformat(), f"{names_of.get(d) or texts.day_short(d)} {data['time']}")
+                    for d in _allowed_days(data, now, 2)
+                ]
+                names = ", ".join(domain.WEEKDAY_NAMES[d] for d in days)
+                question = texts.ASK_START_ON_DAYS.format(days=names)
+                return question, kb.choices(step, [*options, ("date", "Another date…")])
             options = []
             if _slot_today_ahead(data, now):
                 options.append(("today", f"Today {data['time']}"))
@@ -335,6 +346,8 @@ def on_button(step: str, data: Data, value: str, now: datetime) -> Answer:
         case "start":
             if value == "date":
                 return START_DATE
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return _start_date_text(data, value, now)
             if value == "today" and not _slot_today_ahead(data, now):
                 return Invalid(texts.BAD_DATE)
             return _start_date_text(data, value, now)
@@ -489,6 +502,25 @@ def _sites_text(data: Data, text: str, now: datetime) -> Answer:
     return SITES
 
 
+def _first_weekdays(data: Data) -> tuple[int, ...]:
+    """The weekdays of the first phase, when it is on fixed weekdays."""
+    phases = _phases(data)
+    cadence = phases[0].cadence if phases else None
+    return cadence.weekdays if cadence and cadence.kind is domain.CadenceKind.WEEKDAYS else ()
+
+
+def _allowed_days(data: Data, now: datetime, count: int) -> list[date]:
+    """The next `count` days the plan allows for a first dose (today only if its time is ahead)."""
+    days, today = _first_weekdays(data), _local_today(data, now)
+    found: list[date] = []
+    day = today if _slot_today_ahead(data, now) else today + timedelta(days=1)
+    while len(found) < count:
+        if day.weekday() in days:
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
 def _start_date_text(data: Data, text: str, now: datetime) -> Answer:
     today = _local_today(data, now)
     day = parse_date(text, today)
@@ -500,6 +532,10 @@ def _start_date_text(data: Data, text: str, now: datetime) -> Answer:
             return Invalid(texts.DATE_PASSED.format(today=texts.day(today)))  # "30 Nov" on 1 Dec
     if day == today and not _slot_today_ahead(data, now):
         return Invalid(texts.bad_input(f"Today's {data['time']} has passed – pick tomorrow or later."))
+    days = _first_weekdays(data)
+    if days and day.weekday() not in days:  # the plan would silently start on another day
+        names = ", ".join(domain.WEEKDAY_NAMES[d] for d in days)
+        return Invalid(texts.NOT_A_PLAN_DAY.format(day=texts.day_short(day), days=names))
     data["start_date"] = day.isoformat()
     return CONFIRM
 
