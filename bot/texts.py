@@ -231,6 +231,9 @@ DATE_PASSED = (
 )
 BAD_DATE = bad_input("Please type a date like 2026-12-01 or 1 Dec (today or later, within a year).")
 BAD_TEXT = bad_input("Please type it as written on your plan (up to {limit} characters).")
+TOO_LONG = (
+    "That's longer than I can keep ({limit} characters at most). Please shorten it, for example: {example}"
+)
 BAD_STRENGTH = bad_input("Please type the strength with a number, as on the label, e.g. 1000 mcg/mL.")
 BAD_DOSE = bad_input("Please type the amount with a number, as on your plan, e.g. 1 mL (1000 mcg).")
 BAD_WEEKDAYS = bad_input("Tap the days, or type them like Mon Wed Fri.")
@@ -823,8 +826,8 @@ LAB_SAVED = "Saved your blood test from {day}."
 
 
 def bad_lab_value(reason: str, label: str, example: str, low: str, high: str) -> str:
-    if reason == "range":
-        return bad_input(
+    if reason == "range":  # it was read: say what is wrong with it, not "couldn't read"
+        return (
             f"That {label} value is outside what a lab reports ({low} to {high}). "
             f"Please check the number and the unit, e.g. {example}."
         )

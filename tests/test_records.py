@@ -204,3 +204,62 @@ async def test_a_mon_wed_fri_plan_set_up_on_a_saturday_offers_only_its_days(bot:
     )
     await chat.send("9 Mar")
     assert "Your next 5 doses:\n• Mon 9 Mar 08:00" in chat.last_reply().text
+
+
+# --- 8-9: typed answers ------------------------------------------------------------------------------
+
+
+async def test_a_lab_value_may_start_with_its_name_and_out_of_range_says_only_the_range(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    await chat.send("/labs")
+    await chat.press("Add a result")
+    await chat.send("B12: 180 pg/mL")  # 12.8: the marker's name first used to be refused
+    assert "When was the blood taken" in chat.last_reply().text
+    await chat.send("/labs")
+    await chat.press("Add a result")
+    await chat.send("99999 pg/mL")
+    refusal = chat.last_reply().text
+    assert refusal.startswith(
+        "That Vitamin B12 value is outside what a lab reports (50 pg/mL to 20000 pg/mL)."
+    )
+    assert "couldn't read" not in refusal  # it was read
+
+
+async def test_a_clinician_contact_that_is_too_long_says_so_with_an_example(bot: Harness) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await chat.press("Cyanocobalamin")
+    await chat.press("1000 mcg/mL")
+    await chat.send("1 mL")
+    await chat.press("Under the skin")
+    await choose_schedule(chat, "Every day")
+    await chat.send("08:00")
+    await chat.send("Berlin")
+    await chat.press("Done")
+    await chat.send("Dr Rivera")
+    await chat.send("call the surgery " * 8)  # 136 characters
+    refusal = chat.texts()[-2]
+    assert refusal.startswith("That's longer than I can keep (100 characters at most).")
+    assert "020 7946 0000 or nurse@clinic.example" in refusal
+    assert chat.last_reply().text == texts.ASK_CLINICIAN_CONTACT
+
+
+# --- 12: the CSV export in local time, lab values as shown -----------------------------------------
+
+
+async def test_the_csv_export_has_local_times_with_their_offset_and_lab_values_as_shown(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, time="20:30", zone="America/New_York", start="Today")
+    await bot.advance_to(ny(2, 20, 35))
+    await chat.send("done left thigh")
+    await chat.send("/labs")
+    await chat.press("Add a result")
+    await chat.send("260 pmol/L")
+    await chat.press("Today")
+    await chat.press("Save")
+    rows = await export_csv(chat)
+    [dose] = [r for r in rows if r[0] == "dose" and r[2] == "done"]
+    assert dose[1] == "2026-03-02T20:35-05:00"  # not the next day in UTC
+    [lab] = [r for r in rows if r[0] == "lab"]
+    assert lab[2] == "352 pg/mL"  # not 352.304

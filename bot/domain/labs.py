@@ -23,6 +23,7 @@ class Analyte:
     high: float
     example: str
     guess: tuple[tuple[float, float, str], ...] = ()  # (low, high, unit) when no unit is typed
+    names: tuple[str, ...] = ()  # what a patient may type before the value ("B12: 180 pg/mL")
 
 
 ANALYTES: dict[str, Analyte] = {
@@ -32,19 +33,23 @@ ANALYTES: dict[str, Analyte] = {
             "b12", "Vitamin B12", "pg/mL",
             {"pg/ml": 1.0, "ng/l": 1.0, "pmol/l": 1 / PMOL_PER_PG},
             50, 20000, "350 pg/mL or 260 pmol/L",
+            names=("vitamin b12", "vit b12", "b12", "cobalamin", "serum b12", "total b12"),
         ),
         Analyte(
             "mma", "Methylmalonic acid (MMA)", "µmol/L",
             {"µmol/l": 1.0, "umol/l": 1.0, "nmol/l": 0.001},
             0.02, 100, "0.25 µmol/L or 250 nmol/L", guess=((0.02, 100, "µmol/l"),),
+            names=("methylmalonic acid", "mma"),
         ),
         Analyte(
             "hcy", "Homocysteine", "µmol/L", {"µmol/l": 1.0, "umol/l": 1.0},
             1, 500, "12 µmol/L", guess=((1, 500, "µmol/l"),),
+            names=("homocysteine", "hcy", "tHcy"),
         ),
         Analyte(
             "hb", "Haemoglobin", "g/L", {"g/l": 1.0, "g/dl": 10.0},
             30, 250, "135 g/L or 13.5 g/dL", guess=((3, 25, "g/dl"), (30, 250, "g/l")),
+            names=("haemoglobin", "hemoglobin", "hgb", "hb"),
         ),
     )
 }  # fmt: skip
@@ -71,7 +76,9 @@ def _unit_key(text: str) -> str:
 
 
 def read_value(analyte: Analyte, text: str) -> Reading | Refused:
-    """'260 pmol/L' -> 352.3 pg/mL; '>2000 pg/ml' -> 2000 (a lab's ceiling, kept as the number)."""
+    """'260 pmol/L' -> 352.3 pg/mL; 'B12: 180 pg/mL' too; '>2000 pg/ml' -> 2000 (a lab's ceiling,
+    kept as the number)."""
+    text = _without_name(analyte, text)
     match = _NUMBER.match(text)
     if match is None:
         return Refused("unreadable")
@@ -90,6 +97,15 @@ def read_value(analyte: Analyte, text: str) -> Reading | Refused:
         return Refused("range")
     shown = next(u for u in (analyte.unit, *analyte.units) if u.lower() == unit) if unit else analyte.unit
     return Reading(value, f"{match.group(1)}{match.group(2)} {_pretty(shown)}")
+
+
+def _without_name(analyte: Analyte, text: str) -> str:
+    """'B12: 180 pg/mL', 'vitamin b12 level is 180' -> '180 pg/mL'."""
+    names = "|".join(re.escape(n) for n in sorted(analyte.names, key=len, reverse=True))
+    if not names:
+        return text
+    found = re.match(rf"^\s*(?:{names})\b\s*(?:level|result|value)?\s*(?:is|was|=|:|-)?\s*", text, re.I)
+    return text[found.end() :] if found else text
 
 
 def _pretty(unit: str) -> str:

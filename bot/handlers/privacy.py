@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop
@@ -14,7 +15,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.domain.labs import ANALYTES
+from bot.domain.labs import ANALYTES, show
 from bot.domain.symptoms import LEVELS, SYMPTOMS
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.pictures import summary
@@ -70,30 +71,45 @@ async def export(update: Update, context: BotContext) -> None:
     tables = await context.services.repo.export_rows(snap.patient_id)
     clean = {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
     as_json = json.dumps(clean, indent=2, ensure_ascii=False).encode()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["type", "time", "status_or_level", "site", "details"])
-    for dose in clean["doses"]:
-        when = dose["given_at"] or dose["due_at"]
-        writer.writerow(["dose", when, dose["status"], dose["site"] or "", dose["skip_reason"] or ""])
-    for report in clean["reports"]:
-        details = "; ".join([", ".join(report["signs"]), report["words"] or ""]).strip("; ")
-        writer.writerow(["report", report["created_at"], report["level"], report["site"] or "", details])
-    for checkin in clean["symptom_checkins"]:
-        levels = checkin["levels"]
-        words = "; ".join(f"{label}: {LEVELS[int(levels.get(key, 0))]}" for key, label in SYMPTOMS)
-        details = words + (f"; note: {checkin['note']}" if checkin["note"] else "")
-        writer.writerow(["symptom_checkin", checkin["created_at"], "", "", details])
-    for lab in clean["lab_results"]:
-        for key, analyte in ANALYTES.items():
-            if lab[key] is not None:
-                writer.writerow(["lab", lab["taken_on"], f"{lab[key]:g} {analyte.unit}", "", analyte.label])
     pdf = await summary(snap, context)
     files = (
         (as_json, "b12bot-export.json", "everything, as JSON"),
-        (out.getvalue().encode(), "b12bot-records.csv", "doses, reports, check-ins and blood tests, as CSV"),
+        (records_csv(tables, ZoneInfo(snap.plan.timezone) if snap.plan else ZoneInfo("UTC")),
+         "b12bot-records.csv", "doses, reports, check-ins and blood tests, as CSV"),
         (pdf, "b12bot-summary.pdf", "a one-page summary to show your clinician"),
-    )
+    )  # fmt: skip
     for data, name, what in files:
         caption = texts.EXPORT_CAPTION.format(what=what)
         await context.bot.send_document(chat.id, InputFile(data, filename=name), caption=caption)
+
+
+def records_csv(tables: dict[str, list[dict[str, Any]]], tz: ZoneInfo) -> bytes:
+    """Doses, reports, check-ins and lab values, one row each, at the patient's local time with its
+    offset (a 20:35 New York dose is on its own day), lab values as /labs shows them."""
+
+    def local(at: datetime | None) -> str:
+        return at.astimezone(tz).isoformat(timespec="minutes") if at else ""
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["type", "time", "status_or_level", "site", "details"])
+    for dose in tables["doses"]:
+        if dose["status"] == "cancelled":  # a plan changed before it was due: nothing happened
+            continue
+        when = local(dose["given_at"] or dose["due_at"])
+        writer.writerow(["dose", when, dose["status"], dose["site"] or "", dose["skip_reason"] or ""])
+    for report in tables["reports"]:
+        details = "; ".join([", ".join(report["signs"]), report["words"] or ""]).strip("; ")
+        writer.writerow(
+            ["report", local(report["created_at"]), report["level"], report["site"] or "", details]
+        )
+    for checkin in tables["symptom_checkins"]:
+        levels = checkin["levels"]
+        words = "; ".join(f"{label}: {LEVELS[int(levels.get(key, 0))]}" for key, label in SYMPTOMS)
+        details = words + (f"; note: {checkin['note']}" if checkin["note"] else "")
+        writer.writerow(["symptom_checkin", local(checkin["created_at"]), "", "", details])
+    for lab in tables["lab_results"]:
+        for key, analyte in ANALYTES.items():
+            if lab[key] is not None:
+                writer.writerow(["lab", lab["taken_on"].isoformat(), show(key, lab[key]), "", analyte.label])
+    return out.getvalue().encode()

@@ -93,10 +93,19 @@ Data = dict[str, Any]
 # --- pure helpers ---------------------------------------------------------------------------------
 
 
+TEXT_EXAMPLES = {
+    "product_name": "Cytamen", "strength": "1000 mcg/mL", "dose": "1 mL (1000 mcg)",
+    "clinician_name": "Dr Rivera, Park Lane Surgery",
+    "clinician_contact": "020 7946 0000 or nurse@clinic.example",
+}  # fmt: skip
+
+
 def _text_field(key: str, next_step: str, needs_digit: str | None = None) -> Callable[..., Answer]:
     def take(data: Data, text: str, now: datetime) -> Answer:
         value = " ".join(text.split())
-        if not value or len(value) > MAX_TEXT:
+        if len(value) > MAX_TEXT:  # it was read: too long is not "couldn't read"
+            return Invalid(texts.TOO_LONG.format(limit=MAX_TEXT, example=TEXT_EXAMPLES[key]))
+        if not value:
             return Invalid(texts.BAD_TEXT.format(limit=MAX_TEXT))
         if needs_digit and not re.search(r"\d", value):
             return Invalid(needs_digit)
