@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+import os
+import sys
+import tempfile
 from pathlib import Path
 
-import pytest
-import time_machine
+# The suite writes nothing into the checkout: no bytecode (also from the bot processes it starts),
+# and hypothesis keeps what it stores in the temporary folder. First, before anything is imported.
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "b12bot-hypothesis"
 
-from tests.fake_telegram import BotApiFake, serve_http
-from tests.harness import Harness, sqlite_url
-from tests.pg import fresh_postgres_database
+from collections.abc import AsyncIterator, Iterator  # noqa: E402 - after the lines above, on purpose
+from datetime import UTC, datetime  # noqa: E402
+
+import pytest  # noqa: E402
+import time_machine  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+from hypothesis.database import DirectoryBasedExampleDatabase  # noqa: E402
+
+from tests.fake_telegram import BotApiFake, serve_http  # noqa: E402
+from tests.harness import Harness, sqlite_url  # noqa: E402
+from tests.pg import fresh_postgres_database  # noqa: E402
+
+set_hypothesis_home_dir(str(HYPOTHESIS_HOME))
+settings.register_profile("b12bot", database=DirectoryBasedExampleDatabase(str(HYPOTHESIS_HOME / "examples")))
+settings.load_profile("b12bot")
 
 # Monday 2 March 2026, 06:00 UTC (07:00 in Berlin): four weeks before Europe's DST switch.
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)

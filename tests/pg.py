@@ -28,12 +28,24 @@ def postgres_unavailable() -> str | None:
     return None
 
 
+# CI sets this: there, PostgreSQL being unreachable is a failure, not a reason to skip half the suite.
+REQUIRE_POSTGRES = "B12BOT_REQUIRE_POSTGRES"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Without PostgreSQL: skip (a laptop), or fail when B12BOT_REQUIRE_POSTGRES=1 (CI)."""
+    if os.environ.get(REQUIRE_POSTGRES, "") not in {"", "0"}:
+        pytest.fail(f"{reason}; {REQUIRE_POSTGRES} is set, so this is an error")
+    pytest.skip(reason)
+
+
 @contextmanager
 def fresh_postgres_database() -> Iterator[str]:
-    """Create a database, yield its DATABASE_URL (asyncpg), drop it afterwards; skip if no server."""
+    """Create a database, yield its DATABASE_URL (asyncpg), drop it afterwards; skip (or, in CI,
+    fail) if there is no server."""
     reason = postgres_unavailable()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     name = f"b12test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
