@@ -7,6 +7,7 @@ Inputs are plain data (no Telegram, no database): the handlers gather it, these 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,15 +21,17 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, Ellipse, FancyBboxPatch
+from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch
 
 from bot.domain import symptoms as sx
 from bot.domain.labs import ANALYTES
 
+LABEL_BOX = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.5}
 GIVEN, SKIPPED, MISSED = "#2e7d32", "#9e9e9e", "#c62828"
 PHASE_COLOURS = ("#e3f2fd", "#fff8e1", "#f3e5f5", "#e8f5e9")
+B12_COLOUR, HB_COLOUR = "#ef6c00", "#455a64"
 SYMPTOM_COLOURS = {"fatigue": "#6d4c41", "numbness": "#1565c0", "balance": "#00838f", "memory": "#8e24aa"}
 
 
@@ -63,73 +66,19 @@ def _local(at: datetime, tz: ZoneInfo) -> datetime:
     return at.astimezone(tz).replace(tzinfo=None)
 
 
+SYMPTOM_STYLES = {  # distinct marks and small offsets: two symptoms at the same level stay visible
+    "fatigue": ("o", "-", 0.15), "numbness": ("s", "--", 0.05), "balance": ("^", ":", -0.05),
+    "memory": ("D", "-.", -0.15),
+}  # fmt: skip
+
+
 def draw_timeline(axes: Sequence[Axes], data: ChartData) -> None:
     """Three axes sharing the time axis: doses with phase bands, symptoms, lab values."""
     doses_ax, symptoms_ax, labs_ax = axes
     tz = data.tz
-    # phase bands, from each phase's first to last recorded dose
-    by_phase: dict[int, list[datetime]] = {}
-    for dose in data.doses:
-        by_phase.setdefault(dose.phase_index, []).append(_local(dose.at, tz))
-    for index, times in sorted(by_phase.items()):
-        start, end = min(times) - timedelta(hours=12), max(times) + timedelta(hours=12)
-        for ax in axes:
-            ax.axvspan(start, end, color=PHASE_COLOURS[index % len(PHASE_COLOURS)], zorder=0)  # type: ignore[arg-type]
-        label = data.phases[index] if index < len(data.phases) else f"Phase {index + 1}"
-        doses_ax.text(start, 1.32, f"Phase {index + 1}: {label}", fontsize=7, va="bottom", clip_on=False)  # type: ignore[arg-type]
-    for status, colour, marker, label in (("done", GIVEN, "o", "given"), ("skipped", SKIPPED, "s", "skipped"),
-                                          ("missed", MISSED, "X", "missed")):  # fmt: skip
-        times = [_local(d.at, tz) for d in data.doses if d.status == status]
-        if times:
-            doses_ax.scatter(
-                times, [1] * len(times), c=colour, marker=marker, s=36,  # type: ignore[arg-type]
-                label=f"{label} ({len(times)})", zorder=3,
-            )  # fmt: skip
-    doses_ax.set_ylim(0.6, 1.3)
-    doses_ax.set_yticks([])
-    doses_ax.set_title("Injections", loc="left", fontsize=10, pad=16)
-    if data.doses:
-        doses_ax.legend(loc="lower left", fontsize=7, ncol=3, frameon=False)
-
-    for key, label in sx.SYMPTOMS:
-        points = [(_local(at, tz), levels.get(key, 0)) for at, levels in data.checkins]
-        if points:
-            symptoms_ax.plot(*zip(*points, strict=True), marker="o", ms=4, lw=1.6,
-                             color=SYMPTOM_COLOURS[key], label=label)  # fmt: skip
-    symptoms_ax.set_ylim(-0.3, 3.3)
-    symptoms_ax.set_yticks(range(4), ["none", "mild", "moderate", "severe"], fontsize=7)
-    symptoms_ax.set_title("Symptoms (your check-ins)", loc="left", fontsize=10)
-    if data.checkins:
-        symptoms_ax.legend(loc="upper right", fontsize=7, ncol=2, frameon=False)
-    else:
-        symptoms_ax.text(0.5, 0.5, "No check-ins yet", transform=symptoms_ax.transAxes, ha="center",
-                         color="#777")  # fmt: skip
-
-    b12 = [(datetime.combine(day, datetime.min.time()), v["b12"]) for day, v in data.labs if "b12" in v]
-    if b12:
-        labs_ax.plot(*zip(*b12, strict=True), marker="D", ms=5, lw=1.6, color="#ef6c00", label="Vitamin B12")
-        for at, value in b12:
-            labs_ax.annotate(f"{value:.0f}", (at, value), textcoords="offset points", xytext=(0, 6),
-                             ha="center", fontsize=7)  # fmt: skip
-        labs_ax.set_ylabel("B12, pg/mL", fontsize=8)
-        labs_ax.set_ylim(0, max(v for _, v in b12) * 1.25)
-    hb = [(datetime.combine(day, datetime.min.time()), v["hb"]) for day, v in data.labs if "hb" in v]
-    if hb:
-        twin = labs_ax.twinx()
-        twin.plot(
-            *zip(*hb, strict=True), marker="o", ms=4, lw=1, ls="--", color="#455a64", label="Haemoglobin"
-        )
-        twin.set_ylabel("Haemoglobin, g/L", fontsize=8)
-        twin.set_ylim(0, max(v for _, v in hb) * 1.3)
-    others = [f"{ANALYTES[k].label.split(' (')[0]} {v:g} {ANALYTES[k].unit} ({day:%d %b})"
-              for day, values in data.labs for k, v in values.items() if k in ("mma", "hcy")]  # fmt: skip
-    if others:
-        labs_ax.text(
-            0.01, 0.04, "; ".join(others[-3:]), transform=labs_ax.transAxes, fontsize=6.5, color="#333"
-        )
-    if not data.labs:
-        labs_ax.text(0.5, 0.5, "No blood tests yet", transform=labs_ax.transAxes, ha="center", color="#777")
-    labs_ax.set_title("Blood tests", loc="left", fontsize=10)
+    _draw_doses(doses_ax, axes, data, tz)
+    _draw_symptoms(symptoms_ax, data, tz)
+    _draw_labs(labs_ax, data)
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     labs_ax.xaxis.set_major_locator(locator)
     labs_ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
@@ -139,13 +88,130 @@ def draw_timeline(axes: Sequence[Axes], data: ChartData) -> None:
             ax.spines[side].set_visible(False)
 
 
-def progress_chart(data: ChartData) -> bytes:
+def _draw_doses(doses_ax: Axes, axes: Sequence[Axes], data: ChartData, tz: ZoneInfo) -> None:
+    """Phase bands (named in a legend, not on the bands: short phases would overlap), and each
+    dose as a thin mark that stays readable when a daily phase is seen over a year."""
+    by_phase: dict[int, list[datetime]] = {}
+    for dose in data.doses:
+        by_phase.setdefault(dose.phase_index, []).append(_local(dose.at, tz))
+    phase_handles = []
+    for index, times in sorted(by_phase.items()):
+        start, end = min(times) - timedelta(hours=12), max(times) + timedelta(hours=12)
+        colour = PHASE_COLOURS[index % len(PHASE_COLOURS)]
+        for ax in axes:
+            ax.axvspan(start, end, color=colour, zorder=0)  # type: ignore[arg-type]
+        label = data.phases[index] if index < len(data.phases) else ""
+        phase_handles.append(Patch(facecolor=colour, edgecolor="#bbb", label=f"{index + 1}. {label}".strip()))
+    every = [t for times in by_phase.values() for t in times]
+    days = max((max(every) - min(every)).days, 1) if every else 1
+    size = max(14.0, min(70.0, 3000 / days))  # the longer the span, the thinner the marks
+    status_handles = []
+    for status, colour, marker, label in (("done", GIVEN, "|", "given"), ("skipped", SKIPPED, "s", "skipped"),
+                                          ("missed", MISSED, "X", "missed")):  # fmt: skip
+        times = [_local(d.at, tz) for d in data.doses if d.status == status]
+        if times:
+            status_handles.append(
+                doses_ax.scatter(
+                    times, [1] * len(times), c=colour, marker=marker,  # type: ignore[arg-type]
+                    s=size if marker == "|" else size * 0.6, linewidths=1.4,
+                    label=f"{label} ({len(times)})", zorder=3,
+                )
+            )  # fmt: skip
+    doses_ax.set_ylim(0.55, 1.75)
+    doses_ax.set_yticks([])
+    doses_ax.set_title("Injections", loc="left", fontsize=10)
+    if phase_handles:
+        phases = doses_ax.legend(
+            handles=phase_handles, loc="upper left", fontsize=6.5, ncol=min(len(phase_handles), 2),
+            frameon=False, handlelength=1.2, columnspacing=1.2,
+        )  # fmt: skip
+        doses_ax.add_artist(phases)
+    if status_handles:
+        doses_ax.legend(handles=status_handles, loc="lower right", fontsize=7, ncol=3, frameon=False)
+
+
+def _draw_symptoms(symptoms_ax: Axes, data: ChartData, tz: ZoneInfo) -> None:
+    for key, label in sx.SYMPTOMS:
+        marker, style, offset = SYMPTOM_STYLES.get(key, ("o", "-", 0.0))
+        points = [(_local(at, tz), levels.get(key, 0) + offset) for at, levels in data.checkins]
+        if points:
+            symptoms_ax.plot(*zip(*points, strict=True), marker=marker, ms=3.5, lw=1.4, ls=style,
+                             color=SYMPTOM_COLOURS[key], label=label)  # fmt: skip
+    symptoms_ax.set_ylim(-0.3, 3.3)
+    symptoms_ax.set_yticks(range(4), ["none", "mild", "moderate", "severe"], fontsize=7)
+    symptoms_ax.set_title("Symptoms (your check-ins)", loc="left", fontsize=10)
+    if data.checkins:  # above the plot, so it never covers a line
+        symptoms_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, ncol=4, frameon=False,
+                           borderaxespad=0.2, handlelength=2.4)  # fmt: skip
+    else:
+        symptoms_ax.text(0.5, 0.5, "No check-ins yet", transform=symptoms_ax.transAxes, ha="center",
+                         color="#777")  # fmt: skip
+
+
+def _draw_labs(labs_ax: Axes, data: ChartData) -> None:
+    """B12 on the left axis, haemoglobin on the right, each axis in its line's colour, and a
+    legend that says which is which."""
+    handles = []
+    b12 = [(datetime.combine(day, datetime.min.time()), v["b12"]) for day, v in data.labs if "b12" in v]
+    hb = [(datetime.combine(day, datetime.min.time()), v["hb"]) for day, v in data.labs if "hb" in v]
+    top = labs_ax.twinx() if hb else labs_ax  # the twin axes draw over the first: words go there
+    if b12:
+        (line,) = labs_ax.plot(*zip(*b12, strict=True), marker="D", ms=5, lw=1.6, color=B12_COLOUR,
+                               label="Vitamin B12, pg/mL (left axis)")  # fmt: skip
+        handles.append(line)
+        b12_top = max(v for _, v in b12) * 1.35
+        hb_at = {at: value / (max(v for _, v in hb) * 1.35) for at, value in hb}
+        for at, value in b12:  # the value above its point, or below when haemoglobin sits just above
+            above = not 0 <= hb_at.get(at, -1) - value / b12_top < 0.2
+            top.annotate(
+                f"{value:.0f}", (float(date2num(at)), value), xycoords=labs_ax.transData,  # type: ignore[no-untyped-call]
+                textcoords="offset points", xytext=(0, 6 if above else -7), ha="center",
+                va="bottom" if above else "top", fontsize=7, color=B12_COLOUR, bbox=LABEL_BOX,
+            )  # fmt: skip
+        labs_ax.set_ylabel("B12, pg/mL", fontsize=8, color=B12_COLOUR)
+        labs_ax.tick_params(axis="y", colors=B12_COLOUR, labelsize=7)
+        labs_ax.set_ylim(0, b12_top)
+    if hb:
+        (line,) = top.plot(*zip(*hb, strict=True), marker="o", ms=4, lw=1, ls="--", color=HB_COLOUR,
+                           label="Haemoglobin, g/L (right axis)")  # fmt: skip
+        handles.append(line)
+        top.set_ylabel("Haemoglobin, g/L", fontsize=8, color=HB_COLOUR)
+        top.tick_params(axis="y", colors=HB_COLOUR, labelsize=7)
+        top.set_ylim(0, max(v for _, v in hb) * 1.35)
+        top.spines["top"].set_visible(False)
+    others = [f"{ANALYTES[k].label.split(' (')[0]} {v:g} {ANALYTES[k].unit} ({day:%d %b})"
+              for day, values in data.labs for k, v in values.items() if k in ("mma", "hcy")]  # fmt: skip
+    if others:
+        top.text(
+            0.01,
+            0.04,
+            "; ".join(others[-3:]),
+            transform=labs_ax.transAxes,
+            fontsize=6.5,
+            color="#333",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
+            zorder=5,
+        )
+    if handles:
+        labs_ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, ncol=2,
+                       frameon=False, borderaxespad=0.2)  # fmt: skip
+    if not data.labs:
+        labs_ax.text(0.5, 0.5, "No blood tests yet", transform=labs_ax.transAxes, ha="center", color="#777")
+    labs_ax.set_title("Blood tests", loc="left", fontsize=10)
+
+
+def chart_figure(data: ChartData) -> Figure:
     """The /chart picture: doses with phase bands, symptoms and labs on one time axis."""
     figure = Figure(figsize=(8, 7.2), layout="constrained")
+    FigureCanvasAgg(figure)
     axes = figure.subplots(3, 1, sharex=True, height_ratios=[0.75, 1.6, 1.4])
     draw_timeline(list(axes), data)
     figure.suptitle("Your B12 injections", fontsize=13, x=0.02, ha="left")
-    return _png(figure)
+    return figure
+
+
+def progress_chart(data: ChartData) -> bytes:
+    return _png(chart_figure(data))
 
 
 # --- body map -------------------------------------------------------------------------------------
@@ -209,8 +275,13 @@ def body_map(sites: Sequence[SiteState], rest_days: int) -> bytes:
         if state.next_up:
             ax.text(x, y, "★", ha="center", va="center", fontsize=14, color="white", zorder=5)
         when = "not used yet" if state.days_since is None else _days_ago(state.days_since)
-        ax.text(x, y - 0.22, f"{state.name}\n{when}" + ("\n⚠ reaction" if state.reaction else ""),
-                ha="center", va="top", fontsize=8, zorder=5)  # fmt: skip
+        label = f"{state.name}\n{when}" + ("\n⚠ reaction" if state.reaction else "")
+        if state.name.lower().startswith("hip"):  # beside the hip, not over the thigh's outline
+            side = -1 if x < 0 else 1
+            ax.text(x + side * 0.22, y, label, ha="right" if side < 0 else "left", va="center", fontsize=8,
+                    zorder=5)  # fmt: skip
+        else:
+            ax.text(x, y - 0.22, label, ha="center", va="top", fontsize=8, zorder=5)
     for i, state in enumerate(others):
         y = 1.4 - i * 0.32
         ax.add_patch(Circle((1.55, y), 0.09, color=_site_colour(state, rest_days), zorder=3))
@@ -251,26 +322,34 @@ class Summary:
     chart: ChartData
 
 
-def _section(figure: Figure, y: float, heading: str, lines: Sequence[str], x: float = 0.06) -> float:
+def _section(
+    figure: Figure, y: float, heading: str, lines: Sequence[str], x: float = 0.06, width: int = 150
+) -> float:
+    """A heading and its lines from `y` down; a long line wraps onto the next (at `width`
+    characters) and what follows moves down with it. Returns where the next section starts."""
     figure.text(x, y, heading, fontsize=10, weight="bold", va="top")
     y -= 0.018
     for line in lines or ["–"]:
-        figure.text(x + 0.01, y, line, fontsize=7.5, va="top", wrap=True)
-        y -= 0.0145
+        for i, part in enumerate(textwrap.wrap(line, width) or [""]):
+            figure.text(x + 0.01 + (0.012 if i else 0), y, part, fontsize=7.5, va="top")
+            y -= 0.0145
     return y - 0.008
 
 
-def summary_pdf(summary: Summary) -> bytes:
+COLUMN = 72  # characters of 7.5 pt text in half an A4 page
+
+
+def summary_figure(summary: Summary) -> Figure:
     """One A4 page for the clinician: the plan as written, adherence, rotation, reactions,
     symptom and lab trends, and the timeline chart."""
     figure = Figure(figsize=(8.27, 11.69))
     FigureCanvasAgg(figure)
     figure.text(0.06, 0.965, summary.title, fontsize=14, weight="bold", va="top")
     figure.text(0.06, 0.94, summary.generated, fontsize=8, color="#555", va="top")
-    left = _section(figure, 0.915, "Plan as written", summary.plan_lines)
-    left = _section(figure, left, "Adherence per phase", summary.adherence)
-    right = _section(figure, 0.915, "Site rotation", summary.rotation, x=0.53)
-    right = _section(figure, right, "Reactions reported", summary.reactions[-8:], x=0.53)
+    left = _section(figure, 0.915, "Plan as written", summary.plan_lines, width=COLUMN)
+    left = _section(figure, left, "Adherence per phase", summary.adherence, width=COLUMN)
+    right = _section(figure, 0.915, "Site rotation", summary.rotation, x=0.53, width=COLUMN)
+    right = _section(figure, right, "Reactions reported", summary.reactions[-8:], x=0.53, width=COLUMN)
     y = min(left, right)
     y = _section(figure, y, "Symptoms (first check-in → latest)", summary.symptoms)
     y = _section(figure, y, "Blood tests", summary.labs)
@@ -282,6 +361,11 @@ def summary_pdf(summary: Summary) -> bytes:
     draw_timeline(axes, summary.chart)
     figure.text(0.06, 0.02, "Recorded by the patient with b12bot. The plan is the clinician's; "
                 "the bot gives no medical advice.", fontsize=6.5, color="#777")  # fmt: skip
+    return figure
+
+
+def summary_pdf(summary: Summary) -> bytes:
+    figure = summary_figure(summary)
     out = io.BytesIO()
     with PdfPages(out, metadata={"Title": summary.title, "Creator": "b12bot"}) as pdf:
         pdf.savefig(figure)

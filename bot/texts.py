@@ -946,4 +946,5 @@ def summary_reaction(
 
 
 def summary_symptom(label: str, first: str, last: str, first_on: date, last_on: date, count: int) -> str:
-    return f"{label}: {first} ({first_on:%d %b}) → {last} ({last_on:%d %b}); {count} check-ins"
+    check_ins = "1 check-in" if count == 1 else f"{count} check-ins"
+    return f"{label}: {first} ({first_on:%d %b}) → {last} ({last_on:%d %b}); {check_ins}"
