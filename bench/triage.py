@@ -14,7 +14,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.triage_eval import LEVELS, LOCKED, TUNE, TUNE2, TUNE3, TUNE4, TUNE5, Figures, evaluate, load
+from tests.triage_eval import LEVELS, LOCKED, TUNE, TUNE2, TUNE3, TUNE4, TUNE5, TUNE6, Figures, evaluate, load
 
 KINDS = ("emergency", "clinician", "watch", "screen", "other")
 
@@ -37,7 +37,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--misses",
-        choices=["tune", "tune2", "tune3", "tune4", "tune5", "locked"],
+        choices=["tune", "tune2", "tune3", "tune4", "tune5", "tune6", "locked"],
         action="append",
         default=[],
     )
@@ -51,6 +51,7 @@ async def main() -> None:
         ("tune3", TUNE3),
         ("tune4", TUNE4),
         ("tune5", TUNE5),
+        ("tune6", TUNE6),
     ):
         figures = await evaluate(load(path))
         report[name] = summary(f"{name} ({path.name})", figures)

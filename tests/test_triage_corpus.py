@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.triage_eval import LOCKED, TUNE, TUNE2, TUNE3, TUNE4, TUNE5, Figures, Result, evaluate, load
+from tests.triage_eval import LOCKED, TUNE, TUNE2, TUNE3, TUNE4, TUNE5, TUNE6, Figures, Result, evaluate, load
 
 PARTS = {
     "locked": LOCKED, "tune": TUNE, "tune2": TUNE2, "tune3": TUNE3, "tune4": TUNE4, "tune5": TUNE5,
+    "tune6": TUNE6,
 }  # fmt: skip
 
 

@@ -37,6 +37,7 @@ TUNE2 = DATA / "triage_tune2.csv"
 TUNE3 = DATA / "triage_tune3.csv"
 TUNE4 = DATA / "triage_tune4.csv"
 TUNE5 = DATA / "triage_tune5.csv"
+TUNE6 = DATA / "triage_tune6.csv"
 LEVELS = ("emergency", "clinician", "watch", "none")
 CLINICIAN = "Dr Rivera"
 CONTACT = "+44 20 7946 0000"

@@ -62,7 +62,8 @@ HISTORICAL: tuple[tuple[str, ...], ...] = tuple(
         "as a teenager", "as a teen", "as a baby", "when i was young", "when i was little",
         "when i was a kid", "when i was a child", "when i was younger", "in the past", "last year",
         "in my childhood", "used to get", "used to have", "once had", "have had it before",
-        "years back",
+        "years back", "as a young", "as a lad", "as a lass", "as a boy", "as a girl", "as a youngster",
+        "when i was a", "back in the", "back in my", "in my twenties", "in my teens",
     )
 )  # fmt: skip
 CLAUSE_RESETS = words("now today tonight currently")
@@ -147,7 +148,10 @@ class Context:
         for j, token in enumerate(after):
             if token in BREAKS or token == ",":
                 break
-            question = j > 0 and after[j - 1] in {"that", "this", "it"}  # "is that normal?"
+            # "is that normal?", "is pus normal?": a question, not a denial
+            question = (j > 0 and after[j - 1] in {"that", "this", "it"}) or (
+                j == 0 and found.start > 0 and tokens[found.start - 1] in {"is", "are"}
+            )
             if token in POST_NEGATIONS and not question and not any(t in NEGATORS for t in after[:j]):
                 return True
         return False

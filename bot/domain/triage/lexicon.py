@@ -59,7 +59,7 @@ WORDS: dict[str, frozenset[str]] = {
     "soon": words("about going nearly almost might may could will gonna"),
     "faint": words("faint fainted fainting feint"),
     "remember": words("remember recall"),
-    "floor": words("floor ground deck"),
+    "floor": words("floor ground deck carpet rug tiles pavement lino floorboards"),
     # --- dose and technique ---
     "dose": words(
         "dose doses dosage shot shots jab jabs injection injections amount vial vials ampoule "
@@ -123,7 +123,7 @@ FILLER = words(
     "to has have had it they them their my the this that up out real awfully terribly seriously "
     "literally definitely even also still abit weirdly strangely oddly massively noticeably visibly "
     "i think kinda sorta omg honestly actually properly somehow right in on around both whole "
-    "badly abnormally unusually any"
+    "badly abnormally unusually any absolutely utterly wee teeny tiny smidge"
 )
 
 # Tokens a gap never crosses: the end of a sentence, and a turn in it.
@@ -224,7 +224,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "unconscious|unresponsive", "hit the {floor}", "woke|waking|woken|came|come ~ up|to|round … {floor}",
         "on the {floor} … cannot|not ~ {remember}", "found|finding ~ me|myself ~ on the {floor}",
         "fell|fall|falling|fallen …+ not|cannot ~ {remember}", "not|cannot ~ {remember} ~ falling|fall|fell",
-        "not|cannot ~ {remember} ~ how ~ i",
+        "not|cannot ~ {remember} ~ how ~ i", "not|cannot ~ {remember} ~ going ~ down|over",
         "dropped ~ like ~ a ~ stone|fly|sack",
     )),
     (Sign.MOUTH, (
@@ -243,7 +243,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     )),
     (Sign.PUS, (
         "pus|puss|pussing", "ooze|oozing|oozes|oozed|oozy", "discharge|discharging",
-        "weeping|weeps|wept", "yellow|green|greenish|yellowish|smelly|stinky|gross|cloudy ~ water|"
+        "weeping|weeps|wept",
+        "yellow|green|greenish|yellowish|smelly|stinky|gross|cloudy|creamy|milky|whitish ~ water|"
         "stuff|fluid|liquid|goo|gunk|crust|discharge|bit|blister",
         "infected|infection|infections|infecting|abscess|cellulitis", "smells|smelly|stinks|stinky",
         "gunk|goo|muck|gloop|gunge ~ coming|came|comes ~ out", "gunk|gunge|gloop|goo",
@@ -335,6 +336,12 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "{leak} ~ out|back|everywhere|down", "leaked|leaking|leaks|spilled|spilt",
         "came|come ~ back ~ out", "came|come ~ out ~ of ~ the|my ~ skin|site|hole",
         "redo|re-do|repeat ~ {dose}|it|the", "do|inject|take ~ it ~ again",
+        "and ~ then ~ again",
+        "forgot|forgetting|forgotten ~ i|she|he|we|they …+ done|did|had|given|taken|gave",
+        "{take}|done ~ it ~ for ~ him|her|them ~ as ~ well|too", "neither ~ of ~ us",
+        "{take}|done ~ the|my|his|her|another ~ left|right|other|second ~ one|side|{site} ~ too|as|again|"
+        "also",
+        "wrong ~ size|sized|colour|color|gauge|length ~ needle|needles|syringe|syringes|one",
         "expired|outofdate", "out of date", "past ~ expiry|expiration|date",
         "how much ~ {question}|to|i|do|should|inject|take|draw", "how many ~ ml|mls|mg|mcg|units",
         "{question} i ~ {take} ~ extra|another|more|less|two|double|both|an_extra",
@@ -366,6 +373,9 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "hives|hive|urticaria|welts|welt|wheals|weals",
         "rash|rashes|blotches|blotchy",
         "bumps|spots|lumps|patches|blotches|welts ~ everywhere",
+        "nettle|nettles ~ rash|stings|sting|stung", "like ~ nettle|nettles|midge|mosquito ~ bites|stings",
+        "lumps|bumps|spots|welts|blotches|patches …+ all ~ over ~ her|his|my|their|the ~ legs|arms|body|back|"
+        "chest|tummy|face|neck",
         "bumps|spots|lumps|patches|blotches ~ all ~ over",
         "bumps|spots|lumps|patches|blotches ~ on|over ~ body",
         "itchy|itching|itch|itches|scratching ~ everywhere|body",
@@ -405,6 +415,15 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "legs|hands ~ weak|weaker|heavy|giving|useless", "walking ~ on ~ pebbles|stones|marbles|glass",
         "like ~ wearing|have ~ gloves|socks ~ on", "burning ~ feet|hands|toes|fingers",
         "electric ~ shocks|shock", "cotton wool",
+        "tripped|tripping ~ over ~ nothing|my ~ own|feet",
+        "staggering|staggered|stagger|staggers ~ about|around|round|like",
+        "balance ~ gone|off|shot|all ~ over",
+        "legs|feet|leg|foot ~ did|do|does|will|would ~ not ~ go|do|work|listen|cooperate|behave",
+        "cannot ~ feel ~ things|anything|properly|my ~ phone|keys|buttons|screen|cup",
+        "wrapped|wrapping ~ in ~ sellotape|clingfilm|cling|tape|cotton|plastic", "sellotape|clingfilm",
+        "socks ~ bunched|rolled|wrinkled|rucked",
+        "veering|veer|veered|veers|drifting|listing ~ to|off|sideways",
+        "legs|hands|arms|feet … heavy|weak|weaker|useless|jelly",
     )),
     (Sign.CONFUSION, (
         "confused|confusion|disoriented|disorientated|muddled", "brain ~ fog|foggy", "brainfog|foggy",
@@ -436,12 +455,18 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "acne|spots|spotty|pimples|zits|breakout|breakouts", "the ~ runs",
         "tired|tiredness|exhausted|knackered|fatigue|fatigued|shattered",
         "pink|red|dark|orange|reddish|strange ~ pee|urine|wee|piss", "flushed|flushing|flushes",
-        "hot|warm ~ flush|flushes|flash|flashes", "pee|urine|wee ~ red|pink|orange|dark|reddish|darker",
+        "hot|warm ~ flush|flushes|flash|flashes",
+        "pee|urine ~ red|pink|orange|dark|reddish|darker|rosy|pinky|pinkish|"
+        "orangey|brown|colour|color|coloured|colored",
+        "my|the|your ~ wee ~ red|pink|orange|dark|reddish|darker|rosy|pinky|pinkish|orangey|brown|coloured",
+        "wee ~ is|was|looks|looked|has|gone|turned|went|looking ~ red|pink|orange|dark|reddish|darker|rosy|"
+        "pinky|"
+        "pinkish|orangey|brown|coloured",
  "stomach|tummy ~ ache|aches|pain", "bellyache",
         "aching|achy|aches ~ muscles|joints|legs|body", "joint|muscle ~ pain|pains|aches",
     )),
     (Sign.REDNESS, (
-        "red|redness|reddish|redder|reddened|reddening|reddy|pink|pinkish|pinker|inflamed|"
+        "red|redness|reddish|redder|reddened|reddening|reddy|pink|pinkish|pinker|pinky|rosy|inflamed|"
         "inflammation",
         "angry ~ looking|red|redness|patch|mark", "looks ~ angry", "skin ~ irritated|irritation",
     )),
@@ -449,7 +474,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
     (Sign.PAIN, (
         "pain|pains|painful|sore|soreness|sorer|hurt|hurts|hurting|ache|aches|aching|achy|tender|"
         "tenderness|sting|stings|stinging|stung|burn|burns|burning|throb|throbs|throbbing|ouch|ow|"
-        "agony|stiff|smarts|stabbing|twinge|excruciating",
+        "agony|stiff|smarts|stabbing|stabbed|twinge|excruciating",
         "killing me",
     )),
     (Sign.ITCHING, ("itch|itchy|itching|itches|itched|itchiness|scratching|scratchy",)),
@@ -470,7 +495,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
 # "It hasn't gone down", "won't stop bleeding": something is still there, even unnamed.
 LINGERING: tuple[Pattern, ...] = (
     "not|never ~ going|gone|go|went ~ away|down", "not ~ stop|stopping|stopped|stops",
-    "will ~ not ~ go|budge|shift|clear|settle",
+    "will ~ not ~ go|budge|shift|clear|settle", "not ~ easing|eased|subsiding|subsided|calming|letting",
+    "mark|marks|spot|patch|dot …+ still ~ there|visible|showing",
     "not ~ cleared|settled|faded|shrunk|healed|improved|improving|better|changed|shifted|resolved|gone|"
     "disappeared|shrinking|smaller|fading|healing",
 )  # fmt: skip
@@ -479,10 +505,12 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
     (Modifier.SPREADING, (
         "spread|spreads|spreading|spreaded|spreads|expanding|expanded|expands|growing|grown|grows|grew",
         "getting|gotten|got|gone|grown|went ~ bigger|larger|wider",
-        "bigger|larger|wider", "red|redness ~ line|lines|streak|streaks|track|tracks",
+        "bigger|larger|wider",
+        "red|redness ~ line|lines|streak|streaks|track|tracks|stripe|stripes|trail|band",
         "streak|streaks|streaking|tracking",
-        "moving|moved|creeping|crept|travelling|traveling|travelled|running|extends|"
-        "extending ~ up|down|across|along|towards|into|round|around",
+        "moving|moved|creeping|crept|travelling|traveling|travelled|running|extends|extended|"
+        "extending ~ up|down|across|along|towards|into|round|around|approximately|about|beyond|past|further",
+        "beyond|past ~ its|the ~ original|first|starting ~ margin|edge|border|line|size|mark",
         "all over ~ my|the ~ {site}",
         "spread|spreading|gone|going|went|moving|moved|creeping|tracking|running ~ down|up ~ my ~ leg|arm|"
         "thigh|side",
@@ -509,6 +537,11 @@ MODIFIERS: tuple[tuple[Modifier, tuple[Pattern, ...]], ...] = (
         "went|gone|going|come|came ~ up ~ overnight|more|again|loads|lots|since",
         "{comparative} ~ than ~ {before}",
         "increasing|increased|intensifying",
+        "more ~ and ~ more",
+        "bigger ~ and ~ bigger",
+        "worse ~ and ~ worse",
+        "worse|redder|bigger|larger|sorer|hotter|puffier|itchier|angrier|darker|wider ~ and ~ {comparative}",
+        "today|tonight|now ~ worse|redder|bigger|larger|sorer|hotter|puffier|itchier|angrier|darker|wider",
         "keeps|keep ~ getting|growing",
         "slowly|gradually|steadily ~ getting|going|becoming", "even more", "not ~ getting ~ better",
         "getting ~ redder|sorer|hotter|puffier|itchier|angrier|darker|harder",
@@ -532,6 +565,10 @@ SEVERITY: tuple[tuple[Severity, tuple[Pattern, ...]], ...] = (
         "severe|severely|agony|agonising|agonizing|excruciating|unbearable|horrendous|horrific|extreme|"
         "extremely|terrible|terribly|awful",
         "cannot ~ bear|stand|walk|sleep|move|sit|touch|lift|use|cope",
+        "could|can ~ not|hardly|barely ~ sleep|walk|bear|stand|move|sit|cope|touch",
+        "stabbed|knifed ~ me|with", "hot ~ poker|knife", "like ~ a ~ knife|knives|daggers|poker",
+        "hurts|hurt|hurting|pain|painful|sore ~ more|worse ~ than ~ when|childbirth|labour|labor|broke|"
+        "breaking",
         "cannot ~ put ~ weight|pressure",
         "woke|waking|wakes ~ me ~ up", "kept|keeping|keeps ~ me ~ up|awake",
         "worst ~ pain|ever",

@@ -53,7 +53,8 @@ _EXPAND = {
     "probs": "probably", "def": "definitely", "defo": "definitely", "smth": "something",
     "sth": "something", "sumthin": "something", "somethin": "something", "abit": "a bit",
     "alot": "a lot", "b4": "before", "2day": "today", "2nite": "tonight", "tonite": "tonight",
-    "2moro": "tomorrow", "2morrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow",
+    "2mrw": "tomorrow", "gr8": "great", "l8r": "later", "tmrw": "tomorrow", "tmr": "tomorrow",
     "yday": "yesterday", "ystd": "yesterday", "yest": "yesterday", "hrs": "hours", "hr": "hour",
     "mins": "minutes", "min": "minutes", "wks": "weeks", "wk": "week", "dr": "doctor",
     "doc": "doctor", "gp": "doctor", "wat": "what", "wot": "what", "wht": "what", "thx": "thanks",
@@ -64,7 +65,17 @@ _EXPAND = {
     "fel": "felt", "gettin": "getting", "nite": "night", "nites": "nights",
     "feelin": "feeling", "goin": "going", "somethings": "something is",
     "y'all": "you all", "x": "", "xx": "", "xxx": "", "lol": "", "omg": "oh my god",
+    # Scots and northern English
+    "cannae": "cannot", "canna": "cannot", "cannay": "cannot", "dinnae": "do not", "dinna": "do not",
+    "didnae": "did not", "disnae": "does not", "isnae": "is not", "wasnae": "was not",
+    "couldnae": "could not", "wouldnae": "would not", "havnae": "have not", "hasnae": "has not",
+    "willnae": "will not", "wullnae": "will not", "nae": "no", "jag": "jab", "jags": "jabs",
+    "jagged": "jabbed", "mam": "mum", "mammy": "mum", "aye": "yes", "wean": "child",
 }  # fmt: skip
+
+# English words the frequency list lacks, kept as they are (never "corrected" to a sign).
+_ALSO_ENGLISH = frozenset({"skinful", "sellotape", "selotape", "cellotape", "plaster", "plasters", "nettle"})
+
 
 # "2" and "4" as words: "hard 2 breathe", "2 today", "4 days".
 _AFTER_TO = {
@@ -75,7 +86,10 @@ _AFTER_TO = {
 _AFTER_TOO = {"much", "many", "little", "late", "early", "soon", "bad", "big", "sore", "painful"}
 _AFTER_FOR = {"you", "me", "a", "the", "my", "it", "this", "that", "ages", "sure", "now", "some"}
 
-_TOKEN = re.compile(r"\d+(?:[.,/]\d+)?|[a-z]+(?:'[a-z]+)*|[.!?;,:]|\n")
+_DIGIT_WORDS = (
+    r"\b(?:2day|2nite|2moro|2morrow|2mrw|b4|gr8|l8r)\b"  # text-speak starting with a digit: one word
+)
+_TOKEN = re.compile(_DIGIT_WORDS + r"|\d+(?:[.,/]\d+)?|[a-z]+(?:'[a-z]+)*|[.!?;,:]|\n")
 _TRIPLE = re.compile(r"([a-z])\1{2,}")
 _CLITIC = re.compile(r"([a-z]+)'(s|re|ve|ll|d|m)")
 _CLITICS = {"s": "is", "re": "are", "ve": "have", "ll": "will", "d": "would", "m": "am"}
@@ -113,7 +127,13 @@ def _speller(vocabulary: Vocabulary) -> SymSpell:
 
 def correct(word: str, vocabulary: Vocabulary) -> str:
     """The vocabulary word a misspelt `word` stands for, or `word` itself."""
-    if len(word) < 4 or not word.isalpha() or word in vocabulary or word in _english():
+    if (
+        len(word) < 4
+        or not word.isalpha()
+        or word in vocabulary
+        or word in _english()
+        or word in _ALSO_ENGLISH
+    ):
         return word
     distance = 1 if len(word) <= 5 else 2
     found = _speller(vocabulary).lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)

@@ -302,7 +302,9 @@ _ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 def about_the_bot(tokens: list[str]) -> bool:
     """ "how do I see my history?", "what time is my reminder?": for the bot, not the clinician."""
     asks_time = any(t == "time" and tokens[i - 1 : i] in (["what"], ["which"]) for i, t in enumerate(tokens))
-    return asks_time or bool(set(tokens) & lexicon.BOT_TALK)
+    text = f" {' '.join(tokens)} "
+    asks_how_many_left = " how many " in text and any(w in text for w in (" left ", " remaining ", " to go "))
+    return asks_time or asks_how_many_left or bool(set(tokens) & lexicon.BOT_TALK)
 
 
 def _only_at_the_site(tokens: list[str]) -> bool:
@@ -316,7 +318,9 @@ def _only_at_the_site(tokens: list[str]) -> bool:
     return at_site and not set(tokens) & lexicon.ELSEWHERE
 
 
-_BEFORE = re.compile(r"\b(?:was|were|earlier|yesterday|morning|before|first)\b", re.IGNORECASE)
+_BEFORE = re.compile(
+    r"\b(?:was|were|earlier|yesterday|last|before|first|originally|initially|started)\b", re.IGNORECASE
+)
 
 
 def _growing(text: str) -> bool:
