@@ -1,6 +1,8 @@
 """`python -m bot console`: the real bot (handlers, scheduler, database) with this terminal as
-the chat. Replies print with their buttons numbered; typing a number presses one; `/clock` moves
-a virtual clock so a whole plan can be walked through in minutes. Nothing talks to Telegram.
+the chat. Replies print with their buttons numbered; typing a number presses one of the newest
+message's buttons (any other number is typed as text, and '3 types "3" even when there is a
+button 3); `/clock` moves a virtual clock so a whole plan can be walked through in minutes.
+Nothing talks to Telegram.
 
     you> /start
     bot> Hi! I'll remind you about your vitamin B12 injections, ...
@@ -147,8 +149,8 @@ class Console:
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
         self.services.timer.scheduler.pause()  # the virtual clock decides; see `move_to`
-        self.say(f"b12bot console – it is {await self.local_now()}. Type /start to begin, /clock +1d to "
-                 "move time, /quit to leave.")  # fmt: skip
+        self.say(f"b12bot console – it is {await self.local_now()}. Type /start to begin, a number to press "
+                 "a button ('3 to type 3 as text), /clock +1d to move time, /quit to leave.")  # fmt: skip
 
     async def stop(self) -> None:
         await self.app.shutdown()
@@ -181,12 +183,10 @@ class Console:
             return False
         if line.startswith("/clock"):
             await self.clock_command(line.removeprefix("/clock").strip())
-        elif line.isdigit() and self.pressable is not None:
-            index = int(line) - 1
-            if not 0 <= index < len(self.pressable.buttons):
-                self.say(f"(there is no button {line})")
-                return True
-            await self.press(self.pressable, self.pressable.buttons[index][1])
+        elif line.startswith("'"):
+            await self.type(line[1:])  # '3: the number 3 as text, not a press
+        elif line.isdigit() and self.pressable is not None and 1 <= int(line) <= len(self.pressable.buttons):
+            await self.press(self.pressable, self.pressable.buttons[int(line) - 1][1])
         else:
             await self.type(line)
         await self.move_to(self.clock())  # anything that fell due meanwhile

@@ -359,6 +359,15 @@ def next_due_line(due: datetime, site: str | None, tz: ZoneInfo, now: datetime) 
     return f"Next dose: {when(due, tz, now)}{where}."
 
 
+def still_open(due: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """After a time-zone change, the dose already reminded (in the zone it was due in)."""
+    city = tz.key.split("/")[-1].replace("_", " ")
+    return (
+        f"Your dose due {when(due, tz, now)} ({city} time) is still open: tap ✅ Done or Skip on its "
+        "message. The ones after it follow your new time zone."
+    )
+
+
 def skipped(reason: str) -> str:
     return f"Skipped – reason noted: {reason}."
 
@@ -662,10 +671,17 @@ def reports_list(rows: list[tuple[str, str, str, str]]) -> str:
 LEVEL_WORDS = {"emergency": "emergency", "clinician": "contact clinician", "watch": "watching"}
 
 
-def sites_list(rows: list[tuple[str, str, str]], rest_days: int) -> str:
-    """(site, last use, reaction note) rows."""
+def sites_list(rows: list[tuple[str, str, str]], rest_days: int, fitting_days: int) -> str:
+    """(site, last use, reaction note) rows; `fitting_days` is the rest the sites and the current
+    phase allow, when it is less than the patient's rest period."""
     lines = [f"• {site} – {used}{note}" for site, used, note in rows]
-    return "Your sites:\n" + "\n".join(lines) + f"\n\nRest period: {rest_days} days between uses of a site."
+    rest = f"Rest period: {rest_days} days between uses of a site."
+    if fitting_days < rest_days:
+        rest += (
+            f" With {len(rows)} sites and this part of your plan, each site can rest {fitting_days} "
+            f"day{'s' if fitting_days != 1 else ''} – that's what I go by for now."
+        )
+    return "Your sites:\n" + "\n".join(lines) + "\n\n" + rest
 
 
 ASK_NEW_SITE = "Type the name of the new site, for example: Hip left"

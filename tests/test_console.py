@@ -15,11 +15,11 @@ SCRIPT = [
     "2", "2", "1", "1", "8",  # baseline: mild, mild, none, none; no weekly check-in
     "/clock +59m",  # 07:59 Berlin: nothing yet
     "/clock +1m",  # 08:00: the dose message
-    "99",  # no such button
     "1", "1",  # Done, at the suggested site
     "/chart",
     "7",  # the picture has no buttons: a typed 7 is text, not a press on an older message
     "/clock 2026-12-02 08:00",
+    "99",  # no such button: typed as text
     "/quit",
 ]  # fmt: skip
 
@@ -42,7 +42,7 @@ def test_console_walks_through_setup_a_reminder_and_a_done(tmp_path: Path) -> No
     saved = [line for line in after.splitlines() if "[file saved:" in line]
     assert len(saved) == 1 and saved[0].strip().endswith("b12-chart.png]")
     assert (tmp_path / "files").is_dir() and any((tmp_path / "files").glob("*-b12-chart.png"))
-    assert "(there is no button 99)" in after
+    assert "you> 99\nbot (Wed 08:00)> Sorry, I didn't catch that." in after  # typed, not a press
     assert "you> 7\nbot (Tue 08:00)> Sorry, I didn't catch that." in after
     assert "bot (Wed 08:00)> 💉 Time for your B12 injection." in after  # the next day's dose
     assert "(it is now Wed 02 Dec 2026 08:00 (Europe/Berlin))" in after

@@ -86,6 +86,23 @@ async def test_a_time_zone_change_keeps_the_next_dose_on_its_local_day_and_cance
     assert not [row for row in await export_csv(chat) if "cancelled" in row]
 
 
+async def test_a_dose_reminded_before_a_time_zone_change_stays_open_and_the_next_follows_the_new_zone(
+    bot: Harness,
+) -> None:
+    chat = bot.chat()
+    await set_up(chat, time="20:30", zone="America/New_York", start="Today")  # Mon 2 March 20:30 NY
+    await bot.advance_to(ny(2, 20, 31))  # reminded; the patient flies to Paris before answering
+    await chat.send("/timezone")
+    await chat.send("Paris")  # Tue 02:31 in Paris
+    moved = chat.last_reply().text
+    assert "Your dose due today 20:30 (New York time) is still open" in moved
+    assert "Next dose: today 02:30" not in moved  # never a reminder time the patient did not choose
+    await chat.send("done left thigh")  # given Tue 02:31 Paris: a daily plan counts from the day given
+    assert "Next dose: tomorrow 20:30" in chat.last_reply().text
+    await bot.advance_to(datetime(2026, 3, 4, 19, 31, tzinfo=UTC))  # Wed 20:31 Paris
+    assert [m.at for m in chat.messages() if DUE in m.text][-1] == datetime(2026, 3, 4, 19, 30, tzinfo=UTC)
+
+
 # --- 3: supplies last until the earlier of running out and the expiry date ------------------------
 
 
@@ -174,6 +191,11 @@ async def test_following_the_suggestion_never_earns_a_rotation_tip(bot: Harness)
     await bot.advance_to(berlin(11, 8, 1))
     await chat.send("done abdomen right")  # used 2 days ago, while another rested longer
     assert "that site was used less than 4 days ago" in chat.last_reply().text
+    await chat.send("/sites")  # the list and the picture go by the same 4 days
+    body_map, listing = chat.messages()[-2:]
+    assert "Rest period: 7 days between uses of a site. With 4 sites and this part of your plan, each " \
+        "site can rest 4 days" in listing.text  # fmt: skip
+    assert body_map.file_name == "b12-sites.png"
 
 
 # --- 7: a plan on fixed weekdays starts on one of them ----------------------------------------------

@@ -16,6 +16,7 @@ from bot.charts import ChartData, DosePoint, SiteState, Summary, body_map, progr
 from bot.context import BotContext
 from bot.domain import symptoms as sx
 from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.dose import rotation_rest
 from bot.handlers.labs import trend
 from storage.models import DoseStatus
 from storage.repository import Snapshot
@@ -68,7 +69,7 @@ async def send_body_map(update: Update, context: BotContext, snap: Snapshot) -> 
         )
         for site in snap.plan.sites
     ]
-    png = await asyncio.to_thread(body_map, states, snap.rest_days)
+    png = await asyncio.to_thread(body_map, states, max(1, rotation_rest(snap).days))
     await context.bot.send_photo(
         chat.id, InputFile(png, filename="b12-sites.png"), caption=texts.BODY_MAP_CAPTION
     )

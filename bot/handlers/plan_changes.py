@@ -17,6 +17,7 @@ from bot.domain.parsing import parse_date, parse_timezone
 from bot.domain.schedule import local_slot
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.setup import COMMON_ZONES
+from storage.models import DoseStatus
 from storage.repository import Snapshot
 
 PAUSE_FLOW, ZONE_FLOW = "pause", "zone"
@@ -136,6 +137,11 @@ async def set_zone(update: Update, context: BotContext, text: str) -> None:
     fresh = await _fresh(update, context) or snap
     await context.services.monitor.rearm(fresh)  # check-in, blood test, supplies: new local times
     changed = texts.TIMEZONE_CHANGED.format(zone=zone, time=f"{snap.plan.time_of_day:%H:%M}")
+    waiting = snap.open_dose
+    if waiting is not None and waiting.status == DoseStatus.DUE:  # reminded before the move: still open
+        old = ZoneInfo(snap.plan.timezone)
+        await reply(update, changed + "\n" + texts.still_open(waiting.due_at, old, context.services.clock()))
+        return
     await reply(update, changed + _next_line(fresh, context))
 
 

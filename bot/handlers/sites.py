@@ -11,6 +11,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.dose import rotation_rest
 from bot.handlers.pictures import send_body_map
 
 FLOW = "sites"
@@ -45,7 +46,8 @@ async def show(update: Update, context: BotContext) -> None:
     ]  # fmt: skip
     if update.callback_query is None:  # the picture with /sites, not after every button
         await send_body_map(update, context, snap)
-    await reply(update, texts.sites_list(rows, snap.rest_days), _menu())
+    fitting = max(1, rotation_rest(snap).days)
+    await reply(update, texts.sites_list(rows, snap.rest_days, fitting), _menu())
 
 
 def _site_buttons(action: str, sites: tuple[str, ...]) -> InlineKeyboardMarkup:
