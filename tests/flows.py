@@ -13,7 +13,25 @@ async def set_up(
     start: str = "Tomorrow",
 ) -> None:
     """Walk setup: cyanocobalamin 1000 mcg/mL, 1 mL, under the skin, default sites."""
+    await set_up_to_the_contact(chat, schedule, time, zone)
+    await chat.send("+44 20 7946 0000")
+    await chat.press(start)
+    await chat.press("Yes, it matches")
+
+
+async def set_up_to_the_contact(
+    chat: Chat,
+    schedule: str = "Daily ×7",
+    time: str = "08:00",
+    zone: str = "Europe/Berlin",
+    *,
+    again: bool = False,
+) -> None:
+    """Setup up to the question for the clinician's contact (`again`: over an existing plan)."""
     await chat.send("/start")
+    if again:
+        assert "already have a plan" in chat.last_reply().text
+        await chat.press("Set up again")
     await chat.press("Cyanocobalamin")
     await chat.press("1000 mcg/mL")
     await chat.send("1 mL")  # a dose is typed as written, never one tap
@@ -23,9 +41,6 @@ async def set_up(
     await chat.send(zone)
     await chat.press("Done")
     await chat.send("Dr Rivera")
-    await chat.send("+44 20 7946 0000")
-    await chat.press(start)
-    await chat.press("Yes, it matches")
 
 
 # The schedule step, by name: a preset (with its source) or built phase by phase.

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot import texts
 from storage.models import Dose
-from tests.flows import choose_schedule, set_up
+from tests.flows import set_up, set_up_to_the_contact
 from tests.harness import Chat, Harness
 
 DUE = "Time for your B12 injection"
@@ -34,16 +34,7 @@ async def export_csv(chat: Chat) -> list[list[str]]:
 
 
 async def reach_start_question(chat: Chat, schedule: str = "Every day", zone: str = "Europe/Berlin") -> None:
-    await chat.send("/start")
-    await chat.press("Cyanocobalamin")
-    await chat.press("1000 mcg/mL")
-    await chat.send("1 mL")
-    await chat.press("Under the skin")
-    await choose_schedule(chat, schedule)
-    await chat.send("08:00")
-    await chat.send(zone)
-    await chat.press("Done")
-    await chat.send("Dr Rivera")
+    await set_up_to_the_contact(chat, schedule, "08:00", zone)
     await chat.send("+44 20 7946 0000")
 
 
@@ -204,17 +195,7 @@ async def test_following_the_suggestion_never_earns_a_rotation_tip(bot: Harness)
 async def test_a_mon_wed_fri_plan_set_up_on_a_saturday_offers_only_its_days(bot: Harness) -> None:
     await bot.advance_to(berlin(7, 9, 0))  # Saturday 7 March
     chat = bot.chat()
-    await chat.send("/start")
-    await chat.press("Cyanocobalamin")
-    await chat.press("1000 mcg/mL")
-    await chat.send("1 mL")
-    await chat.press("Under the skin")
-    await choose_schedule(chat, "3 times a week")
-    await chat.send("08:00")
-    await chat.send("Berlin")
-    await chat.press("Done")
-    await chat.send("Dr Rivera")
-    await chat.send("+44 20 7946 0000")
+    await reach_start_question(chat, "3 times a week")
     question = chat.last_reply()
     assert question.text == "When is your next injection due? Your plan's days are Mon, Wed, Fri."
     assert question.buttons == ["Mon 9 Mar 08:00", "Wed 11 Mar 08:00", "Another date…"]  # no "Today"
@@ -250,16 +231,7 @@ async def test_a_lab_value_may_start_with_its_name_and_out_of_range_says_only_th
 
 async def test_a_clinician_contact_that_is_too_long_says_so_with_an_example(bot: Harness) -> None:
     chat = bot.chat()
-    await chat.send("/start")
-    await chat.press("Cyanocobalamin")
-    await chat.press("1000 mcg/mL")
-    await chat.send("1 mL")
-    await chat.press("Under the skin")
-    await choose_schedule(chat, "Every day")
-    await chat.send("08:00")
-    await chat.send("Berlin")
-    await chat.press("Done")
-    await chat.send("Dr Rivera")
+    await set_up_to_the_contact(chat, "Every day")
     await chat.send("call the surgery " * 8)  # 136 characters
     refusal = chat.texts()[-2]
     assert refusal.startswith("That's longer than I can keep (100 characters at most).")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from storage.models import Dose, DoseStatus, Draft, Plan, Reminder, ReminderState
 from tests.fake_telegram import BotApiFake
-from tests.flows import choose_schedule, set_up
+from tests.flows import choose_schedule, set_up, set_up_to_the_contact
 from tests.harness import Chat, Harness
 
 
@@ -147,18 +147,7 @@ async def test_intramuscular_and_other_products_are_recorded_as_written(bot: Har
 async def test_setting_up_again_replaces_the_plan_and_future_reminders_follow(bot: Harness) -> None:
     chat = bot.chat()
     await set_up(chat)  # daily at 08:00 Berlin, first dose tomorrow
-    await chat.send("/start")
-    assert "already have a plan" in chat.last_reply().text
-    await chat.press("Set up again")
-    await chat.press("Cyanocobalamin")
-    await chat.press("1000 mcg/mL")
-    await chat.send("1 mL")
-    await chat.press("Under the skin")
-    await choose_schedule(chat, "Weekly")
-    await chat.send("18:00")
-    await chat.send("Berlin")
-    await chat.press("Done")
-    await chat.send("Dr Rivera")
+    await set_up_to_the_contact(chat, "Weekly", "18:00", again=True)
     await chat.send("0123")
     await chat.press("Today 18:00")
     await chat.press("Yes, it matches")
