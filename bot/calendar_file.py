@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot import texts
+from bot.domain.records import Snapshot
 from bot.domain.rotation import rotation_order
 from bot.domain.schedule import NextDose, preview
-from storage.repository import Snapshot
 
 MONTHS_AHEAD = 6
 MAX_EVENTS = 400

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import schedule
 from bot.domain.plan import Plan
+from bot.domain.records import DoseView, NewDose, Outcome, ReminderSpec, Snapshot
 from bot.domain.rotation import rotation_order
 from bot.domain.schedule import NextDose, Progress
-from storage.models import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind
-from storage.repository import DoseView, NewDose, Outcome, ReminderSpec, Repository, Snapshot
+from bot.domain.status import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind
+from storage.repository import Repository
 
 # How far before its due time a dose can be confirmed (an early injection the same morning).
 EARLY_CONFIRM = timedelta(hours=12)

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import schedule
 from bot.domain import symptoms as sx
+from bot.domain.records import CheckInView, Snapshot
+from bot.domain.status import ReminderKind
 from bot.domain.supplies import EXPIRY_LEAD, RunOut, Stock, run_out
 from bot.dosing import Timer
-from storage.models import ReminderKind
-from storage.repository import CheckInView, Repository, Snapshot
+from storage.repository import Repository
 
 NUDGE_REPEAT = timedelta(hours=24)
 LAB_SOON = timedelta(days=7)

@@ -41,13 +41,10 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.domain.plan import Plan
+from bot.domain.records import ClaimedReminder, DoseView, DueContext, Snapshot
 from bot.domain.rotation import rotation_order
 from bot.domain.schedule import PhaseTally, Progress
-from bot.dosing import Dosing
-from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
-from bot.monitoring import Monitor
-from bot.safety import Safety
-from storage.models import (
+from bot.domain.status import (
     DOSE_REMINDERS,
     MONITORING_REMINDERS,
     OPEN_DOSE_STATUSES,
@@ -57,7 +54,11 @@ from storage.models import (
     ReminderState,
     ReportStatus,
 )
-from storage.repository import ClaimedReminder, DoseView, DueContext, Repository, Snapshot
+from bot.dosing import Dosing
+from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
+from bot.monitoring import Monitor
+from bot.safety import Safety
+from storage.repository import Repository
 
 log = logging.getLogger(__name__)
 

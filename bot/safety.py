@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.records import ReportView, Snapshot
 from bot.domain.triage import (
     ALLERGY_SIGNS,
     Level,
@@ -28,7 +29,7 @@ from bot.domain.triage import (
     triage,
 )
 from bot.dosing import Timer
-from storage.repository import ReportView, Repository, Snapshot
+from storage.repository import Repository
 
 FOLLOW_UP_AFTER = timedelta(hours=24)
 SETTLED_AFTER_CONTACT = timedelta(hours=48)  # "has it settled?" after the clinician was contacted

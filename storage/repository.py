@@ -7,7 +7,6 @@ status, so a second "done", a stale button or a retried reminder changes nothing
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -16,105 +15,44 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import plan as domain
+from bot.domain.records import (
+    CheckInView,
+    ClaimedReminder,
+    DoseView,
+    DraftView,
+    DueContext,
+    LabView,
+    Monitoring,
+    NewDose,
+    NudgeView,
+    Outcome,
+    ReminderSpec,
+    ReportView,
+    Snapshot,
+)
 from bot.domain.schedule import NextDose, Progress
-from bot.domain.supplies import Stock
-from storage.models import (
+from bot.domain.status import (
     CLOSED_DOSE_STATUSES,
     OPEN_DOSE_STATUSES,
+    DoseStatus,
+    NudgeStatus,
+    ReminderKind,
+    ReminderState,
+    ReportStatus,
+)
+from bot.domain.supplies import Stock
+from storage.models import (
     ClinicianNudge,
     Dose,
-    DoseStatus,
     Draft,
     LabResult,
-    NudgeStatus,
     Patient,
     Plan,
     ProcessedUpdate,
     Reminder,
-    ReminderKind,
-    ReminderState,
-    ReportStatus,
     SideEffectReport,
     SymptomCheckIn,
 )
-
-
-@dataclass(frozen=True)
-class ReminderSpec:
-    """A reminder to create for a new dose."""
-
-    kind: ReminderKind
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class DoseView:
-    id: int
-    plan_id: int
-    phase_index: int
-    number_in_phase: int
-    phase_changed: bool
-    due_at: datetime
-    status: DoseStatus
-    given_at: datetime | None
-    site: str | None
-    skip_reason: str | None
-
-    @classmethod
-    def of(cls, row: Dose) -> DoseView:
-        return cls(
-            id=row.id,
-            plan_id=row.plan_id,
-            phase_index=row.phase_index,
-            number_in_phase=row.number_in_phase,
-            phase_changed=row.phase_changed,
-            due_at=row.due_at,
-            status=DoseStatus(row.status),
-            given_at=row.given_at,
-            site=row.site,
-            skip_reason=row.skip_reason,
-        )
-
-
-@dataclass(frozen=True)
-class Monitoring:
-    """The patient's monitoring settings: weekly check-in, review, lab re-check, supplies."""
-
-    checkin_weekday: int | None = None  # 0 = Monday
-    checkin_time: time | None = None
-    review_weeks: int = 8
-    review_suggested: bool = False
-    lab_recheck_on: date | None = None
-    stock: Stock = field(default_factory=lambda: Stock(None, None))
-    refill_warned: bool = False
-
-    @classmethod
-    def of(cls, row: Patient) -> Monitoring:
-        return cls(
-            row.checkin_weekday,
-            time.fromisoformat(row.checkin_time) if row.checkin_time else None,
-            row.review_weeks,
-            row.review_suggested_at is not None,
-            row.lab_recheck_on,
-            Stock(row.stock_doses, row.stock_syringes, row.vial_expires_on),
-            row.refill_warned_at is not None,
-        )
-
-
-@dataclass(frozen=True)
-class CheckInView:
-    id: int
-    created_at: datetime
-    levels: dict[str, int]
-    note: str | None
-
-
-@dataclass(frozen=True)
-class LabView:
-    id: int
-    taken_on: date
-    values: dict[str, float]  # analyte key -> value in its stored unit (only those measured)
-
 
 LAB_KEYS = ("b12", "mma", "hcy", "hb")
 MONITORING_COLUMNS = frozenset({
@@ -123,110 +61,51 @@ MONITORING_COLUMNS = frozenset({
 })  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a decision about one patient needs, read in one transaction."""
-
-    patient_id: int
-    chat_id: int
-    blocked: bool
-    plan_id: int | None
-    plan: domain.Plan | None
-    progress: Progress
-    open_dose: DoseView | None
-    last_used: dict[str, datetime]
-    last_site: str | None
-    rest_days: int = 7
-    heads_up_hours: int | None = None
-    reaction_sites: frozenset[str] = frozenset()  # sites with an open reaction report
-    clinician_check: bool = False  # after an allergy-level report: check before the next dose
-    paused: bool = False
-    paused_until: date | None = None
-    monitoring: Monitoring = field(default_factory=Monitoring)
+def dose_view(row: Dose) -> DoseView:
+    return DoseView(
+        id=row.id,
+        plan_id=row.plan_id,
+        phase_index=row.phase_index,
+        number_in_phase=row.number_in_phase,
+        phase_changed=row.phase_changed,
+        due_at=row.due_at,
+        status=DoseStatus(row.status),
+        given_at=row.given_at,
+        site=row.site,
+        skip_reason=row.skip_reason,
+    )
 
 
-@dataclass(frozen=True)
-class DueContext:
-    """What a plain dose-due message needs about one patient (loaded for a whole batch at once)."""
-
-    chat_id: int
-    blocked: bool
-    plan: domain.Plan | None
-    paused: bool
-    last_used: dict[str, datetime]
-    reaction_sites: frozenset[str]
-    clinician_check: bool = False
-    progress: Progress = field(default_factory=Progress)  # the counts of the current phase
+def monitoring_view(row: Patient) -> Monitoring:
+    return Monitoring(
+        row.checkin_weekday,
+        time.fromisoformat(row.checkin_time) if row.checkin_time else None,
+        row.review_weeks,
+        row.review_suggested_at is not None,
+        row.lab_recheck_on,
+        Stock(row.stock_doses, row.stock_syringes, row.vial_expires_on),
+        row.refill_warned_at is not None,
+    )
 
 
-@dataclass(frozen=True)
-class ClaimedReminder:
-    id: int
-    patient_id: int
-    dose_id: int | None
-    kind: ReminderKind
-    due_at: datetime
-    attempts: int
-    report_id: int | None = None
-    nudge_id: int | None = None
+def report_view(row: SideEffectReport) -> ReportView:
+    return ReportView(
+        row.id, row.created_at, tuple(row.signs), row.site, row.severity, row.since_at,
+        row.words, row.level, tuple(row.rule_ids), ReportStatus(row.status), row.follow_ups,
+        row.outcome, row.closed_at, row.asked_at,
+    )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ReportView:
-    id: int
-    created_at: datetime
-    signs: tuple[str, ...]
-    site: str | None
-    severity: str | None
-    since_at: datetime | None
-    words: str | None
-    level: str
-    rule_ids: tuple[str, ...]
-    status: ReportStatus
-    follow_ups: int
-    outcome: str | None
-    closed_at: datetime | None
-    asked_at: datetime | None = None
-
-    @classmethod
-    def of(cls, row: SideEffectReport) -> ReportView:
-        return cls(
-            row.id, row.created_at, tuple(row.signs), row.site, row.severity, row.since_at,
-            row.words, row.level, tuple(row.rule_ids), ReportStatus(row.status), row.follow_ups,
-            row.outcome, row.closed_at, row.asked_at,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class NudgeView:
-    id: int
-    patient_id: int
-    report_id: int | None
-    reason: str
-    signs: tuple[str, ...]
-    status: NudgeStatus
-    created_at: datetime | None = None
-
-    @classmethod
-    def of(cls, row: ClinicianNudge) -> NudgeView:
-        return cls(row.id, row.patient_id, row.report_id, row.reason, tuple(row.signs),
-                   NudgeStatus(row.status), row.created_at)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class NewDose:
-    """A dose the repository created, with the due times of its reminders (for the timer)."""
-
-    dose: DoseView
-    reminder_times: list[datetime]
-
-
-class Outcome:
-    """Why a guarded write did nothing (the patient is told which)."""
-
-    OK = "ok"
-    ALREADY = "already"  # the dose is no longer open
-    NOT_FOUND = "not_found"
+def nudge_view(row: ClinicianNudge) -> NudgeView:
+    return NudgeView(
+        row.id,
+        row.patient_id,
+        row.report_id,
+        row.reason,
+        tuple(row.signs),
+        NudgeStatus(row.status),
+        row.created_at,
+    )
 
 
 def plan_to_domain(row: Plan) -> domain.Plan:
@@ -306,7 +185,7 @@ class Repository:
             "heads_up_hours": patient.heads_up_hours,
             "reaction_sites": reaction_sites,
             "clinician_check": patient.clinician_check_at is not None,
-            "monitoring": Monitoring.of(patient),
+            "monitoring": monitoring_view(patient),
         }
         if plan_row is None:
             return Snapshot(
@@ -326,7 +205,7 @@ class Repository:
             plan_id=plan_row.id,
             plan=plan_to_domain(plan_row),
             progress=await self._progress(s, plan_row),
-            open_dose=DoseView.of(open_row) if open_row else None,
+            open_dose=dose_view(open_row) if open_row else None,
             last_used=last_used,
             last_site=last_site,
             paused=plan_row.paused_at is not None,
@@ -430,7 +309,7 @@ class Repository:
         for spec in reminders:
             s.add(Reminder(patient_id=patient_id, dose_id=row.id, kind=spec.kind, due_at=spec.due_at))
         await s.flush()
-        return NewDose(DoseView.of(row), sorted({spec.due_at for spec in reminders}))
+        return NewDose(dose_view(row), sorted({spec.due_at for spec in reminders}))
 
     # --- dose transitions -------------------------------------------------------------------------
 
@@ -558,7 +437,7 @@ class Repository:
     async def doses_by_id(self, dose_ids: Sequence[int]) -> dict[int, DoseView]:
         async with self._sessions() as s:
             rows = await s.scalars(select(Dose).where(Dose.id.in_(list(dose_ids))))
-            return {row.id: DoseView.of(row) for row in rows}
+            return {row.id: dose_view(row) for row in rows}
 
     async def mark_doses_due(self, dose_ids: Sequence[int]) -> None:
         """SCHEDULED -> DUE for many doses at once (their reminders are going out)."""
@@ -574,7 +453,7 @@ class Repository:
     async def dose(self, dose_id: int) -> DoseView | None:
         async with self._sessions() as s:
             row = await s.get(Dose, dose_id)
-            return DoseView.of(row) if row else None
+            return dose_view(row) if row else None
 
     async def snooze(self, dose_id: int, patient_id: int, until: datetime) -> tuple[str, datetime | None]:
         """A snooze reminder at `until`; the 2-hour re-reminder is dropped (the snooze replaces it)."""
@@ -604,7 +483,7 @@ class Repository:
                 .order_by(func.coalesce(Dose.given_at, Dose.due_at).desc(), Dose.id.desc())
                 .limit(limit)
             )
-            return [DoseView.of(r) for r in rows]
+            return [dose_view(r) for r in rows]
 
     async def recent_missed(self, plan_id: int, since: datetime) -> list[DoseView]:
         """Missed doses of a plan due after `since`, newest first (for back-dated confirmations)."""
@@ -618,7 +497,7 @@ class Repository:
                 )
                 .order_by(Dose.due_at.desc())
             )
-            return [DoseView.of(r) for r in rows]
+            return [dose_view(r) for r in rows]
 
     # --- reminders ------------------------------------------------------------------------------
 
@@ -773,7 +652,7 @@ class Repository:
             for spec in reminders:
                 await _remind(s, patient_id, spec.kind, spec.due_at, dose_id=dose_id)
             await s.flush()
-            return NewDose(DoseView.of(row), sorted({spec.due_at for spec in reminders}))
+            return NewDose(dose_view(row), sorted({spec.due_at for spec in reminders}))
 
     async def replace_open_dose(
         self,
@@ -864,7 +743,7 @@ class Repository:
                 reason, signs, due = nudge
                 nudge_id = await self._add_nudge(s, patient_id, report_id, reason, signs, now, due)
             await s.flush()
-            return ReportView.of(row), nudge_id
+            return report_view(row), nudge_id
 
     async def close_report(
         self, report_id: int, patient_id: int, now: datetime, outcome: str
@@ -884,7 +763,7 @@ class Repository:
                 .values(status=NudgeStatus.CLOSED)
             )
             await s.flush()
-            return ReportView.of(row)
+            return report_view(row)
 
     async def open_reports(self, patient_id: int) -> list[ReportView]:
         """Open reports, newest first."""
@@ -896,7 +775,7 @@ class Repository:
                 )
                 .order_by(SideEffectReport.created_at.desc(), SideEffectReport.id.desc())
             )
-            return [ReportView.of(r) for r in rows]
+            return [report_view(r) for r in rows]
 
     async def mark_asked(self, report_id: int, at: datetime | None) -> None:
         """A follow-up question about the report went out (or was answered: None)."""
@@ -930,7 +809,7 @@ class Repository:
     async def report(self, report_id: int) -> ReportView | None:
         async with self._sessions() as s:
             row = await s.get(SideEffectReport, report_id)
-            return ReportView.of(row) if row else None
+            return report_view(row) if row else None
 
     async def report_owner(self, report_id: int) -> int | None:
         async with self._sessions() as s:
@@ -944,7 +823,7 @@ class Repository:
                 .order_by(SideEffectReport.created_at.desc(), SideEffectReport.id.desc())
                 .limit(limit)
             )
-            return [ReportView.of(r) for r in rows]
+            return [report_view(r) for r in rows]
 
     async def follow_up_answered(
         self,
@@ -1022,7 +901,7 @@ class Repository:
     async def nudge(self, nudge_id: int) -> NudgeView | None:
         async with self._sessions() as s:
             row = await s.get(ClinicianNudge, nudge_id)
-            return NudgeView.of(row) if row else None
+            return nudge_view(row) if row else None
 
     async def nudge_contacted(self, nudge_id: int, patient_id: int, now: datetime) -> bool:
         """The patient contacted their clinician: stop nudging. False when already done."""
@@ -1098,7 +977,7 @@ class Repository:
                 .order_by(Dose.due_at.desc(), Dose.id.desc())
                 .limit(limit)
             )
-            return [DoseView.of(r) for r in rows]
+            return [dose_view(r) for r in rows]
 
     # --- duplicate deliveries -----------------------------------------------------------------------
 
@@ -1230,7 +1109,7 @@ class Repository:
                 .where(Dose.patient_id == patient_id, Dose.status.in_(CLOSED_DOSE_STATUSES))
                 .order_by(Dose.due_at, Dose.id)
             )
-            return [DoseView.of(r) for r in rows]
+            return [dose_view(r) for r in rows]
 
     # --- privacy ------------------------------------------------------------------------------------
 
@@ -1264,9 +1143,12 @@ class Repository:
 
     # --- drafts (conversations in progress) -----------------------------------------------------
 
-    async def draft(self, chat_id: int) -> Draft | None:
+    async def draft(self, chat_id: int) -> DraftView | None:
         async with self._sessions() as s:
-            return await s.get(Draft, chat_id)
+            row = await s.get(Draft, chat_id)
+            if row is None:
+                return None
+            return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)
 
     async def save_draft(
         self, chat_id: int, flow: str, step: str, data: dict[str, Any], now: datetime

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.models import Dose, DoseStatus
+from bot.domain.status import DoseStatus
+from storage.models import Dose
 from tests.fake_telegram import BotApiFake
 from tests.flows import set_up
 from tests.harness import Chat, Harness

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
-from storage.models import Dose, DoseStatus, Patient, SideEffectReport
+from bot.domain.status import DoseStatus
+from storage.models import Dose, Patient, SideEffectReport
 from tests.fake_telegram import SentMessage
 from tests.flows import set_up
 from tests.harness import Chat, Harness

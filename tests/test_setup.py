@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from storage.models import Dose, DoseStatus, Draft, Plan, Reminder, ReminderState
+from bot.domain.status import DoseStatus, ReminderState
+from storage.models import Dose, Draft, Plan, Reminder
 from tests.fake_telegram import BotApiFake
 from tests.flows import choose_schedule, set_up, set_up_to_the_contact
 from tests.harness import Chat, Harness

@@ -23,6 +23,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import IntentKind, find_site, parse_reply
+from bot.domain.records import DraftView, Snapshot
 from bot.domain.triage import ALLERGY_SIGNS, Assessment, Level, assess
 from bot.domain.triage.reader import follow_up_answer, spoke_to_clinician
 from bot.handlers import (
@@ -41,8 +42,6 @@ from bot.handlers import (
     symptoms,
 )
 from bot.handlers.common import reply
-from storage.models import Draft
-from storage.repository import Snapshot
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -125,7 +124,7 @@ async def on_text(update: Update, context: BotContext) -> None:
 WORDS_FLOWS = frozenset({dose.SKIP_FLOW, symptoms.NOTE_FLOW, sites.FLOW, report.FLOW})
 
 
-def _interrupts_at(draft: Draft) -> Level:
+def _interrupts_at(draft: DraftView) -> Level:
     """From which level a report interrupts the conversation in progress (advice, then its question
     again): words kept as written (a skip reason, a note) only for an emergency; a name or a
     strength typed at setup from `clinician` ("Dr Redd" is not a report); anything else always."""
@@ -136,7 +135,7 @@ def _interrupts_at(draft: Draft) -> Level:
     return Level.WATCH
 
 
-def _answers_the_question(draft: Draft, text: str, now: datetime) -> bool:
+def _answers_the_question(draft: DraftView, text: str, now: datetime) -> bool:
     """A typed answer a set-up question with a fixed form can take ("under the skin", "into the
     muscle" at the route question) goes to set-up, whatever words it contains. (Words taken as
     written, a name or a contact, are not checked: anything fits them.)"""
@@ -144,7 +143,7 @@ def _answers_the_question(draft: Draft, text: str, now: datetime) -> bool:
     return draft.flow == setup.FLOW and fixed_form and setup.accepts(draft.step, dict(draft.data), text, now)
 
 
-def _takes_names(draft: Draft) -> bool:
+def _takes_names(draft: DraftView) -> bool:
     """Words as written (a reason, a note, a name): never read as an unclear symptom."""
     return draft.flow in WORDS_FLOWS or (draft.flow == setup.FLOW and draft.step in setup.NAME_STEPS)
 

@@ -10,10 +10,10 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.schedule import PhaseTally
+from bot.domain.status import DoseStatus
 from bot.handlers import setup
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.dose import status_word
-from storage.models import DoseStatus
 
 
 async def start(update: Update, context: BotContext) -> None:

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import BotContext
-from storage.repository import Snapshot
+from bot.domain.records import Snapshot
 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:

@@ -16,12 +16,12 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import Intent, IntentKind, find_site, parse_reply
+from bot.domain.records import Outcome, Snapshot
 from bot.domain.rotation import fitting_rest, rotation_issue
 from bot.domain.schedule import PhaseTally
+from bot.domain.status import DoseStatus
 from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 from bot.handlers.common import reply
-from storage.models import DoseStatus
-from storage.repository import Outcome, Snapshot
 
 SKIP_FLOW = "skip_reason"
 MIN_SNOOZE, MAX_SNOOZE, DEFAULT_SNOOZE = 5, 240, 30

@@ -14,8 +14,8 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.labs import ANALYTES, Reading, read_value, show
 from bot.domain.parsing import parse_date, parse_in_weeks
+from bot.domain.records import LabView, Snapshot
 from bot.handlers.common import flow_button, patient_with_plan, reply
-from storage.repository import LabView, Snapshot
 
 FLOW = "labs"
 DATE, MORE, RECHECK = "date", "more", "recheck"

@@ -15,11 +15,11 @@ from bot import texts
 from bot.charts import ChartData, DosePoint, SiteState, Summary, body_map, progress_chart, summary_pdf
 from bot.context import BotContext
 from bot.domain import symptoms as sx
+from bot.domain.records import Snapshot
+from bot.domain.status import DoseStatus
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.dose import rotation_rest
 from bot.handlers.labs import trend
-from storage.models import DoseStatus
-from storage.repository import Snapshot
 
 
 async def chart_data(snap: Snapshot, context: BotContext) -> ChartData:

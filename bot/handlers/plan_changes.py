@@ -14,11 +14,11 @@ from bot import texts
 from bot.calendar_file import build_ics
 from bot.context import BotContext
 from bot.domain.parsing import parse_date, parse_timezone
+from bot.domain.records import Snapshot
 from bot.domain.schedule import local_slot
+from bot.domain.status import DoseStatus
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.setup import COMMON_ZONES
-from storage.models import DoseStatus
-from storage.repository import Snapshot
 
 PAUSE_FLOW, ZONE_FLOW = "pause", "zone"
 UNTIL = "until"

@@ -23,6 +23,7 @@ from bot.context import BotContext
 from bot.domain.emergency import emergency_number, out_of_hours
 from bot.domain.parsing import match_sites
 from bot.domain.plan import Plan
+from bot.domain.records import Snapshot
 from bot.domain.triage import (
     BUTTON_SIGNS,
     LOCAL_SIGNS,
@@ -38,7 +39,6 @@ from bot.domain.triage import (
 )
 from bot.handlers.common import reply
 from bot.safety import Answer, Recorded
-from storage.repository import Snapshot
 
 FLOW = "report"
 

@@ -16,10 +16,10 @@ from telegram import Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.records import DraftView
 from bot.domain.triage import Level, Modifier, Sign
 from bot.handlers.common import reply
 from bot.handlers.report import MAX_WORDS, advise
-from storage.models import Draft
 
 FLOW = "screen"
 ASKED = "asked"
@@ -37,7 +37,7 @@ CHOICES: dict[str, tuple[tuple[Sign, ...], str]] = {
 }
 
 
-async def offer(update: Update, context: BotContext, text: str, draft: Draft | None = None) -> None:
+async def offer(update: Update, context: BotContext, text: str, draft: DraftView | None = None) -> None:
     """Ask the red-flag question about `text` (kept until the answer, inside `draft` if one is in
     progress)."""
     chat = update.effective_chat

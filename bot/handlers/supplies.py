@@ -13,9 +13,9 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import parse_count, parse_month_or_date
+from bot.domain.records import Snapshot
 from bot.domain.supplies import Stock
 from bot.handlers.common import flow_button, patient_with_plan, reply
-from storage.repository import Snapshot
 
 FLOW = "supplies"
 VIALS, PER_VIAL, SYRINGES, EXPIRY = "vials", "per_vial", "syringes", "expiry"

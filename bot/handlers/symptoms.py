@@ -16,9 +16,9 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain import symptoms as sx
+from bot.domain.records import Snapshot
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.sites import REVIEW_WEEKS, settings
-from storage.repository import Snapshot
 
 NOTE_FLOW = "checkin_note"
 MAX_NOTE = 500
