@@ -64,7 +64,7 @@ async def run(patients: int, database_url: str) -> list[tuple[str, str]]:
     try:
         t0 = time.perf_counter()
         for chat_id in range(1, patients + 1):
-            patient_id = await services.repo.ensure_patient(chat_id, clock())
+            patient_id = await services.repo.patients.ensure_patient(chat_id, clock())
             await services.dosing.start_plan(patient_id, plan())
         setup = time.perf_counter() - t0
         rows.append((f"set up {patients} plans", f"{setup:.1f} s ({setup / patients * 1000:.2f} ms each)"))

@@ -158,7 +158,7 @@ async def lateness(dbs: Databases, label: str, spread: float, count: int = 2_000
         deadline = time.monotonic() + spread + 120
         while time.monotonic() < deadline and len(api.outbox) < count:  # noqa: ASYNC110 (a poll, on purpose)
             await asyncio.sleep(0.5)
-        async with services.repo._sessions() as s:
+        async with services.repo.sessions() as s:
             rows = (await s.execute(
                 select(Reminder.due_at, Reminder.sent_at).where(Reminder.kind == "dose_due")
             )).all()  # fmt: skip

@@ -30,7 +30,7 @@ from storage.database import (
     session_factory,
 )
 from storage.migrate import upgrade
-from storage.repository import Repository
+from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -64,7 +64,7 @@ def build_application(
 
     engine = create_async_db_engine(settings.database_url)
     sync_engine = create_sync_db_engine(jobstore_url(settings.database_url))
-    repo = Repository(session_factory(engine))
+    repo = Repositories.connect(session_factory(engine))
     timer = ReminderTimer(sync_engine, settings.sweep_interval_seconds)
     dosing = Dosing(repo, timer, clock, timedelta(minutes=settings.re_remind_after_minutes))
     safety = Safety(repo, timer, clock)

@@ -161,7 +161,7 @@ class Console:
         print(line, file=self.out, flush=True)
 
     async def zone(self) -> ZoneInfo:
-        snap = await self.services.repo.snapshot(CHAT_ID)
+        snap = await self.services.repo.patients.snapshot(CHAT_ID)
         return ZoneInfo(snap.plan.timezone) if snap and snap.plan else ZoneInfo("UTC")
 
     async def local_now(self) -> str:
@@ -242,7 +242,7 @@ class Console:
         """Move the clock to `target`, delivering every reminder on the way at its own time."""
         services = self.services
         while True:
-            due = [t for t in await services.repo.pending_due_times(target) if t <= target]
+            due = [t for t in await services.repo.reminders.pending_due_times(target) if t <= target]
             if not due:
                 break
             self.clock.now = max(self.clock(), min(due))

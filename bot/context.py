@@ -17,7 +17,7 @@ from bot.leader import Leadership
 from bot.monitoring import Monitor
 from bot.reminders import ReminderService, ReminderTimer
 from bot.safety import Safety
-from storage.repository import Repository
+from storage.repositories import Repositories
 
 SERVICES_KEY = "services"
 
@@ -27,7 +27,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sync_engine: Engine  # APScheduler's job store
-    repo: Repository
+    repo: Repositories
     timer: ReminderTimer
     dosing: Dosing
     safety: Safety

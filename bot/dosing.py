@@ -19,7 +19,7 @@ from bot.domain.records import DoseView, NewDose, Outcome, ReminderSpec, Snapsho
 from bot.domain.rotation import rotation_order
 from bot.domain.schedule import NextDose, Progress
 from bot.domain.status import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind
-from storage.repository import Repository
+from storage.repositories import Repositories
 
 # How far before its due time a dose can be confirmed (an early injection the same morning).
 EARLY_CONFIRM = timedelta(hours=12)
@@ -51,7 +51,7 @@ NO_OPEN_DOSE = "no_open_dose"
 class Dosing:
     def __init__(
         self,
-        repo: Repository,
+        repo: Repositories,
         timer: Timer,
         clock: Callable[[], datetime],
         re_remind_after: timedelta,
@@ -102,7 +102,7 @@ class Dosing:
         now = self.clock()
         first = schedule.next_dose(plan, Progress(), now)
         specs = self.reminders_for(plan, first, heads_up_hours) if first else []
-        return self._arm(await self.repo.save_plan(patient_id, plan, first, specs, now))
+        return self._arm(await self.repo.patients.save_plan(patient_id, plan, first, specs, now))
 
     def _next(
         self, snap: Snapshot, dose: DoseView, outcome: schedule.Outcome, given_at: datetime | None
@@ -126,7 +126,7 @@ class Dosing:
         given_at = fields.get("given_at")
         assert given_at is None or isinstance(given_at, datetime)
         nxt = self._next(snap, dose, _OUTCOMES[status], given_at)
-        outcome, new = await self.repo.close_dose(
+        outcome, new = await self.repo.doses.close_dose(
             dose.id,
             snap.patient_id,
             status,
@@ -136,10 +136,10 @@ class Dosing:
             **fields,  # type: ignore[arg-type]
         )
         if outcome != Outcome.OK:
-            return Result(outcome, await self.repo.dose(dose.id))
+            return Result(outcome, await self.repo.doses.dose(dose.id))
         return Result(
             Outcome.OK,
-            dose=await self.repo.dose(dose.id),
+            dose=await self.repo.doses.dose(dose.id),
             next_dose=self._arm(new),
             plan_finished=nxt is None,
         )
@@ -172,7 +172,7 @@ class Dosing:
         target = self.target_for(snap, dose_id)
         if isinstance(target, str):
             if dose_id is not None:
-                return Result(target, await self.repo.dose(dose_id))
+                return Result(target, await self.repo.doses.dose(dose_id))
             return Result(target, snap.open_dose)
         return await self._close(snap, target, DoseStatus.DONE, given_at=given, site=site)
 
@@ -189,7 +189,7 @@ class Dosing:
         if snap.plan is None or snap.plan_id is None or not self.is_back_dated(snap, given):
             return None
         tz = ZoneInfo(snap.plan.timezone)
-        for dose in await self.repo.recent_missed(snap.plan_id, given - timedelta(days=7)):
+        for dose in await self.repo.doses.recent_missed(snap.plan_id, given - timedelta(days=7)):
             if dose.due_at.astimezone(tz).date() <= given.astimezone(tz).date():
                 return dose
         return None
@@ -197,7 +197,7 @@ class Dosing:
     async def skip(self, snap: Snapshot, dose_id: int | None, reason: str) -> Result:
         target = self.target_for(snap, dose_id)
         if isinstance(target, str):
-            return Result(target, await self.repo.dose(dose_id) if dose_id else snap.open_dose)
+            return Result(target, await self.repo.doses.dose(dose_id) if dose_id else snap.open_dose)
         return await self._close(snap, target, DoseStatus.SKIPPED, skip_reason=reason)
 
     async def mark_missed(self, snap: Snapshot, dose: DoseView) -> Result:
@@ -208,7 +208,7 @@ class Dosing:
     async def resume(self, patient_id: int) -> DoseView | None:
         """After the patient unblocks the bot: no backlog. An overdue open dose is closed as
         missed (quietly) and the next one planned from now; a future one gets its reminders back."""
-        snap = await self.repo.snapshot_by_id(patient_id)
+        snap = await self.repo.patients.snapshot_by_id(patient_id)
         if snap is None or snap.plan is None:
             return None
         dose = snap.open_dose
@@ -219,7 +219,7 @@ class Dosing:
         current = NextDose(dose.phase_index, dose.number_in_phase, dose.due_at, dose.phase_changed,
                            snap.progress.phase_started_on or dose.due_at.date())  # fmt: skip
         specs = self.reminders_for(snap.plan, current, snap.heads_up_hours)
-        await self.repo.rearm_dose(dose.id, patient_id, specs)
+        await self.repo.doses.rearm_dose(dose.id, patient_id, specs)
         self.timer.arm([spec.due_at for spec in specs])
         return dose
 
@@ -232,14 +232,14 @@ class Dosing:
         resume_at = None
         if until is not None:
             resume_at = schedule.local_slot(until, snap.plan.time_of_day, ZoneInfo(snap.plan.timezone))
-        await self.repo.pause_plan(snap.plan_id, snap.patient_id, self.clock(), until, resume_at)
+        await self.repo.doses.pause_plan(snap.plan_id, snap.patient_id, self.clock(), until, resume_at)
         if resume_at is not None:
             self.timer.arm([resume_at])
 
     async def end_pause(self, snap: Snapshot) -> DoseView | None:
         """Resume: the next dose is planned from now, counting as before the pause."""
         assert snap.plan_id is not None
-        if not await self.repo.end_pause(snap.plan_id, snap.patient_id):
+        if not await self.repo.doses.end_pause(snap.plan_id, snap.patient_id):
             return None
         return await self._replace_open(snap)
 
@@ -249,7 +249,7 @@ class Dosing:
         whose reminder already went out stays as it is (it can still be confirmed). The dose row is
         moved, not cancelled and replaced: a change of zone is not a cancelled dose."""
         assert snap.plan is not None and snap.plan_id is not None
-        await self.repo.set_timezone(snap.plan_id, zone)
+        await self.repo.doses.set_timezone(snap.plan_id, zone)
         dose = snap.open_dose
         if snap.paused or dose is None or dose.status != DoseStatus.SCHEDULED:
             return None
@@ -259,7 +259,7 @@ class Dosing:
         started = snap.progress.phase_started_on or local_day
         moved = NextDose(dose.phase_index, dose.number_in_phase, due, dose.phase_changed, started)
         specs = self.reminders_for(plan, moved, snap.heads_up_hours)
-        return self._arm(await self.repo.move_dose(dose.id, snap.patient_id, due, specs))
+        return self._arm(await self.repo.doses.move_dose(dose.id, snap.patient_id, due, specs))
 
     async def next_phase(self, snap: Snapshot) -> DoseView | None:
         """The clinician said to move on: the next phase starts with the next dose."""
@@ -276,21 +276,21 @@ class Dosing:
         if nxt is not None and phase_index is not None:
             nxt = replace(nxt, phase_changed=True)  # its message says the phase changed
         specs = self.reminders_for(snap.plan, nxt, snap.heads_up_hours) if nxt else []
-        new = await self.repo.replace_open_dose(
+        new = await self.repo.doses.replace_open_dose(
             snap.plan_id, snap.patient_id, nxt, specs, timezone=timezone, phase_index=phase_index
         )
         return self._arm(new)
 
     async def reset_heads_up(self, patient_id: int) -> None:
         """After the heads-up setting changes, the dose already scheduled follows it too."""
-        snap = await self.repo.snapshot_by_id(patient_id)
+        snap = await self.repo.patients.snapshot_by_id(patient_id)
         if snap is None or snap.open_dose is None or snap.open_dose.status != DoseStatus.SCHEDULED:
             return
         at = None
         if snap.heads_up_hours:
             at = snap.open_dose.due_at - timedelta(hours=snap.heads_up_hours)
             at = at if at > self.clock() else None
-        await self.repo.replace_heads_up(snap.open_dose.id, patient_id, at)
+        await self.repo.doses.replace_heads_up(snap.open_dose.id, patient_id, at)
         if at is not None:
             self.timer.arm([at])
 
@@ -299,7 +299,7 @@ class Dosing:
         if isinstance(target, str):
             return Result(target, snap.open_dose)
         until = self.clock() + timedelta(minutes=minutes)
-        outcome, at = await self.repo.snooze(target.id, snap.patient_id, until)
+        outcome, at = await self.repo.doses.snooze(target.id, snap.patient_id, until)
         if at is not None:
             self.timer.arm([at])
         return Result(outcome, target)

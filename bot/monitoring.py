@@ -18,7 +18,7 @@ from bot.domain.records import CheckInView, Snapshot
 from bot.domain.status import ReminderKind
 from bot.domain.supplies import EXPIRY_LEAD, RunOut, Stock, run_out
 from bot.dosing import Timer
-from storage.repository import Repository
+from storage.repositories import Repositories
 
 NUDGE_REPEAT = timedelta(hours=24)
 LAB_SOON = timedelta(days=7)
@@ -41,11 +41,11 @@ def _view(checkin: CheckInView) -> sx.CheckIn:
 
 
 class Monitor:
-    def __init__(self, repo: Repository, timer: Timer, clock: Callable[[], datetime]) -> None:
+    def __init__(self, repo: Repositories, timer: Timer, clock: Callable[[], datetime]) -> None:
         self.repo, self.timer, self.clock = repo, timer, clock
 
     async def _remind(self, snap: Snapshot, kind: ReminderKind, at: datetime | None) -> None:
-        await self.repo.replace_patient_reminder(snap.patient_id, kind, at)
+        await self.repo.reminders.replace_patient_reminder(snap.patient_id, kind, at)
         if at is not None:
             self.timer.arm([at])
 
@@ -59,10 +59,10 @@ class Monitor:
 
     async def set_check_in(self, snap: Snapshot, weekday: int | None, at: time | None) -> datetime | None:
         """Choose (or turn off, with None) the weekly check-in; returns the next one."""
-        await self.repo.set_patient_settings(
+        await self.repo.patients.set_patient_settings(
             snap.patient_id, checkin_weekday=weekday, checkin_time=at.strftime("%H:%M") if at else None
         )
-        fresh = await self.repo.snapshot_by_id(snap.patient_id) or snap
+        fresh = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
         nxt = self.next_check_in(fresh)
         await self._remind(fresh, ReminderKind.CHECK_IN, nxt)
         return nxt
@@ -80,8 +80,8 @@ class Monitor:
         number of weeks without meaningful improvement: suggest a review (once)."""
         now = self.clock()
         levels = sx.as_levels(values)
-        before = await self.repo.checkins(snap.patient_id)
-        checkin_id = await self.repo.add_checkin(snap.patient_id, now, levels, message_id)
+        before = await self.repo.monitoring.checkins(snap.patient_id)
+        checkin_id = await self.repo.monitoring.add_checkin(snap.patient_id, now, levels, message_id)
         if checkin_id is None:
             return None
         current = sx.CheckIn(now, levels)
@@ -90,7 +90,7 @@ class Monitor:
         worse = sx.worse_nerves(last.levels if last else None, levels)
         nudge_id = None
         if worse:
-            nudge_id = await self.repo.add_nudge(
+            nudge_id = await self.repo.reports.add_nudge(
                 snap.patient_id, SYMPTOMS_NUDGE, worse, now, now + NUDGE_REPEAT
             )
             if nudge_id is not None:
@@ -99,7 +99,7 @@ class Monitor:
             baseline, current, snap.monitoring.review_weeks
         )
         if review:
-            await self.repo.set_patient_settings(snap.patient_id, review_suggested_at=now)
+            await self.repo.patients.set_patient_settings(snap.patient_id, review_suggested_at=now)
         return CheckInResult(
             checkin_id, baseline is None, sx.compare(baseline, last, current), worse, nudge_id, review
         )
@@ -108,8 +108,8 @@ class Monitor:
 
     async def set_lab_date(self, snap: Snapshot, day: date | None) -> None:
         """The next blood test: reminders 7 days before and on the day, at the dose time."""
-        await self.repo.set_patient_settings(snap.patient_id, lab_recheck_on=day)
-        fresh = await self.repo.snapshot_by_id(snap.patient_id) or snap
+        await self.repo.patients.set_patient_settings(snap.patient_id, lab_recheck_on=day)
+        fresh = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
         await self._plan_labs(fresh)
 
     async def _plan_labs(self, snap: Snapshot) -> None:
@@ -124,7 +124,7 @@ class Monitor:
         await self._remind(snap, ReminderKind.LAB_DAY, on_day)
 
     async def add_lab(self, snap: Snapshot, taken_on: date, values: dict[str, float]) -> int:
-        return await self.repo.add_lab(snap.patient_id, taken_on, self.clock(), values)
+        return await self.repo.monitoring.add_lab(snap.patient_id, taken_on, self.clock(), values)
 
     # --- supplies -------------------------------------------------------------------------------------
 
@@ -152,11 +152,11 @@ class Monitor:
 
     async def set_stock(self, snap: Snapshot, stock: Stock) -> RunOut | None:
         """New stock counts (or None to stop tracking): the refill and expiry warnings follow."""
-        await self.repo.set_patient_settings(
+        await self.repo.patients.set_patient_settings(
             snap.patient_id, stock_doses=stock.doses, stock_syringes=stock.syringes,
             vial_expires_on=stock.expires_on, refill_warned_at=None,
         )  # fmt: skip
-        fresh = await self.repo.snapshot_by_id(snap.patient_id) or snap
+        fresh = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
         return await self.plan_supplies(fresh)
 
     async def plan_supplies(self, snap: Snapshot) -> RunOut | None:
@@ -175,7 +175,7 @@ class Monitor:
         return out
 
     async def refill_warned(self, snap: Snapshot) -> None:
-        await self.repo.set_patient_settings(snap.patient_id, refill_warned_at=self.clock())
+        await self.repo.patients.set_patient_settings(snap.patient_id, refill_warned_at=self.clock())
 
     # --- all of them ------------------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ from bot.dosing import Dosing
 from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
 from bot.monitoring import Monitor
 from bot.safety import Safety
-from storage.repository import Repository
+from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class ReminderService:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: Repositories,
         dosing: Dosing,
         timer: ReminderTimer,
         safety: Safety,
@@ -207,7 +207,7 @@ class ReminderService:
         """Re-make the wake-ups of the next two days that the job store does not have, one at a
         time so patients' updates are answered meanwhile."""
         now = self.clock()
-        for at in await self.repo.pending_due_times(now + STARTUP_REARM):
+        for at in await self.repo.reminders.pending_due_times(now + STARTUP_REARM):
             if at > now and job_id(at) not in existing:
                 self.timer.arm([at])
                 await asyncio.sleep(0)
@@ -257,8 +257,8 @@ class ReminderService:
         """Deliver anything overdue, and re-arm wake-ups of the next minutes that the job store
         lost (APScheduler drops jobs it cannot unpickle)."""
         now = self.clock()
-        await self.repo.forget_updates_before(now - KEEP_UPDATE_IDS)
-        wanted = [t for t in await self.repo.pending_due_times(now + REARM_WINDOW) if t > now]
+        await self.repo.patients.forget_updates_before(now - KEEP_UPDATE_IDS)
+        wanted = [t for t in await self.repo.reminders.pending_due_times(now + REARM_WINDOW) if t > now]
         self.timer.arm(t for t in wanted if not self.timer.has_job(t))
         return await self.deliver_due()
 
@@ -269,7 +269,7 @@ class ReminderService:
             limit = asyncio.Semaphore(PARALLEL_PATIENTS)
             while True:
                 now = self.clock()
-                batch = await self.repo.claim_due(now, now + self.lease, CLAIM_BATCH)
+                batch = await self.repo.reminders.claim_due(now, now + self.lease, CLAIM_BATCH)
                 if not batch:
                     return handled
                 by_patient: dict[int, list[ClaimedReminder]] = defaultdict(list)
@@ -299,8 +299,10 @@ class ReminderService:
             return set()
         now = self.clock()
         try:
-            contexts = await self.repo.due_contexts(list(plain))
-            doses = await self.repo.doses_by_id([r.dose_id for r in plain.values() if r.dose_id is not None])
+            contexts = await self.repo.reminders.due_contexts(list(plain))
+            doses = await self.repo.doses.doses_by_id(
+                [r.dose_id for r in plain.values() if r.dose_id is not None]
+            )
         except Exception:
             log.exception("batched reminder composition failed reminders=%s", len(plain))
             return set(plain)  # one by one, then
@@ -326,7 +328,7 @@ class ReminderService:
             ready.append(
                 (patient_id, ctx, reminder, Message(text, _dose_buttons(dose.id, ctx.clinician_check)))
             )
-        await self.repo.mark_doses_due([r.dose_id for _, _, r, _ in ready if r.dose_id is not None])
+        await self.repo.doses.mark_doses_due([r.dose_id for _, _, r, _ in ready if r.dose_id is not None])
         sent: list[int] = []
 
         async def send(patient_id: int, ctx: DueContext, reminder: ClaimedReminder, message: Message) -> None:
@@ -337,15 +339,17 @@ class ReminderService:
                     sent.append(reminder.id)
 
         await asyncio.gather(*(send(*item) for item in ready))
-        await self.repo.finish_reminders(sent, ReminderState.SENT, self.clock())
+        await self.repo.reminders.finish_reminders(sent, ReminderState.SENT, self.clock())
         return rest
 
     async def _deliver_to_patient(self, patient_id: int, group: list[ClaimedReminder]) -> None:
         """Dose reminders become (at most) one message; each safety reminder its own."""
         try:
-            snap = await self.repo.snapshot_by_id(patient_id)
+            snap = await self.repo.patients.snapshot_by_id(patient_id)
             if snap is None or snap.plan is None or snap.blocked:
-                await self.repo.finish_reminders([r.id for r in group], ReminderState.CANCELLED, self.clock())
+                await self.repo.reminders.finish_reminders(
+                    [r.id for r in group], ReminderState.CANCELLED, self.clock()
+                )
                 return
             outgoing: list[tuple[Message | None, list[int], ClaimedReminder | None]] = []
             doses = [r for r in group if r.kind in DOSE_REMINDERS]
@@ -361,11 +365,11 @@ class ReminderService:
             return
         for message, ids, source in outgoing:
             if message is None:
-                await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+                await self.repo.reminders.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
                 continue
             sent = await self._send(snap.patient_id, snap.chat_id, group, ids, message)
             if sent and source is not None and source.nudge_id is not None:
-                nudge = await self.repo.nudge(source.nudge_id)
+                nudge = await self.repo.reports.nudge(source.nudge_id)
                 last = nudge is not None and self.safety.last_nudge(nudge.created_at)
                 await self.safety.nudge_sent(snap.patient_id, source.nudge_id, last)
 
@@ -377,23 +381,23 @@ class ReminderService:
         if reminder.kind in MONITORING_REMINDERS:
             return await self._monitoring_message(snap, reminder.kind, now)
         if reminder.kind is ReminderKind.HEADS_UP and reminder.dose_id is not None:
-            dose = await self.repo.dose(reminder.dose_id)
+            dose = await self.repo.doses.dose(reminder.dose_id)
             if dose is None or dose.status != DoseStatus.SCHEDULED:
                 return None
             order = self.dosing.site_order(snap)
             text = texts.heads_up(dose.due_at, order[0] if order else None, ZoneInfo(snap.plan.timezone), now)
             return Message(text, None)
         if reminder.kind is ReminderKind.FOLLOW_UP and reminder.report_id is not None:
-            report = await self.repo.report(reminder.report_id)
+            report = await self.repo.reports.report(reminder.report_id)
             if report is None or report.status != ReportStatus.OPEN:
                 return None
-            await self.repo.mark_asked(report.id, now)  # a typed "same" now answers it
+            await self.repo.reports.mark_asked(report.id, now)  # a typed "same" now answers it
             contacted = report.level != "watch"
             return Message(
                 texts.follow_up_question(report.signs, report.site, contacted), follow_up_buttons(report.id)
             )
         if reminder.kind is ReminderKind.NUDGE and reminder.nudge_id is not None:
-            nudge = await self.repo.nudge(reminder.nudge_id)
+            nudge = await self.repo.reports.nudge(reminder.nudge_id)
             if nudge is None or nudge.status != NudgeStatus.OPEN:
                 return None
             if snap.paused:  # a hospital stay, say: ask again tomorrow
@@ -456,16 +460,16 @@ class ReminderService:
                     continue
                 resumed = await self.dosing.end_pause(snap)
                 notes.append(texts.PAUSE_ENDED)
-                snap = await self.repo.snapshot_by_id(snap.patient_id) or snap
+                snap = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
                 if due_now := await self._due_now(resumed, ids, now):
                     showing, nudge_only = due_now, False
                 continue
-            dose = await self.repo.dose(reminder.dose_id) if reminder.dose_id else None
+            dose = await self.repo.doses.dose(reminder.dose_id) if reminder.dose_id else None
             if dose is None or dose.status not in OPEN_DOSE_STATUSES:
                 continue
             if reminder.kind is ReminderKind.MISSED_CHECK:
                 result = await self.dosing.mark_missed(snap, dose)
-                snap = await self.repo.snapshot_by_id(snap.patient_id) or snap
+                snap = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
                 await self.safety.check_missed(snap)
                 assert snap.plan is not None
                 tz = ZoneInfo(snap.plan.timezone)
@@ -475,21 +479,23 @@ class ReminderService:
                     showing, nudge_only = due_now, False
                 continue
             if reminder.kind is ReminderKind.DOSE_DUE:
-                await self.repo.mark_dose_due(dose.id)
+                await self.repo.doses.mark_dose_due(dose.id)
                 if now - reminder.due_at > self.late_after:
                     late_due = reminder.due_at
             # only the automatic re-reminder is a short nudge; a snooze repeats the dose message
             nudge_only = nudge_only and reminder.kind is ReminderKind.RE_REMIND
-            showing = await self.repo.dose(dose.id)
+            showing = await self.repo.doses.dose(dose.id)
         return self._message(snap, showing, notes, late_due, nudge_only, now), ids
 
     async def _due_now(self, dose: DoseView | None, ids: list[int], now: datetime) -> DoseView | None:
         """A dose just planned that is due right now: claim its reminder into this message."""
         if dose is None or dose.due_at > now:
             return None
-        ids += await self.repo.claim_reminders_of(dose.id, ReminderKind.DOSE_DUE, now, now + self.lease)
-        await self.repo.mark_dose_due(dose.id)
-        return await self.repo.dose(dose.id)
+        ids += await self.repo.reminders.claim_reminders_of(
+            dose.id, ReminderKind.DOSE_DUE, now, now + self.lease
+        )
+        await self.repo.doses.mark_dose_due(dose.id)
+        return await self.repo.doses.dose(dose.id)
 
     def _message(
         self,
@@ -535,8 +541,8 @@ class ReminderService:
             log.warning("telegram flood control patient_id=%s retry_in=%ss", patient_id, seconds)
         except Forbidden:
             # Blocked: pause this patient (no retry loop); unblocking re-plans without a backlog.
-            await self.repo.set_blocked(patient_id, self.clock())
-            await self.repo.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+            await self.repo.patients.set_blocked(patient_id, self.clock())
+            await self.repo.reminders.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
             log.warning("patient blocked the bot patient_id=%s", patient_id)
         except (NetworkError, TelegramError) as exc:
             attempts = max(r.attempts for r in group)
@@ -548,14 +554,14 @@ class ReminderService:
             )  # fmt: skip
         else:
             if finish:
-                await self.repo.finish_reminders(ids, ReminderState.SENT, self.clock())
+                await self.repo.reminders.finish_reminders(ids, ReminderState.SENT, self.clock())
             log.info("reminder sent patient_id=%s reminders=%s", patient_id, len(ids))
             return True
         return False
 
     async def _retry(self, ids: list[int], after: timedelta) -> None:
         at = self.clock() + after
-        await self.repo.release_reminders(ids, at)
+        await self.repo.reminders.release_reminders(ids, at)
         self.timer.arm([at])
 
 

@@ -29,7 +29,7 @@ from bot.domain.triage import (
     triage,
 )
 from bot.dosing import Timer
-from storage.repository import Repository
+from storage.repositories import Repositories
 
 FOLLOW_UP_AFTER = timedelta(hours=24)
 SETTLED_AFTER_CONTACT = timedelta(hours=48)  # "has it settled?" after the clinician was contacted
@@ -70,7 +70,7 @@ class FollowedUp:
 
 
 class Safety:
-    def __init__(self, repo: Repository, timer: Timer, clock: Callable[[], datetime]) -> None:
+    def __init__(self, repo: Repositories, timer: Timer, clock: Callable[[], datetime]) -> None:
         self.repo, self.timer, self.clock = repo, timer, clock
 
     async def record(
@@ -98,7 +98,7 @@ class Safety:
         sign_keys = [str(s) for s in signs]
         # a question about the dose is answered at once ("ask your clinician"): no daily repeats
         nudging = result.level >= Level.CLINICIAN and with_plan and set(signs) != {Sign.UNSURE}
-        report_id, nudge_id = await self.repo.add_report(
+        report_id, nudge_id = await self.repo.reports.add_report(
             patient_id, now, signs=sign_keys, site=site,
             severity=severity.name.lower() if severity else None, since_at=since_at, words=words,
             level=result.level.key, rule_ids=result.rule_ids, follow_up_at=follow_up_at,
@@ -121,8 +121,8 @@ class Safety:
     ) -> Recorded | None:
         """Details answered after the advice: stored, and the report triaged again. The level
         can only go up; going up to `clinician` or beyond starts the nudges."""
-        report = await self.repo.report(report_id)
-        if report is None or await self.repo.report_owner(report_id) != patient_id:
+        report = await self.repo.reports.report(report_id)
+        if report is None or await self.repo.reports.report_owner(report_id) != patient_id:
             return None
         now = self.clock()
         all_signs = list(dict.fromkeys([*(Sign(s) for s in report.signs), *signs]))
@@ -149,7 +149,7 @@ class Safety:
             changes["site"] = site
         nudge_at = now + NUDGE_REPEAT
         nudging = raised and level >= Level.CLINICIAN
-        updated, nudge_id = await self.repo.update_report(
+        updated, nudge_id = await self.repo.reports.update_report(
             report_id, patient_id, now, changes=changes,
             nudge=(NudgeReason.REPORT, changes["signs"], nudge_at) if nudging else None,  # type: ignore[arg-type]
             hold=needs_clinician_check(result, all_signs),
@@ -164,40 +164,42 @@ class Safety:
     async def close(self, patient_id: int, report_id: int, outcome: str = "closed") -> ReportView | None:
         """The patient says it has settled (or closes it in /reports): the site returns to the
         rotation, follow-ups and nudges stop."""
-        return await self.repo.close_report(report_id, patient_id, self.clock(), outcome)
+        return await self.repo.reports.close_report(report_id, patient_id, self.clock(), outcome)
 
     async def open_reports(self, patient_id: int) -> list[ReportView]:
-        return await self.repo.open_reports(patient_id)
+        return await self.repo.reports.open_reports(patient_id)
 
     async def waiting_answer(self, patient_id: int) -> ReportView | None:
         """The open report whose follow-up question is waiting for an answer, if any."""
-        return next((r for r in await self.repo.open_reports(patient_id) if r.asked_at is not None), None)
+        return next(
+            (r for r in await self.repo.reports.open_reports(patient_id) if r.asked_at is not None), None
+        )
 
     async def carry_on(self, patient_id: int) -> bool:
         """The clinician said to carry on: dose messages stop asking to check first."""
-        return await self.repo.clear_clinician_check(patient_id)
+        return await self.repo.reports.clear_clinician_check(patient_id)
 
     async def follow_up(self, patient_id: int, report_id: int, answer: Answer) -> FollowedUp:
         """Better closes the report; same once asks again tomorrow; same at 48 h or worse
         escalates to the clinician."""
-        report = await self.repo.report(report_id)
-        if report is None or await self.repo.report_owner(report_id) != patient_id:
+        report = await self.repo.reports.report(report_id)
+        if report is None or await self.repo.reports.report_owner(report_id) != patient_id:
             return FollowedUp(ok=False)
         now = self.clock()
         if answer is Answer.BETTER:
-            ok, _ = await self.repo.follow_up_answered(report_id, now, close_as="better")
+            ok, _ = await self.repo.reports.follow_up_answered(report_id, now, close_as="better")
             return FollowedUp(ok=ok, closed=ok)
         already_seen = Level[report.level.upper()] >= Level.CLINICIAN
         if answer is Answer.SAME and (report.follow_ups == 0 or already_seen):
             # a watch report: once more tomorrow; one the clinician knows about: again in 2 days
             at = now + (SETTLED_AFTER_CONTACT if already_seen else FOLLOW_UP_AFTER)
-            ok, _ = await self.repo.follow_up_answered(report_id, now, next_follow_up_at=at)
+            ok, _ = await self.repo.reports.follow_up_answered(report_id, now, next_follow_up_at=at)
             if ok:
                 self.timer.arm([at])
             return FollowedUp(ok=ok, asked_again=ok)
         rule = "F2-worse-at-follow-up" if answer is Answer.WORSE else "F1-same-at-48h"
         nudge_at = now + NUDGE_REPEAT
-        ok, nudge_id = await self.repo.follow_up_answered(
+        ok, nudge_id = await self.repo.reports.follow_up_answered(
             report_id, now,
             escalate=(Level.CLINICIAN.key, [rule], (NudgeReason.FOLLOW_UP, report.signs, nudge_at)),
         )  # fmt: skip
@@ -208,21 +210,21 @@ class Safety:
     async def contacted(self, patient_id: int, nudge_id: int) -> bool:
         """They contacted their clinician: the nudges stop; two days on, "has it settled?"."""
         now = self.clock()
-        if not await self.repo.nudge_contacted(nudge_id, patient_id, now):
+        if not await self.repo.reports.nudge_contacted(nudge_id, patient_id, now):
             return False
-        nudge = await self.repo.nudge(nudge_id)
+        nudge = await self.repo.reports.nudge(nudge_id)
         at = now + SETTLED_AFTER_CONTACT
         if (
             nudge is not None
             and nudge.report_id is not None
-            and await self.repo.add_follow_up(nudge.report_id, patient_id, at)
+            and await self.repo.reports.add_follow_up(nudge.report_id, patient_id, at)
         ):
             self.timer.arm([at])
         return True
 
     async def later(self, patient_id: int, nudge_id: int) -> datetime | None:
         at = self.clock() + NUDGE_LATER
-        if not await self.repo.renudge_at(nudge_id, patient_id, at):
+        if not await self.repo.reports.renudge_at(nudge_id, patient_id, at):
             return None
         self.timer.arm([at])
         return at
@@ -233,7 +235,7 @@ class Safety:
         if last:
             return
         at = self.clock() + NUDGE_REPEAT
-        if await self.repo.renudge_at(nudge_id, patient_id, at):
+        if await self.repo.reports.renudge_at(nudge_id, patient_id, at):
             self.timer.arm([at])
 
     def last_nudge(self, created_at: datetime | None) -> bool:
@@ -244,7 +246,7 @@ class Safety:
         """They say they have spoken to their clinician: every open nudge stops (each report is
         asked about again in two days). The number of nudges closed."""
         done = 0
-        for nudge_id in await self.repo.open_nudge_ids(patient_id):
+        for nudge_id in await self.repo.reports.open_nudge_ids(patient_id):
             done += await self.contacted(patient_id, nudge_id)
         return done
 
@@ -253,7 +255,7 @@ class Safety:
         overdue: the plan is the clinician's to adjust, so nudge (once per open streak)."""
         if snap.plan is None or snap.plan_id is None:
             return None
-        recent = await self.repo.recent_doses(snap.plan_id, 10)
+        recent = await self.repo.doses.recent_doses(snap.plan_id, 10)
         streak = []
         for dose in recent:
             if dose.status != "missed":
@@ -269,7 +271,7 @@ class Safety:
             reason = NudgeReason.OVERDUE
         else:
             return None
-        nudge_id = await self.repo.add_nudge(snap.patient_id, reason, [], now, now)
+        nudge_id = await self.repo.reports.add_nudge(snap.patient_id, reason, [], now, now)
         if nudge_id is not None:
             self.timer.arm([now])
         return nudge_id

@@ -21,7 +21,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def doses(bot: Harness) -> list[Dose]:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         return list(await s.scalars(select(Dose).order_by(Dose.id)))
 
 

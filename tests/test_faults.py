@@ -93,7 +93,7 @@ async def test_a_hundred_reminders_at_once_stay_within_telegrams_limits(
             clinician_name="Dr A", clinician_contact="x", start_date=date(2026, 3, 3),
         )  # fmt: skip
         for chat_id in range(1, 101):
-            patient_id = await bot.services.repo.ensure_patient(chat_id, bot.now())
+            patient_id = await bot.services.repo.patients.ensure_patient(chat_id, bot.now())
             await bot.services.dosing.start_plan(patient_id, plan)
         await bot.advance_to(at(3, 8, 1))
     finally:

@@ -62,7 +62,7 @@ def running(tmp_path: Path) -> Iterator[tuple[asyncio.AbstractEventLoop, Harness
 async def database_state(bot: Harness) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (update ids aside: they hold nothing about anyone)."""
     state = {}
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         for table in Base.metadata.sorted_tables:
             if table.name != "processed_update":
                 state[table.name] = [tuple(row) for row in (await s.execute(select(table))).all()]
@@ -70,7 +70,7 @@ async def database_state(bot: Harness) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def other_patients_ids(bot: Harness, chat_id: int) -> list[int]:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         ids: list[int] = []
         for model in (Dose, SideEffectReport, ClinicianNudge):
             ids += list(await s.scalars(select(model.id).where(model.patient_id != chat_id)))
@@ -111,6 +111,7 @@ def test_fuzzed_text_commands_and_buttons_change_nothing(
             reading = assess(text)
             assume(reading.level is None and not reading.reading.symptom_like)  # reports are kept on purpose
             assume(not text.startswith("/start"))
+            assume(text.split(" ")[0] != "/report")  # opens a report's questions for anyone: legit
             out, answers = len(api.outbox), len(api.callback_answers)
             loop.run_until_complete(stranger.send(text))
             assert answered(api, stranger, out, answers)

@@ -29,7 +29,7 @@ async def answer(chat: Chat, *levels: str) -> None:
 
 
 async def count(bot: Harness, model: type) -> int:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         return int(await s.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -70,14 +70,14 @@ async def test_baseline_at_setup_weekly_check_in_and_a_nerve_nudge(bot: Harness)
     assert "Your balance is new or worse than last time." in nudge.text
     assert "Dr Rivera (+44 20 7946 0000)" in nudge.text
     assert nudge.buttons == ["✅ I contacted them", "⏰ Remind me later"]
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         assert "symptoms" in set(await s.scalars(select(ClinicianNudge.reason)))
 
     # a note on the check-in
     await chat.press("📝 Add a note", result)
     await chat.send("worse after a long walk")
     assert chat.last_reply().text == texts.NOTE_SAVED
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         notes = list(await s.scalars(select(SymptomCheckIn.note).order_by(SymptomCheckIn.id)))
     assert notes == [None, "worse after a long walk"]
 
@@ -109,7 +109,9 @@ async def test_no_improvement_after_the_clinicians_weeks_suggests_a_review_once(
     await chat.send("/symptoms")
     await answer(chat, "Moderate", "Mild", "Mild", "Mild")
     review = chat.last_reply().text
-    assert review == texts.review_suggestion(bot_plan := (await bot.services.repo.snapshot(1001)).plan, 4)  # type: ignore[union-attr]
+    assert review == texts.review_suggestion(
+        bot_plan := (await bot.services.repo.patients.snapshot(1001)).plan, 4
+    )  # type: ignore[union-attr]
     assert "Dr Rivera" in review and bot_plan is not None
     await chat.send("/symptoms")
     await answer(chat, "Moderate", "Mild", "Mild", "Mild")

@@ -24,7 +24,7 @@ def due_times(chat: Chat) -> list[datetime]:
 
 
 async def statuses(bot: Harness) -> list[str]:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         return list(await s.scalars(select(Dose.status).order_by(Dose.id)))
 
 
@@ -82,7 +82,7 @@ async def test_travelling_moves_future_reminders_to_the_new_local_time(bot: Harn
     assert "Next dose: tomorrow 08:00" in reply  # 08:00 in Tokyo
     await bot.advance_to(datetime(2026, 3, 4, 0, 0, tzinfo=UTC))
     assert due_times(chat)[-1] == datetime(2026, 3, 3, 23, 0, tzinfo=UTC)  # 08:00 JST
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         first = await s.scalar(select(Dose).order_by(Dose.id))
     assert first is not None and first.given_at == at(3, 8, 1)  # the past record is unchanged
     await chat.send("/history")

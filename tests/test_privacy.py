@@ -25,7 +25,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 async def rows_per_table(bot: Harness) -> dict[str, int]:
     counts = {}
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         for table in Base.metadata.sorted_tables:
             if table.name == "processed_update":  # update ids only: nothing about anyone
                 continue
@@ -59,7 +59,7 @@ async def test_delete_erases_every_table_after_a_confirmation(bot: Harness) -> N
     await chat.send("/delete")
     await chat.press("Erase everything")
     assert chat.last_reply().text == texts.DELETED
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         for table in Base.metadata.sorted_tables:
             columns = table.columns
             if "chat_id" in columns:
@@ -90,7 +90,7 @@ async def test_export_contains_only_your_own_data(bot: Harness) -> None:
     data = json.loads(files["b12bot-export.json"] or b"")
     assert len(data["plans"]) == 1 and len(data["doses"]) == 2 and len(data["reports"]) == 1
     own_dose_ids = {d["id"] for d in data["doses"]}
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         from storage.models import Dose, Patient
 
         sam = await s.scalar(select(Patient.id).where(Patient.chat_id == 2002))

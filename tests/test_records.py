@@ -71,7 +71,7 @@ async def test_a_time_zone_change_keeps_the_next_dose_on_its_local_day_and_cance
     assert "Next dose: tomorrow 20:30" in chat.last_reply().text  # Tue 3 March in New York
     await bot.advance_to(ny(3, 20, 31))
     assert [m.at for m in chat.messages() if DUE in m.text][-1] == ny(3, 20, 30)
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         statuses = list(await s.scalars(select(Dose.status).order_by(Dose.id)))
     assert "cancelled" not in statuses  # a change of zone is not a cancelled dose
     assert not [row for row in await export_csv(chat) if "cancelled" in row]

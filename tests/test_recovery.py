@@ -89,7 +89,7 @@ async def test_an_old_releases_database_upgrades_with_its_reminders_and_lost_job
     bot = Harness(api, f"sqlite+aiosqlite:///{main}", clock)
     await bot.start()
     try:
-        async with bot.services.repo._sessions() as s:
+        async with bot.services.repo.sessions() as s:
             pending = list(await s.scalars(select(Reminder.kind).where(Reminder.state == "pending")))
         assert sorted(pending) == ["dose_due", "missed_check", "re_remind"]  # intact after upgrade
         # the stored wake-up could not be unpickled: start-up made a readable one from the table

@@ -21,12 +21,12 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def reports(bot: Harness) -> list[SideEffectReport]:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         return list(await s.scalars(select(SideEffectReport).order_by(SideEffectReport.id)))
 
 
 async def nudges(bot: Harness) -> list[ClinicianNudge]:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         return list(await s.scalars(select(ClinicianNudge).order_by(ClinicianNudge.id)))
 
 

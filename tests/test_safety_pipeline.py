@@ -159,7 +159,7 @@ async def test_a_dose_word_first_records_the_dose_and_the_report(bot: Harness) -
     assert replies[1].text.startswith("✅ Recorded: Thigh left")
     [report] = await reports(bot)
     assert report.site == "Thigh left" and report.level == "clinician" and "C3-pus" in report.rule_ids
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         statuses = list(await s.scalars(select(Dose.status).order_by(Dose.id)))
     assert statuses[0] == DoseStatus.DONE
 
@@ -209,7 +209,7 @@ async def test_a_mild_local_reaction_does_not_hold_the_next_dose(bot: Harness) -
     await bot.advance_to(at(4, 8, 1))
     assert dose_message(chat).at == at(4, 8, 0)
     assert "Before this injection" not in dose_message(chat).text
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         assert await s.scalar(select(Patient.clinician_check_at)) is None
 
 

@@ -14,7 +14,7 @@ from tests.harness import Chat, Harness
 
 
 async def count(bot: Harness, model: type, *where: object) -> int:
-    async with bot.services.repo._sessions() as s:
+    async with bot.services.repo.sessions() as s:
         return int(await s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
@@ -50,7 +50,7 @@ async def test_bad_input_is_reasked_with_an_example_and_changes_nothing(bot: Har
     assert "Type a city" in chat.texts()[-2]
     await chat.send("new york")
     assert await count(bot, Plan) == 0  # nothing is a plan until confirmed
-    draft = await bot.services.repo.draft(chat.chat_id)
+    draft = await bot.services.repo.drafts.draft(chat.chat_id)
     assert draft is not None
     assert draft.data["time"] == "20:30" and draft.data["tz"] == "America/New_York"
 
@@ -75,7 +75,7 @@ async def test_old_setup_buttons_are_out_of_date(bot: Harness, api: BotApiFake) 
     await chat.press("Cyanocobalamin")
     await chat.press("Methylcobalamin", message=product_question)  # an older question
     assert api.callback_answers[-1].get("text") == "That button is out of date – nothing was changed."
-    draft = await bot.services.repo.draft(chat.chat_id)
+    draft = await bot.services.repo.drafts.draft(chat.chat_id)
     assert draft is not None and draft.data["product"] == "cyanocobalamin"
 
 
@@ -184,7 +184,7 @@ async def test_the_dose_is_typed_as_written_never_one_tap(bot: Harness) -> None:
     assert question.text.startswith("How much does your plan say to inject")
     assert question.buttons == []  # no "1 mL" button: a volume is never one tap
     await chat.send("0.5 mL (500 mcg)")
-    draft = await bot.services.repo.draft(chat.chat_id)
+    draft = await bot.services.repo.drafts.draft(chat.chat_id)
     assert draft is not None and draft.data["dose"] == "0.5 mL (500 mcg)"
 
 

@@ -18,8 +18,8 @@ from tests.harness import Harness
 async def test_arming_a_wake_up_during_an_open_write_transaction_does_not_lock(bot: Harness) -> None:
     chat = bot.chat()
     await chat.send("/start")  # creates nothing yet, but exercises the database
-    await bot.services.repo.ensure_patient(4242, bot.now())
-    async with bot.services.repo._sessions.begin() as session:
+    await bot.services.repo.patients.ensure_patient(4242, bot.now())
+    async with bot.services.repo.sessions.begin() as session:
         await session.execute(update(Patient).values(blocked_at=None))  # holds SQLite's write lock
         at = bot.now() + timedelta(hours=1)
         bot.services.timer.arm([at])  # synchronous job-store write, on the event loop

@@ -132,7 +132,7 @@ async def evaluate(phrases: Iterable[Phrase], folder: Path | None = None) -> Fig
         await bot.start()
         try:
             for i in range(len(phrases)):
-                patient_id = await bot.services.repo.ensure_patient(10_000 + i, bot.now())
+                patient_id = await bot.services.repo.patients.ensure_patient(10_000 + i, bot.now())
                 await bot.services.dosing.start_plan(patient_id, plan(date(2026, 3, 3)))
             await bot.advance_to(DUE)
             figures = Figures()

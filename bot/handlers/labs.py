@@ -43,7 +43,7 @@ async def labs(update: Update, context: BotContext) -> None:
     snap = await patient_with_plan(update, context)
     if snap is None:
         return
-    results = await context.services.repo.labs(snap.patient_id)
+    results = await context.services.repo.monitoring.labs(snap.patient_id)
     day = snap.monitoring.lab_recheck_on
     recheck = texts.LAB_RECHECK.format(day=texts.day(day)) if day else texts.LAB_RECHECK_NONE
     keyboard = kb.actions(kb.LABS, [("add", "Add a result"), ("rc", "Set the re-check date")])
@@ -69,7 +69,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     action, value = callback.part(0), callback.part(1)
     match action:
         case "add":
-            await repo.save_draft(chat.id, FLOW, "b12", {"values": {}}, now)
+            await repo.drafts.save_draft(chat.id, FLOW, "b12", {"values": {}}, now)
             await reply(update, texts.ASK_LAB_B12, kb.actions(kb.LABS, [("nob12", "No B12 on this test")]))
         case "nob12" if step == "b12":
             await _ask_date(update, context, data)
@@ -78,13 +78,13 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
         case "d" if step == DATE and value in {"0", "1"}:
             await _set_date(update, context, snap, data, _today(snap, context) - timedelta(days=int(value)))
         case "m" if step == MORE and value in ANALYTES and value != "b12":
-            await repo.save_draft(chat.id, FLOW, value, data, now)
+            await repo.drafts.save_draft(chat.id, FLOW, value, data, now)
             analyte = ANALYTES[value]
             await reply(update, texts.ASK_LAB_VALUE.format(label=analyte.label, example=analyte.example))
         case "save" if step == MORE:
             await _save(update, context, snap, data)
         case "rc":
-            await repo.save_draft(chat.id, FLOW, RECHECK, {}, now)
+            await repo.drafts.save_draft(chat.id, FLOW, RECHECK, {}, now)
             await reply(update, texts.ASK_LAB_RECHECK)
         case _:
             await reply(update, texts.STALE_BUTTON)
@@ -93,7 +93,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
 async def _ask_date(update: Update, context: BotContext, data: dict[str, Any]) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.save_draft(chat.id, FLOW, DATE, data, context.services.clock())
+    await context.services.repo.drafts.save_draft(chat.id, FLOW, DATE, data, context.services.clock())
     keyboard = kb.actions(kb.LABS, [("d:0", "Today"), ("d:1", "Yesterday")], 2)
     await reply(update, texts.ASK_LAB_DATE + " " + texts.ASK_LAB_DATE_TEXT, keyboard)
 
@@ -104,7 +104,7 @@ async def _set_date(
     chat = update.effective_chat
     assert chat is not None
     data["taken_on"] = day.isoformat()
-    await context.services.repo.save_draft(chat.id, FLOW, MORE, data, context.services.clock())
+    await context.services.repo.drafts.save_draft(chat.id, FLOW, MORE, data, context.services.clock())
     await reply(update, texts.ASK_LAB_MORE, _more_buttons(data))
 
 
@@ -120,7 +120,9 @@ async def _got(
             chat = update.effective_chat
             assert chat is not None
             data["pending"] = number
-            await context.services.repo.save_draft(chat.id, FLOW, "b12", data, context.services.clock())
+            await context.services.repo.drafts.save_draft(
+                chat.id, FLOW, "b12", data, context.services.clock()
+            )
             keyboard = kb.actions(kb.LABS, [("unit:pg", "pg/mL (or ng/L)"), ("unit:pmol", "pmol/L")], 2)
             await reply(update, texts.ASK_LAB_UNIT.format(value=number), keyboard)
             return
@@ -133,7 +135,7 @@ async def _got(
         return
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.save_draft(chat.id, FLOW, MORE, data, context.services.clock())
+    await context.services.repo.drafts.save_draft(chat.id, FLOW, MORE, data, context.services.clock())
     await reply(update, texts.ASK_LAB_MORE, _more_buttons(data))
 
 
@@ -151,7 +153,7 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
             return
         chat = update.effective_chat
         assert chat is not None
-        await context.services.repo.delete_draft(chat.id)
+        await context.services.repo.drafts.delete_draft(chat.id)
         await context.services.monitor.set_lab_date(snap, day)
         await reply(update, texts.LAB_RECHECK_SET.format(day=texts.day(day)))
     elif step == DATE:
@@ -175,6 +177,6 @@ async def _save(update: Update, context: BotContext, snap: Snapshot, data: dict[
         return
     taken_on = date.fromisoformat(str(data["taken_on"]))
     await context.services.monitor.add_lab(snap, taken_on, values)
-    await context.services.repo.delete_draft(chat.id)
-    results = await context.services.repo.labs(snap.patient_id)
+    await context.services.repo.drafts.delete_draft(chat.id)
+    results = await context.services.repo.monitoring.labs(snap.patient_id)
     await reply(update, texts.LAB_SAVED.format(day=texts.day(taken_on)) + "\n\n" + trend(results))

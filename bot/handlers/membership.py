@@ -21,23 +21,23 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
     if change is None or change.chat.type != "private":
         return
     services = context.services
-    snap = await services.repo.snapshot(change.chat.id)
+    snap = await services.repo.patients.snapshot(change.chat.id)
     if snap is None:
         return
     status = change.new_chat_member.status
     now = services.clock()
     if status in (ChatMember.BANNED, ChatMember.LEFT):
-        await services.repo.set_blocked(snap.patient_id, now)
+        await services.repo.patients.set_blocked(snap.patient_id, now)
         log.info("patient blocked the bot patient_id=%s", snap.patient_id)
         return
     if status != ChatMember.MEMBER or not snap.blocked:
         return
-    await services.repo.set_blocked(snap.patient_id, None)
+    await services.repo.patients.set_blocked(snap.patient_id, None)
     dose = await services.dosing.resume(snap.patient_id)
-    services.timer.arm(await services.repo.rearm_safety(snap.patient_id, now + SAFETY_RESUME_AFTER))
+    services.timer.arm(await services.repo.reminders.rearm_safety(snap.patient_id, now + SAFETY_RESUME_AFTER))
     log.info("patient unblocked the bot patient_id=%s", snap.patient_id)
     text = texts.WELCOME_BACK
-    fresh = await services.repo.snapshot(change.chat.id)
+    fresh = await services.repo.patients.snapshot(change.chat.id)
     if fresh is not None:
         await services.monitor.rearm(fresh)
     if dose is not None and fresh is not None and fresh.plan is not None and fresh.open_dose is not None:

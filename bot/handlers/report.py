@@ -110,7 +110,9 @@ async def advise(
         await reply(update, instruction(plan, ordered))  # before anything is written
     chat = update.effective_chat
     assert chat is not None
-    patient_id = snap.patient_id if snap else await services.repo.ensure_patient(chat.id, services.clock())
+    patient_id = (
+        snap.patient_id if snap else await services.repo.patients.ensure_patient(chat.id, services.clock())
+    )
     hours = reading.hours_since if reading else None
     recorded = await services.safety.record(
         patient_id, ordered, site=site, severity=reading.severity if reading else None,
@@ -186,7 +188,9 @@ async def begin(update: Update, context: BotContext) -> None:
     """/report or "Report a problem": which signs? (With or without a plan.)"""
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.save_draft(chat.id, FLOW, WHAT, {"signs": []}, context.services.clock())
+    await context.services.repo.drafts.save_draft(
+        chat.id, FLOW, WHAT, {"signs": []}, context.services.clock()
+    )
     await reply(update, texts.ASK_WHAT, _what_keyboard(set()))
 
 
@@ -199,12 +203,12 @@ async def _at_step(update: Update, context: BotContext, step: str) -> tuple[Data
     """The report draft's answers when it is at `step`; otherwise the button is out of date."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    draft = await context.services.repo.draft(chat.id)
+    draft = await context.services.repo.drafts.draft(chat.id)
     if draft is None or draft.flow != FLOW or draft.step != step:
         await query.answer(texts.STALE_BUTTON)
         return None
     await query.answer()
-    return dict(draft.data), await context.services.repo.snapshot(chat.id)
+    return dict(draft.data), await context.services.repo.patients.snapshot(chat.id)
 
 
 async def on_report_button(update: Update, context: BotContext, step: str, value: str) -> None:
@@ -219,13 +223,15 @@ async def on_report_button(update: Update, context: BotContext, step: str, value
         if value != "done":
             if value in {s.value for s in BUTTON_SIGNS}:
                 data["signs"] = in_button_order(set(data.get("signs", [])) ^ {value})
-                await context.services.repo.save_draft(chat.id, FLOW, WHAT, data, context.services.clock())
+                await context.services.repo.drafts.save_draft(
+                    chat.id, FLOW, WHAT, data, context.services.clock()
+                )
                 await query.edit_message_text(texts.ASK_WHAT, reply_markup=_what_keyboard(set(data["signs"])))
             return
         if not data.get("signs"):
             await reply(update, texts.NEED_A_SIGN)
             return
-        await context.services.repo.delete_draft(chat.id)
+        await context.services.repo.drafts.delete_draft(chat.id)
         await advise(update, context, snap, [Sign(s) for s in data["signs"]])
         return
     await _detail_answer(update, context, snap, step, data, _button_detail(step, value, snap))
@@ -273,11 +279,11 @@ async def _next_detail(
     repo = context.services.repo
     step = _wanted(data, snap)
     if step is None or snap is None:
-        await repo.delete_draft(chat.id)
+        await repo.drafts.delete_draft(chat.id)
         if not first:
             await reply(update, texts.DETAILS_DONE)
         return
-    await repo.save_draft(chat.id, FLOW, step, data, context.services.clock())
+    await repo.drafts.save_draft(chat.id, FLOW, step, data, context.services.clock())
     text, keyboard = _detail_question(step, snap)
     await reply(update, (texts.ASK_DETAILS + "\n" + text) if first else text, keyboard)
 
@@ -318,9 +324,9 @@ async def on_detail_text(update: Update, context: BotContext, step: str, data: D
     """A typed answer to a details question (anything else in it is added to the report too)."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and message.text is not None and chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
+    snap = await context.services.repo.patients.snapshot(chat.id)
     if step == WHAT or snap is None:
-        await context.services.repo.delete_draft(chat.id)
+        await context.services.repo.drafts.delete_draft(chat.id)
         await reply(update, texts.USE_BUTTONS if step == WHAT else texts.NOT_UNDERSTOOD)
         return
     if message.text.strip().lower().rstrip(".!") in STOP_WORDS:  # "skip" typed: stop, as the button
@@ -336,7 +342,7 @@ async def _detail_answer(
     chat = update.effective_chat
     assert chat is not None
     if detail is None or snap is None:  # Skip: no more questions
-        await context.services.repo.delete_draft(chat.id)
+        await context.services.repo.drafts.delete_draft(chat.id)
         await reply(update, texts.DETAILS_STOPPED)
         return
     data[{"where": "where", "sev": "sev", "since": "since"}[step]] = True
@@ -347,7 +353,7 @@ async def _detail_answer(
         hours=detail.get("hours"), words=detail.get("words"), signs=detail.get("signs", ()),
     )  # fmt: skip
     if recorded is None:  # closed meanwhile
-        await context.services.repo.delete_draft(chat.id)
+        await context.services.repo.drafts.delete_draft(chat.id)
         await reply(update, texts.REPORT_CLOSED_ALREADY)
         return
     if recorded.raised:
@@ -357,7 +363,7 @@ async def _detail_answer(
             await reply(update, instruction(snap.plan, signs))
         await _advice(update, snap.plan, recorded, signs, data.get("site"))
         if recorded.result.level is Level.EMERGENCY:
-            await context.services.repo.delete_draft(chat.id)
+            await context.services.repo.drafts.delete_draft(chat.id)
             return
     await _next_detail(update, context, snap, data)
 
@@ -370,7 +376,7 @@ async def on_follow_up(
 ) -> None:
     """Better / the same / worse, by button or typed, about one of the patient's reports."""
     services = context.services
-    report = await services.repo.report(report_id)
+    report = await services.repo.reports.report(report_id)
     outcome = await services.safety.follow_up(snap.patient_id, report_id, Answer(answer))
     if not outcome.ok or report is None:
         await reply(update, texts.REPORT_CLOSED_ALREADY)
@@ -387,7 +393,7 @@ async def on_follow_up(
 async def on_follow_up_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
+    snap = await context.services.repo.patients.snapshot(chat.id)
     report_id = callback.int_part(0)
     if (
         snap is None
@@ -405,7 +411,7 @@ async def on_nudge_button(update: Update, context: BotContext, callback: kb.Call
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     services = context.services
-    snap = await services.repo.snapshot(chat.id)
+    snap = await services.repo.patients.snapshot(chat.id)
     nudge_id = callback.int_part(0)
     if snap is None or nudge_id is None or callback.part(1) not in {"done", "later"}:
         await query.answer(texts.STALE_BUTTON)
@@ -426,7 +432,7 @@ async def on_close_button(update: Update, context: BotContext, callback: kb.Call
     """/reports' close button: the report is closed, its site back in the rotation."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
+    snap = await context.services.repo.patients.snapshot(chat.id)
     report_id = callback.int_part(0)
     closed = None
     if snap is not None and report_id is not None:
@@ -442,7 +448,7 @@ async def on_carry_on_button(update: Update, context: BotContext) -> None:
     """ "My clinician says carry on": dose messages stop asking to check first."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
+    snap = await context.services.repo.patients.snapshot(chat.id)
     await query.answer()
     done = snap is not None and await context.services.safety.carry_on(snap.patient_id)
     await reply(update, texts.CARRIED_ON if done else texts.CARRY_ON_ALREADY)
@@ -453,13 +459,13 @@ async def list_reports(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    snap = await services.repo.snapshot(chat.id)
+    snap = await services.repo.patients.snapshot(chat.id)
     if snap is None:
         await reply(update, texts.reports_list([]))
         return
     tz, now = ZoneInfo(snap.plan.timezone if snap.plan else "UTC"), services.clock()
     rows, buttons = [], []
-    for report in await services.repo.reports(snap.patient_id):
+    for report in await services.repo.reports.reports(snap.patient_id):
         what = texts.signs_text(report.signs) + (f" at {report.site}" if report.site else "")
         if set(report.signs) <= {"other"} and report.words:
             what = f'"{texts.shorten(report.words)}"'  # "something else" says nothing; their words do

@@ -44,10 +44,12 @@ async def offer(update: Update, context: BotContext, text: str, draft: DraftView
     assert chat is not None
     services = context.services
     if draft is None:
-        await services.repo.save_draft(chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]}, services.clock())
+        await services.repo.drafts.save_draft(
+            chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]}, services.clock()
+        )
     else:
         data = {**draft.data, WAITING: text[:MAX_WORDS]}
-        await services.repo.save_draft(chat.id, draft.flow, draft.step, data, services.clock())
+        await services.repo.drafts.save_draft(chat.id, draft.flow, draft.step, data, services.clock())
     await reply(update, texts.RED_FLAG_SCREEN, kb.choices(ASKED, texts.RED_FLAG_CHOICES, 1, kb.SCREEN))
 
 
@@ -60,7 +62,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     repo = context.services.repo
-    draft = await repo.draft(chat.id)
+    draft = await repo.drafts.draft(chat.id)
     choice = CHOICES.get(callback.part(1))
     waiting = draft is not None and (draft.flow == FLOW or WAITING in draft.data)
     if draft is None or not waiting or choice is None:
@@ -69,17 +71,17 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     await query.answer()
     resume: Resume = None
     if draft.flow == FLOW:
-        await repo.delete_draft(chat.id)
+        await repo.drafts.delete_draft(chat.id)
         words = str(draft.data.get("words", ""))
     else:
         data = dict(draft.data)
         words = str(data.pop(WAITING))
-        await repo.save_draft(chat.id, draft.flow, draft.step, data, context.services.clock())
+        await repo.drafts.save_draft(chat.id, draft.flow, draft.step, data, context.services.clock())
         resume = (draft.flow, draft.step, data)
     signs, picked = choice
     if picked:
         words = f"{words} (then tapped: {picked})"
-    snap = await repo.snapshot(chat.id)
+    snap = await repo.patients.snapshot(chat.id)
     recorded = await advise(
         update, context, snap, signs, words=words,
         modifiers=frozenset({Modifier.WORSENING}) if callback.part(1) == "infection" else None,

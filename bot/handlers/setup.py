@@ -564,7 +564,7 @@ async def begin(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     now = context.services.clock()
-    await context.services.repo.save_draft(chat.id, FLOW, PRODUCT, {}, now)
+    await context.services.repo.drafts.save_draft(chat.id, FLOW, PRODUCT, {}, now)
     await reply(update, texts.WELCOME, None)
     await _ask(update, context, PRODUCT, {})
 
@@ -593,7 +593,7 @@ async def _advance(
         await _ask(update, context, step, data)
         return
     if answer == "cancel":
-        await services.repo.delete_draft(chat.id)
+        await services.repo.drafts.delete_draft(chat.id)
         await reply(update, texts.CANCELLED, None)
         return
     if answer == SAVE:
@@ -601,7 +601,7 @@ async def _advance(
         return
     if answer == PRODUCT:
         data = {}
-    await services.repo.save_draft(chat.id, FLOW, answer, data, now)
+    await services.repo.drafts.save_draft(chat.id, FLOW, answer, data, now)
     query = update.callback_query
     if edit and answer == step and query is not None:
         text, keyboard = ask(step, data, now)
@@ -617,15 +617,15 @@ async def _save(update: Update, context: BotContext, data: Data) -> None:
     chat = update.effective_chat
     assert chat is not None
     plan = build_plan(data)
-    patient_id = await services.repo.ensure_patient(chat.id, services.clock())
+    patient_id = await services.repo.patients.ensure_patient(chat.id, services.clock())
     first = await services.dosing.start_plan(patient_id, plan)
-    await services.repo.delete_draft(chat.id)
+    await services.repo.drafts.delete_draft(chat.id)
     now = services.clock()
     if first is None:
         await reply(update, texts.SAVED_NO_DOSE, None)
         return
     tz = ZoneInfo(plan.timezone)
-    snap = await services.repo.snapshot(chat.id)
+    snap = await services.repo.patients.snapshot(chat.id)
     if snap is not None:
         await services.monitor.rearm(snap)  # the new plan's zone, time and cadence
     site = services.dosing.site_order(snap)[0] if snap else plan.sites[0]
@@ -651,7 +651,7 @@ async def on_setup_button(update: Update, context: BotContext, field: str, value
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
-    draft = await context.services.repo.draft(chat.id)
+    draft = await context.services.repo.drafts.draft(chat.id)
     if draft is None or draft.flow != FLOW or draft.step != field:
         await query.answer(texts.STALE_BUTTON)
         return

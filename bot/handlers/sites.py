@@ -74,7 +74,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     now = services.clock()
     match action:
         case "add":
-            await services.repo.save_draft(chat.id, FLOW, ADD, {}, now)
+            await services.repo.drafts.save_draft(chat.id, FLOW, ADD, {}, now)
             await reply(update, texts.ASK_NEW_SITE)
         case "rm" if index is None:
             await reply(update, texts.ASK_REMOVE_SITE, _site_buttons("rm", sites))
@@ -82,24 +82,26 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             if len(sites) == 1:
                 await reply(update, texts.LAST_SITE)
                 return
-            await services.repo.set_sites(snap.patient_id, [s for s in sites if s != sites[index]], None)
+            await services.repo.patients.set_sites(
+                snap.patient_id, [s for s in sites if s != sites[index]], None
+            )
             await show(update, context)
         case "ren" if index is None:
             await reply(update, texts.ASK_RENAME_SITE, _site_buttons("ren", sites))
         case "ren" if index is not None and index < len(sites):
-            await services.repo.save_draft(chat.id, FLOW, RENAME_TO, {"site": sites[index]}, now)
+            await services.repo.drafts.save_draft(chat.id, FLOW, RENAME_TO, {"site": sites[index]}, now)
             await reply(update, texts.ASK_RENAME_TO.format(site=sites[index]))
         case "rest" if index is None:
             buttons = [InlineKeyboardButton(f"{d} days", callback_data=kb.encode(kb.SITES, "rest", d))
                        for d in REST_CHOICES]  # fmt: skip
-            await services.repo.save_draft(chat.id, FLOW, REST, {}, now)
+            await services.repo.drafts.save_draft(chat.id, FLOW, REST, {}, now)
             await reply(update, texts.ASK_REST, kb.rows(buttons, 5))
         case "rest" if index in REST_CHOICES:
-            await services.repo.delete_draft(chat.id)
-            await services.repo.set_patient_settings(snap.patient_id, rest_days=index)
+            await services.repo.drafts.delete_draft(chat.id)
+            await services.repo.patients.set_patient_settings(snap.patient_id, rest_days=index)
             await show(update, context)
         case "hu" if index in {h for h, _ in HEADS_UP_CHOICES}:
-            await services.repo.set_patient_settings(snap.patient_id, heads_up_hours=index or None)
+            await services.repo.patients.set_patient_settings(snap.patient_id, heads_up_hours=index or None)
             await services.dosing.reset_heads_up(snap.patient_id)
             await settings(update, context)
         case _:
@@ -120,7 +122,7 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
         if not 1 <= days <= 60:
             await reply(update, texts.BAD_NUMBER.format(low=1, high=60, example=7))
             return
-        await services.repo.set_patient_settings(snap.patient_id, rest_days=days)
+        await services.repo.patients.set_patient_settings(snap.patient_id, rest_days=days)
     else:
         if not name or len(name) > MAX_NAME or (len(sites) >= MAX_SITES and step == ADD):
             await reply(update, texts.bad_input(f"A site name is up to {MAX_NAME} characters."))
@@ -129,16 +131,16 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
             await reply(update, texts.SITE_EXISTS)
             return
         if step == ADD:
-            await services.repo.set_sites(snap.patient_id, [*sites, name], None)
+            await services.repo.patients.set_sites(snap.patient_id, [*sites, name], None)
         else:
             old = str(data.get("site"))
             if old not in sites:
                 await reply(update, texts.STALE_BUTTON)
                 return
-            await services.repo.set_sites(
+            await services.repo.patients.set_sites(
                 snap.patient_id, [name if s == old else s for s in sites], (old, name)
             )
-    await services.repo.delete_draft(chat.id)
+    await services.repo.drafts.delete_draft(chat.id)
     await show(update, context)
 
 

@@ -41,8 +41,8 @@ async def ask_baseline(update: Update, context: BotContext) -> None:
     """After setup: the starting point, if there is none yet."""
     chat = update.effective_chat
     assert chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
-    if snap is None or await context.services.repo.checkins(snap.patient_id):
+    snap = await context.services.repo.patients.snapshot(chat.id)
+    if snap is None or await context.services.repo.monitoring.checkins(snap.patient_id):
         return
     await reply(update, *question(texts.BASELINE_INTRO, ""))
 
@@ -59,7 +59,7 @@ async def ask_check_in_day(update: Update) -> None:
 async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.snapshot(chat.id)
+    snap = await context.services.repo.patients.snapshot(chat.id)
     if snap is None or snap.plan is None:
         await query.answer()
         await reply(update, texts.NEED_SETUP)
@@ -71,11 +71,11 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await query.answer()
             await query.edit_message_text(texts.CHECK_IN_SKIPPED)
         case "note" if (checkin_id := callback.int_part(1)) is not None and any(
-            c.id == checkin_id for c in await context.services.repo.checkins(snap.patient_id)
+            c.id == checkin_id for c in await context.services.repo.monitoring.checkins(snap.patient_id)
         ):
             await query.answer()
             now = context.services.clock()
-            await context.services.repo.save_draft(chat.id, NOTE_FLOW, "note", {"id": checkin_id}, now)
+            await context.services.repo.drafts.save_draft(chat.id, NOTE_FLOW, "note", {"id": checkin_id}, now)
             await reply(update, texts.NOTE_ASK)
         case "day":
             await query.answer()
@@ -90,7 +90,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await query.edit_message_text(_check_in_words(snap, day, at, nxt, context))
         case "rw" if (weeks := callback.int_part(1)) in REVIEW_WEEKS:
             await query.answer()
-            await context.services.repo.set_patient_settings(
+            await context.services.repo.patients.set_patient_settings(
                 snap.patient_id, review_weeks=weeks, review_suggested_at=None
             )
             await settings(update, context)
@@ -173,8 +173,8 @@ async def on_note_text(update: Update, context: BotContext, data: dict[str, obje
             await reply(update, texts.bad_input(f"A note is up to {MAX_NOTE} characters."))
         return
     checkin_id = data.get("id")
-    await context.services.repo.delete_draft(chat.id)
-    saved = isinstance(checkin_id, int) and await context.services.repo.set_checkin_note(
+    await context.services.repo.drafts.delete_draft(chat.id)
+    saved = isinstance(checkin_id, int) and await context.services.repo.monitoring.set_checkin_note(
         snap.patient_id, checkin_id, note
     )
     await reply(update, texts.NOTE_SAVED if saved else texts.STALE_BUTTON)

@@ -1,0 +1,276 @@
+"""Doses: their lifecycle (due, done, skipped, missed), pauses, time-zone moves and history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.records import (
+    DoseView,
+    NewDose,
+    Outcome,
+    ReminderSpec,
+)
+from bot.domain.schedule import NextDose
+from bot.domain.status import (
+    CLOSED_DOSE_STATUSES,
+    OPEN_DOSE_STATUSES,
+    DoseStatus,
+    ReminderKind,
+)
+from storage.models import (
+    Dose,
+    Patient,
+    Plan,
+    Reminder,
+)
+from storage.repositories.base import (
+    Repository,
+    add_dose,
+    cancel_reminders,
+    dose_view,
+    remind,
+)
+
+
+class DoseRepository(Repository):
+    async def close_dose(
+        self,
+        dose_id: int,
+        patient_id: int,
+        status: DoseStatus,
+        now: datetime,
+        *,
+        from_statuses: Iterable[DoseStatus] = OPEN_DOSE_STATUSES,
+        given_at: datetime | None = None,
+        site: str | None = None,
+        skip_reason: str | None = None,
+        next_dose: NextDose | None = None,
+        reminders: Sequence[ReminderSpec] = (),
+    ) -> tuple[str, NewDose | None]:
+        """Mark a dose done/skipped/missed, cancel its pending reminders, add the next dose.
+
+        Guarded: does nothing (returns ALREADY) unless the dose is still in `from_statuses`.
+        """
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.patient_id != patient_id:
+                return Outcome.NOT_FOUND, None
+            changed = await s.execute(
+                update(Dose)
+                .where(Dose.id == dose_id, Dose.status.in_(list(from_statuses)))
+                .values(
+                    status=status,
+                    given_at=given_at,
+                    site=site,
+                    skip_reason=skip_reason,
+                    recorded_at=now,
+                )
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                return Outcome.ALREADY, None
+            await cancel_reminders(s, Reminder.dose_id == dose_id)
+            if status == DoseStatus.DONE:  # one vial dose and one syringe used (when tracked)
+                await s.execute(
+                    update(Patient)
+                    .where(Patient.id == patient_id)
+                    .values(
+                        stock_doses=case((Patient.stock_doses > 0, Patient.stock_doses - 1),
+                                         else_=Patient.stock_doses),
+                        stock_syringes=case((Patient.stock_syringes > 0, Patient.stock_syringes - 1),
+                                            else_=Patient.stock_syringes),
+                    )
+                )  # fmt: skip
+            plan_row = await s.get(Plan, row.plan_id)
+            if next_dose is None or plan_row is None or not plan_row.active:
+                return Outcome.OK, None
+            has_open = await s.scalar(
+                select(func.count()).where(Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES))
+            )
+            if has_open:  # a back-dated confirmation of an older dose: the open one stays
+                return Outcome.OK, None
+            return Outcome.OK, await add_dose(s, patient_id, plan_row, next_dose, reminders)
+
+    async def mark_dose_due(self, dose_id: int) -> bool:
+        """SCHEDULED -> DUE when its reminder goes out; True when the dose is (still) due."""
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Dose)
+                .where(Dose.id == dose_id, Dose.status == DoseStatus.SCHEDULED)
+                .values(status=DoseStatus.DUE)
+            )
+            status = await s.scalar(select(Dose.status).where(Dose.id == dose_id))
+            return status == DoseStatus.DUE
+
+    async def doses_by_id(self, dose_ids: Sequence[int]) -> dict[int, DoseView]:
+        async with self._sessions() as s:
+            rows = await s.scalars(select(Dose).where(Dose.id.in_(list(dose_ids))))
+            return {row.id: dose_view(row) for row in rows}
+
+    async def mark_doses_due(self, dose_ids: Sequence[int]) -> None:
+        """SCHEDULED -> DUE for many doses at once (their reminders are going out)."""
+        if not dose_ids:
+            return
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Dose)
+                .where(Dose.id.in_(list(dose_ids)), Dose.status == DoseStatus.SCHEDULED)
+                .values(status=DoseStatus.DUE)
+            )
+
+    async def dose(self, dose_id: int) -> DoseView | None:
+        async with self._sessions() as s:
+            row = await s.get(Dose, dose_id)
+            return dose_view(row) if row else None
+
+    async def snooze(self, dose_id: int, patient_id: int, until: datetime) -> tuple[str, datetime | None]:
+        """A snooze reminder at `until`; the 2-hour re-reminder is dropped (the snooze replaces it)."""
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.patient_id != patient_id:
+                return Outcome.NOT_FOUND, None
+            if row.status not in OPEN_DOSE_STATUSES:
+                return Outcome.ALREADY, None
+            await cancel_reminders(
+                s,
+                Reminder.dose_id == dose_id,
+                Reminder.kind.in_([ReminderKind.RE_REMIND, ReminderKind.SNOOZE]),
+            )
+            await remind(s, patient_id, ReminderKind.SNOOZE, until, dose_id=dose_id)
+            return Outcome.OK, until
+
+    async def history(self, patient_id: int, limit: int = 10) -> list[DoseView]:
+        """The latest doses that have an outcome, newest first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(
+                    Dose.patient_id == patient_id,
+                    Dose.status.in_(CLOSED_DOSE_STATUSES),
+                )
+                .order_by(func.coalesce(Dose.given_at, Dose.due_at).desc(), Dose.id.desc())
+                .limit(limit)
+            )
+            return [dose_view(r) for r in rows]
+
+    async def recent_missed(self, plan_id: int, since: datetime) -> list[DoseView]:
+        """Missed doses of a plan due after `since`, newest first (for back-dated confirmations)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(
+                    Dose.plan_id == plan_id,
+                    Dose.status == DoseStatus.MISSED,
+                    Dose.due_at >= since,
+                )
+                .order_by(Dose.due_at.desc())
+            )
+            return [dose_view(r) for r in rows]
+
+    async def _cancel_open_doses(self, s: AsyncSession, plan_id: int) -> None:
+        open_doses = select(Dose.id).where(Dose.plan_id == plan_id, Dose.status.in_(OPEN_DOSE_STATUSES))
+        await cancel_reminders(s, Reminder.dose_id.in_(open_doses))
+        await s.execute(update(Dose).where(Dose.id.in_(open_doses)).values(status=DoseStatus.CANCELLED))
+
+    async def pause_plan(
+        self, plan_id: int, patient_id: int, now: datetime, until: date | None, resume_at: datetime | None
+    ) -> None:
+        """Pause: the open dose is withdrawn (never counted as missed); optionally resume later."""
+        async with self._sessions.begin() as s:
+            await self._cancel_open_doses(s, plan_id)
+            await s.execute(update(Plan).where(Plan.id == plan_id).values(paused_at=now, paused_until=until))
+            if resume_at is not None:
+                await remind(s, patient_id, ReminderKind.RESUME, resume_at)
+
+    async def end_pause(self, plan_id: int, patient_id: int) -> bool:
+        """Clear the pause (and a pending automatic resume); False when it was not paused."""
+        async with self._sessions.begin() as s:
+            changed = await s.execute(
+                update(Plan)
+                .where(Plan.id == plan_id, Plan.paused_at.is_not(None))
+                .values(paused_at=None, paused_until=None)
+            )
+            await cancel_reminders(s, Reminder.patient_id == patient_id, Reminder.kind == ReminderKind.RESUME)
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+    async def set_timezone(self, plan_id: int, zone: str) -> None:
+        async with self._sessions.begin() as s:
+            await s.execute(update(Plan).where(Plan.id == plan_id).values(timezone=zone))
+
+    async def move_dose(
+        self, dose_id: int, patient_id: int, due_at: datetime, reminders: Sequence[ReminderSpec]
+    ) -> NewDose | None:
+        """The same scheduled dose at another time, with new reminders (a change of time zone)."""
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.patient_id != patient_id or row.status != DoseStatus.SCHEDULED:
+                return None
+            row.due_at = due_at
+            await cancel_reminders(s, Reminder.dose_id == dose_id)
+            for spec in reminders:
+                await remind(s, patient_id, spec.kind, spec.due_at, dose_id=dose_id)
+            await s.flush()
+            return NewDose(dose_view(row), sorted({spec.due_at for spec in reminders}))
+
+    async def replace_open_dose(
+        self,
+        plan_id: int,
+        patient_id: int,
+        dose: NextDose | None,
+        reminders: Sequence[ReminderSpec],
+        *,
+        timezone: str | None = None,
+        phase_index: int | None = None,
+    ) -> NewDose | None:
+        """Put `dose` in place of the open one (changing the plan's zone or phase with it)."""
+        async with self._sessions.begin() as s:
+            plan_row = await s.get(Plan, plan_id)
+            assert plan_row is not None
+            await self._cancel_open_doses(s, plan_id)
+            if timezone is not None:
+                plan_row.timezone = timezone
+            if phase_index is not None:
+                plan_row.phase_index, plan_row.phase_started_on = phase_index, None
+            if dose is None:
+                return None
+            return await add_dose(s, patient_id, plan_row, dose, reminders)
+
+    async def replace_heads_up(self, dose_id: int, patient_id: int, at: datetime | None) -> None:
+        """Cancel the dose's pending heads-up and, when `at` is given, add one then."""
+        async with self._sessions.begin() as s:
+            await cancel_reminders(s, Reminder.dose_id == dose_id, Reminder.kind == ReminderKind.HEADS_UP)
+            if at is not None:
+                await remind(s, patient_id, ReminderKind.HEADS_UP, at, dose_id=dose_id)
+
+    async def recent_doses(self, plan_id: int, limit: int = 10) -> list[DoseView]:
+        """The plan's latest closed doses (done/skipped/missed), newest first."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(
+                    Dose.plan_id == plan_id,
+                    Dose.status.in_(CLOSED_DOSE_STATUSES),
+                )
+                .order_by(Dose.due_at.desc(), Dose.id.desc())
+                .limit(limit)
+            )
+            return [dose_view(r) for r in rows]
+
+    async def rearm_dose(self, dose_id: int, patient_id: int, reminders: Sequence[ReminderSpec]) -> None:
+        """Give an open dose its reminders again (those not yet due)."""
+        async with self._sessions.begin() as s:
+            for spec in reminders:
+                await remind(s, patient_id, spec.kind, spec.due_at, dose_id=dose_id)
+
+    async def closed_doses(self, patient_id: int) -> list[DoseView]:
+        """Every dose given, skipped or missed, across plans, oldest first (charts, summaries)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(Dose)
+                .where(Dose.patient_id == patient_id, Dose.status.in_(CLOSED_DOSE_STATUSES))
+                .order_by(Dose.due_at, Dose.id)
+            )
+            return [dose_view(r) for r in rows]

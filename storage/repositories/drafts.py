@@ -1,0 +1,41 @@
+"""Conversations in progress, kept so they survive restarts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+
+from bot.domain.records import (
+    DraftView,
+)
+from storage.models import (
+    Draft,
+)
+from storage.repositories.base import (
+    Repository,
+)
+
+
+class DraftRepository(Repository):
+    async def draft(self, chat_id: int) -> DraftView | None:
+        async with self._sessions() as s:
+            row = await s.get(Draft, chat_id)
+            if row is None:
+                return None
+            return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)
+
+    async def save_draft(
+        self, chat_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        async with self._sessions.begin() as s:
+            row = await s.get(Draft, chat_id)
+            if row is None:
+                s.add(Draft(chat_id=chat_id, flow=flow, step=step, data=data, updated_at=now))
+            else:
+                row.flow, row.step, row.data, row.updated_at = flow, step, dict(data), now
+
+    async def delete_draft(self, chat_id: int) -> None:
+        async with self._sessions.begin() as s:
+            await s.execute(delete(Draft).where(Draft.chat_id == chat_id))

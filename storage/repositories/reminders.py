@@ -1,0 +1,227 @@
+"""Reminder rows: claimed with a lease, finished, released, re-armed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select, update
+
+from bot.domain.records import (
+    ClaimedReminder,
+    DueContext,
+)
+from bot.domain.status import (
+    DoseStatus,
+    NudgeStatus,
+    ReminderKind,
+    ReminderState,
+    ReportStatus,
+)
+from storage.models import (
+    ClinicianNudge,
+    Dose,
+    Patient,
+    Plan,
+    Reminder,
+    SideEffectReport,
+)
+from storage.repositories.base import (
+    Repository,
+    cancel_reminders,
+    phase_progress,
+    plan_to_domain,
+    remind,
+)
+
+
+class ReminderRepository(Repository):
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[ClaimedReminder]:
+        """Claim reminders that are due (or whose claim lease ran out), oldest first."""
+        claimable = or_(
+            and_(
+                Reminder.state == ReminderState.PENDING,
+                Reminder.due_at <= now,
+                or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now),
+            ),
+            and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+        )
+        async with self._sessions.begin() as s:
+            ids = (
+                select(Reminder.id)
+                .where(claimable)
+                .order_by(Reminder.due_at, Reminder.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            rows = await s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(ids.scalar_subquery()), claimable)
+                .values(
+                    state=ReminderState.CLAIMED,
+                    lease_until=lease_until,
+                    attempts=Reminder.attempts + 1,
+                )
+                .returning(
+                    Reminder.id,
+                    Reminder.patient_id,
+                    Reminder.dose_id,
+                    Reminder.kind,
+                    Reminder.due_at,
+                    Reminder.attempts,
+                    Reminder.report_id,
+                    Reminder.nudge_id,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            claimed = [
+                ClaimedReminder(r.id, r.patient_id, r.dose_id, ReminderKind(r.kind), r.due_at,
+                                r.attempts, r.report_id, r.nudge_id)
+                for r in rows
+            ]  # fmt: skip
+        return sorted(claimed, key=lambda c: (c.due_at, c.id))
+
+    async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> None:
+        """Mark claimed reminders sent (or cancelled when there was nothing left to say)."""
+        if not ids:
+            return
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED)
+                .values(
+                    state=state,
+                    sent_at=now if state is ReminderState.SENT else None,
+                    lease_until=None,
+                )
+            )
+
+    async def release_reminders(self, ids: Sequence[int], retry_at: datetime) -> None:
+        """Give claimed reminders back after a failed send; tried again from `retry_at`."""
+        if not ids:
+            return
+        async with self._sessions.begin() as s:
+            await s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED)
+                .values(state=ReminderState.PENDING, retry_at=retry_at, lease_until=None)
+            )
+
+    async def claim_reminders_of(
+        self, dose_id: int, kind: ReminderKind, now: datetime, lease_until: datetime
+    ) -> list[int]:
+        """Claim one dose's pending reminders of `kind` due by `now` (sent together with others)."""
+        async with self._sessions.begin() as s:
+            rows = await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.dose_id == dose_id,
+                    Reminder.kind == kind,
+                    Reminder.state == ReminderState.PENDING,
+                    Reminder.due_at <= now,
+                )
+                .values(
+                    state=ReminderState.CLAIMED,
+                    lease_until=lease_until,
+                    attempts=Reminder.attempts + 1,
+                )
+                .returning(Reminder.id)
+                .execution_options(synchronize_session=False)
+            )
+            return [r.id for r in rows]
+
+    async def pending_due_times(self, until: datetime) -> list[datetime]:
+        """Distinct due times of pending reminders up to `until` (to re-arm the timer)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(
+                select(func.coalesce(Reminder.retry_at, Reminder.due_at))
+                .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= until)
+                .distinct()
+            )
+            return sorted(set(rows))
+
+    async def rearm_safety(self, patient_id: int, at: datetime) -> list[datetime]:
+        """After unblocking: one follow-up per open watch report, one nudge per open nudge, at `at`."""
+        async with self._sessions.begin() as s:
+            reports = await s.scalars(
+                select(SideEffectReport.id).where(
+                    SideEffectReport.patient_id == patient_id,
+                    SideEffectReport.status == ReportStatus.OPEN,
+                    SideEffectReport.level == "watch",
+                )
+            )
+            nudges = await s.scalars(
+                select(ClinicianNudge.id).where(
+                    ClinicianNudge.patient_id == patient_id, ClinicianNudge.status == NudgeStatus.OPEN
+                )
+            )
+            armed = False
+            for report_id in list(reports):
+                await remind(s, patient_id, ReminderKind.FOLLOW_UP, at, report_id=report_id)
+                armed = True
+            for nudge_id in list(nudges):
+                await remind(s, patient_id, ReminderKind.NUDGE, at, nudge_id=nudge_id)
+                armed = True
+            return [at] if armed else []
+
+    async def replace_patient_reminder(
+        self, patient_id: int, kind: ReminderKind, at: datetime | None
+    ) -> None:
+        """Cancel the patient's pending reminders of `kind` and, when `at` is given, add one then."""
+        async with self._sessions.begin() as s:
+            await cancel_reminders(s, Reminder.patient_id == patient_id, Reminder.kind == kind)
+            if at is not None:
+                await remind(s, patient_id, kind, at)
+
+    async def due_contexts(self, patient_ids: Sequence[int]) -> dict[int, DueContext]:
+        """DueContext for many patients in four queries (the batched delivery path)."""
+        ids = list(patient_ids)
+        async with self._sessions() as s:
+            patients = {p.id: p for p in await s.scalars(select(Patient).where(Patient.id.in_(ids)))}
+            plans = {
+                p.patient_id: p
+                for p in await s.scalars(select(Plan).where(Plan.patient_id.in_(ids), Plan.active.is_(True)))
+            }
+            last_used: dict[int, dict[str, datetime]] = {i: {} for i in ids}
+            for patient_id, site, at in await s.execute(
+                select(Dose.patient_id, Dose.site, func.max(Dose.given_at))
+                .where(Dose.patient_id.in_(ids), Dose.status == DoseStatus.DONE)
+                .group_by(Dose.patient_id, Dose.site)
+            ):
+                if site and at:
+                    last_used[patient_id][site] = at
+            counts: dict[int, tuple[int, int, int]] = {}
+            for patient_id, given, skipped, missed in await s.execute(
+                select(
+                    Dose.patient_id,
+                    func.sum(case((Dose.status == DoseStatus.DONE, 1), else_=0)),
+                    func.sum(case((Dose.status == DoseStatus.SKIPPED, 1), else_=0)),
+                    func.sum(case((Dose.status == DoseStatus.MISSED, 1), else_=0)),
+                )
+                .join(Plan, and_(Plan.id == Dose.plan_id, Plan.active.is_(True)))
+                .where(Dose.patient_id.in_(ids), Dose.phase_index == Plan.phase_index)
+                .group_by(Dose.patient_id)
+            ):
+                counts[patient_id] = (given or 0, skipped or 0, missed or 0)
+            reactions: dict[int, set[str]] = {i: set() for i in ids}
+            for patient_id, site in await s.execute(
+                select(SideEffectReport.patient_id, SideEffectReport.site).where(
+                    SideEffectReport.patient_id.in_(ids),
+                    SideEffectReport.status == ReportStatus.OPEN,
+                    SideEffectReport.site.is_not(None),
+                )
+            ):
+                if site:
+                    reactions[patient_id].add(site)
+        contexts = {}
+        for patient_id, patient in patients.items():
+            plan_row = plans.get(patient_id)
+            contexts[patient_id] = DueContext(
+                patient.chat_id, patient.blocked_at is not None,
+                plan_to_domain(plan_row) if plan_row else None,
+                plan_row is not None and plan_row.paused_at is not None,
+                last_used[patient_id], frozenset(reactions[patient_id]),
+                patient.clinician_check_at is not None,
+                phase_progress(plan_row, counts.get(patient_id, (0, 0, 0))),
+            )  # fmt: skip
+        return contexts
