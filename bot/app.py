@@ -17,12 +17,13 @@ from bot import handlers, texts
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
-from bot.dosing import Dosing
 from bot.leader import Leadership
-from bot.monitoring import Monitor
 from bot.ratelimit import PatientRateLimiter
-from bot.reminders import ReminderService, ReminderTimer
-from bot.safety import Safety
+from bot.services.delivery import ReminderService
+from bot.services.dosing import Dosing
+from bot.services.monitoring import Monitor
+from bot.services.safety import Safety
+from bot.services.timer import ReminderTimer
 from storage.database import (
     create_async_db_engine,
     create_sync_db_engine,

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.dosing import Dosing
 from bot.leader import Leadership
-from bot.monitoring import Monitor
-from bot.reminders import ReminderService, ReminderTimer
-from bot.safety import Safety
+from bot.services.delivery import ReminderService
+from bot.services.dosing import Dosing
+from bot.services.monitoring import Monitor
+from bot.services.safety import Safety
+from bot.services.timer import ReminderTimer
 from storage.repositories import Repositories
 
 SERVICES_KEY = "services"

@@ -21,7 +21,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import Services, services_of
-from bot.reminders import JOB_PREFIX
+from bot.services.timer import JOB_PREFIX
 from tests.fake_telegram import BotApiFake, FakeRequest, SentMessage
 
 TOKEN = "123456:TEST-token-not-real"

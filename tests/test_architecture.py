@@ -132,9 +132,8 @@ TOO_LONG_FOR_NOW = {
     "bot.domain.triage.reader",
     "bot.handlers.report",
     "bot.handlers.setup",
-    "bot.reminders",
+    "bot.services.delivery",
     "bot.texts",
-    "storage.repository",
 }
 
 

@@ -20,8 +20,8 @@ from bot.domain.records import Outcome, Snapshot
 from bot.domain.rotation import fitting_rest, rotation_issue
 from bot.domain.schedule import PhaseTally
 from bot.domain.status import DoseStatus
-from bot.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 from bot.handlers.common import reply
+from bot.services.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 
 SKIP_FLOW = "skip_reason"
 MIN_SNOOZE, MAX_SNOOZE, DEFAULT_SNOOZE = 5, 240, 30

@@ -38,7 +38,7 @@ from bot.domain.triage import (
     triage,
 )
 from bot.handlers.common import reply
-from bot.safety import Answer, Recorded
+from bot.services.safety import Answer, Recorded
 
 FLOW = "report"
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import schedule
 from bot.domain.plan import Plan
 from bot.domain.records import DoseView, NewDose, Outcome, ReminderSpec, Snapshot
-from bot.domain.rotation import rotation_order
+from bot.domain.rotation import rotation_order, suggest_site
 from bot.domain.schedule import NextDose, Progress
 from bot.domain.status import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind
 from storage.repositories import Repositories
@@ -86,6 +86,12 @@ class Dosing:
         if snap.plan is None:
             return []
         return rotation_order(snap.plan.sites, snap.last_used, snap.reaction_sites)
+
+    def suggested_site(self, snap: Snapshot) -> str | None:
+        """The site to suggest next: the one rule (`rotation.suggest_site`) everywhere."""
+        if snap.plan is None:
+            return None
+        return suggest_site(snap.plan.sites, snap.last_used, snap.reaction_sites)
 
     def _arm(self, new: NewDose | None) -> DoseView | None:
         if new is None:

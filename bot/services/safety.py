@@ -28,7 +28,7 @@ from bot.domain.triage import (
     read,
     triage,
 )
-from bot.dosing import Timer
+from bot.services.dosing import Timer
 from storage.repositories import Repositories
 
 FOLLOW_UP_AFTER = timedelta(hours=24)

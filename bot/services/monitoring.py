@@ -17,7 +17,7 @@ from bot.domain import symptoms as sx
 from bot.domain.records import CheckInView, Snapshot
 from bot.domain.status import ReminderKind
 from bot.domain.supplies import EXPIRY_LEAD, RunOut, Stock, run_out
-from bot.dosing import Timer
+from bot.services.dosing import Timer
 from storage.repositories import Repositories
 
 NUDGE_REPEAT = timedelta(hours=24)

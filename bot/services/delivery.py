@@ -1,26 +1,22 @@
-"""Reminder delivery: the reminder table is the truth, APScheduler is the timer.
+"""Reminder delivery: the reminder table is the truth, APScheduler (`timer.py`) the timer.
 
-* Every reminder row has a due time. For each distinct due second there is one APScheduler job,
-  `due:<epoch seconds>`, added with replace_existing and no arguments (nothing from Telegram is
-  pickled). When it fires, `fire_due` delivers every row that is due. One job per due second,
-  not per reminder: 10,000 patients due at 08:00 cost one job-store write, not 10,000.
+* Every reminder row has a due time; a wake-up per due second delivers every row that is due.
 * Delivery claims rows (pending -> claimed, with a lease), sends, then marks them sent. A claim
   whose process died is taken again after its lease runs out: at-least-once, never lost.
 * A sweep at start-up and every minute delivers anything still pending after its due time (a job
   APScheduler dropped or never had) and re-arms missing wake-ups for the next few minutes.
 * Several reminders for one patient due at once (after downtime) become one message.
+* This module claims, applies the reminders' effects and sends; `composer.py` words the messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
@@ -31,19 +27,13 @@ from apscheduler.events import (
     JobExecutionEvent,
     JobSubmissionEvent,
 )
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
-from bot.domain.plan import Plan
 from bot.domain.records import ClaimedReminder, DoseView, DueContext, Snapshot
-from bot.domain.rotation import rotation_order
-from bot.domain.schedule import PhaseTally, Progress
+from bot.domain.rotation import suggest_site
 from bot.domain.status import (
     DOSE_REMINDERS,
     MONITORING_REMINDERS,
@@ -54,16 +44,16 @@ from bot.domain.status import (
     ReminderState,
     ReportStatus,
 )
-from bot.dosing import Dosing
-from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
-from bot.monitoring import Monitor
-from bot.safety import Safety
+from bot.services import composer
+from bot.services.composer import Message
+from bot.services.dosing import Dosing
+from bot.services.monitoring import Monitor
+from bot.services.safety import Safety
+from bot.services.timer import ReminderTimer, job_id
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIX = "due:"
-SWEEP_JOB = "sweep"
 CLAIM_BATCH = 500
 PARALLEL_PATIENTS = 32
 REARM_WINDOW = timedelta(minutes=10)
@@ -75,87 +65,12 @@ MAX_BACKOFF = timedelta(minutes=15)
 KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram retries a webhook delivery for far less
 
 
-# APScheduler stores jobs by function reference, so the job functions are module-level and find
-# the running service here. One process runs one reminder service.
-_active: ReminderService | None = None
-
-
-async def fire_due() -> None:
-    """APScheduler job: a wake-up at a due time."""
-    if _active is not None:
-        await _active.deliver_due()
-
-
-async def sweep() -> None:
-    """APScheduler job: the safety net that runs every minute."""
-    if _active is not None:
-        await _active.sweep()
-
-
 def retry_after_seconds(exc: RetryAfter) -> float:
     """Seconds Telegram asked us to wait (PTB 22 warns about int vs timedelta; either works)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         wait = exc.retry_after
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-
-
-def job_id(at: datetime) -> str:
-    return f"{JOB_PREFIX}{math.ceil(at.timestamp())}"
-
-
-class ReminderTimer:
-    """Arms APScheduler wake-ups; the scheduler's job store lives in the bot's database."""
-
-    def __init__(self, sync_engine: Engine, sweep_seconds: int) -> None:
-        self.scheduler = AsyncIOScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=sync_engine)},
-            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-            timezone=UTC,
-        )
-        self.sweep_seconds = sweep_seconds
-
-    def arm(self, times: Iterable[datetime]) -> None:
-        """Best effort: if the job store cannot be written, the sweep re-arms (and delivers)
-        from the reminder table, so a patient's action never fails because of the timer."""
-        for at in sorted(set(times)):
-            run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
-            if self.has_job(at):  # a read: most due seconds (08:00 tomorrow) are shared by many patients
-                continue
-            try:
-                self.scheduler.add_job(
-                    fire_due, "date", run_date=run_at, id=job_id(at), replace_existing=True
-                )
-            except SQLAlchemyError as exc:
-                log.warning("could not arm a wake-up error=%s (the sweep will)", type(exc).__name__)
-                return
-
-    def readable_job_ids(self) -> set[str]:
-        """Ids of the jobs that load. Loading every job once also makes APScheduler purge any it
-        cannot unpickle, so the caller can re-arm those (used at start-up)."""
-        try:
-            return {job.id for job in self.scheduler.get_jobs()}
-        except SQLAlchemyError:
-            return set()
-
-    def has_job(self, at: datetime) -> bool:
-        """Is there a loadable wake-up for `at`? An unreadable one counts as missing."""
-        try:
-            return self.scheduler.get_job(job_id(at)) is not None
-        except Exception:  # a job pickled by code that no longer loads, or no database
-            return False
-
-    def start(self, paused: bool = False) -> None:
-        self.scheduler.add_job(
-            sweep, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB, replace_existing=True
-        )
-        self.scheduler.start(paused=paused)
-
-
-@dataclass(frozen=True)
-class Message:
-    text: str
-    keyboard: InlineKeyboardMarkup | None
 
 
 class ReminderService:
@@ -191,9 +106,7 @@ class ReminderService:
     def activate(self) -> None:
         """Start the timer paused: wake-ups can be armed (written to the shared job store), but
         only the leader fires them (see `lead` / `follow`)."""
-        global _active
-        _active = self
-        self.timer.start(paused=True)
+        self.timer.start(self, paused=True)
 
     async def lead(self) -> None:
         """This process leads: fire wake-ups, and catch up on anything overdue."""
@@ -225,7 +138,6 @@ class ReminderService:
 
     async def stop(self) -> None:
         """Stop firing, let a delivery in progress finish, then shut the scheduler down."""
-        global _active
         if self._rearming is not None and not self._rearming.done():
             self._rearming.cancel()
         scheduler = self.timer.scheduler
@@ -233,8 +145,7 @@ class ReminderService:
             scheduler.pause()
         await self.idle()
         async with self._run_lock:
-            if _active is self:
-                _active = None
+            self.timer.stop()
         if scheduler.running:
             scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the next loop turn
@@ -317,17 +228,12 @@ class ReminderService:
             ):  # fmt: skip
                 rest.add(patient_id)
                 continue
-            order = rotation_order(ctx.plan.sites, ctx.last_used, ctx.reaction_sites)
-            site = order[0] if order else None
+            site = suggest_site(ctx.plan.sites, ctx.last_used, ctx.reaction_sites)
             late = reminder.due_at if now - reminder.due_at > self.late_after else None
-            text = texts.dose_due(
-                ctx.plan, dose.phase_index, dose.number_in_phase, site, ctx.last_used.get(site or ""), now,
-                phase_changed=dose.phase_changed, late_due=late, notes=[],
-                clinician_check=ctx.clinician_check, tally=_tally(ctx.plan, ctx.progress, dose.phase_index),
-            )  # fmt: skip
-            ready.append(
-                (patient_id, ctx, reminder, Message(text, _dose_buttons(dose.id, ctx.clinician_check)))
+            facts = composer.DoseFacts(
+                ctx.plan, site, ctx.last_used.get(site or ""), ctx.clinician_check, ctx.progress
             )
+            ready.append((patient_id, ctx, reminder, composer.dose_due(facts, dose, now, late_due=late)))
         await self.repo.doses.mark_doses_due([r.dose_id for _, _, r, _ in ready if r.dose_id is not None])
         sent: list[int] = []
 
@@ -384,18 +290,13 @@ class ReminderService:
             dose = await self.repo.doses.dose(reminder.dose_id)
             if dose is None or dose.status != DoseStatus.SCHEDULED:
                 return None
-            order = self.dosing.site_order(snap)
-            text = texts.heads_up(dose.due_at, order[0] if order else None, ZoneInfo(snap.plan.timezone), now)
-            return Message(text, None)
+            return composer.heads_up(snap.plan, dose.due_at, self.dosing.suggested_site(snap), now)
         if reminder.kind is ReminderKind.FOLLOW_UP and reminder.report_id is not None:
             report = await self.repo.reports.report(reminder.report_id)
             if report is None or report.status != ReportStatus.OPEN:
                 return None
             await self.repo.reports.mark_asked(report.id, now)  # a typed "same" now answers it
-            contacted = report.level != "watch"
-            return Message(
-                texts.follow_up_question(report.signs, report.site, contacted), follow_up_buttons(report.id)
-            )
+            return composer.follow_up(report)
         if reminder.kind is ReminderKind.NUDGE and reminder.nudge_id is not None:
             nudge = await self.repo.reports.nudge(reminder.nudge_id)
             if nudge is None or nudge.status != NudgeStatus.OPEN:
@@ -403,45 +304,26 @@ class ReminderService:
             if snap.paused:  # a hospital stay, say: ask again tomorrow
                 await self.safety.nudge_sent(snap.patient_id, nudge.id)
                 return None
-            text = texts.nudge(snap.plan, nudge.reason, nudge.signs)
-            if self.safety.last_nudge(nudge.created_at):
-                text += "\n" + texts.LAST_NUDGE
-            return Message(text, nudge_buttons(nudge.id))
+            return composer.nudge(snap.plan, nudge, self.safety.last_nudge(nudge.created_at))
         return None
 
     async def _monitoring_message(self, snap: Snapshot, kind: ReminderKind, now: datetime) -> Message | None:
         assert snap.plan is not None
-        tz = ZoneInfo(snap.plan.timezone)
         m = snap.monitoring
         match kind:
             case ReminderKind.CHECK_IN:
                 nxt = self.monitor.next_check_in(snap)
                 await self.monitor.schedule_next_check_in(snap, nxt)
-                if nxt is None:  # turned off since
-                    return None
-                levels = symptom_levels("", texts.LEVEL_LABELS, skip=True)
-                return Message(texts.symptom_question(texts.CHECK_IN_INTRO, ""), levels)
+                return composer.check_in() if nxt is not None else None  # None: turned off since
             case ReminderKind.LAB_SOON | ReminderKind.LAB_DAY if m.lab_recheck_on is not None:
-                day = texts.day(m.lab_recheck_on)
-                text = texts.LAB_SOON_TEXT if kind is ReminderKind.LAB_SOON else texts.LAB_DAY_TEXT
-                return Message(text.format(day=day), None)
+                return composer.lab_recheck(kind is ReminderKind.LAB_SOON, texts.day(m.lab_recheck_on))
             case ReminderKind.REFILL if snap.paused:
                 return None
             case ReminderKind.REFILL if (out := self.monitor.run_out(snap)) is not None:
                 await self.monitor.refill_warned(snap)
-                covered = m.stock.covered or 0
-                return Message(
-                    texts.refill(
-                        snap.plan,
-                        covered,
-                        texts.when(out.first_uncovered, tz, now),
-                        texts.day(m.stock.expires_on) if out.expired and m.stock.expires_on else None,
-                    ),
-                    None,
-                )
-            case ReminderKind.EXPIRY if m.stock.expires_on is not None:
-                expired = m.stock.expires_on < now.astimezone(tz).date()
-                return Message(texts.expiry(texts.day(m.stock.expires_on), expired), None)
+                return composer.refill(snap.plan, m.stock, out, now)
+            case ReminderKind.EXPIRY:
+                return composer.expiry(snap.plan, m.stock, now)
         return None
 
     async def _compose(
@@ -506,26 +388,15 @@ class ReminderService:
         nudge_only: bool,
         now: datetime,
     ) -> Message | None:
-        plan = snap.plan
-        assert plan is not None
-        tz = ZoneInfo(plan.timezone)
-        site_order = self.dosing.site_order(snap)
-        site = site_order[0] if site_order else None
-        if dose is not None and dose.status == DoseStatus.DUE:
-            buttons = _dose_buttons(dose.id, snap.clinician_check)
-            if nudge_only and not notes:
-                return Message(texts.re_remind(plan, site, snap.clinician_check), buttons)
-            text = texts.dose_due(
-                plan, dose.phase_index, dose.number_in_phase, site, snap.last_used.get(site or ""),
-                now, phase_changed=dose.phase_changed, late_due=late_due, notes=notes,
-                clinician_check=snap.clinician_check, tally=_tally(plan, snap.progress, dose.phase_index),
-            )  # fmt: skip
-            return Message(text, buttons)
-        if not notes:
-            return None
-        if snap.open_dose is not None:
-            notes.append(texts.next_due_line(snap.open_dose.due_at, site, tz, now))
-        return Message("\n\n".join(notes), None)
+        assert snap.plan is not None
+        site = self.dosing.suggested_site(snap)
+        facts = composer.DoseFacts(
+            snap.plan, site, snap.last_used.get(site or ""), snap.clinician_check, snap.progress
+        )
+        open_due_at = snap.open_dose.due_at if snap.open_dose is not None else None
+        return composer.dose_summary(
+            facts, dose, notes, late_due=late_due, nudge_only=nudge_only, open_due_at=open_due_at, now=now
+        )
 
     async def _send(
         self, patient_id: int, chat_id: int, group: list[ClaimedReminder], ids: list[int], message: Message,
@@ -563,13 +434,3 @@ class ReminderService:
         at = self.clock() + after
         await self.repo.reminders.release_reminders(ids, at)
         self.timer.arm([at])
-
-
-def _dose_buttons(dose_id: int, clinician_check: bool) -> InlineKeyboardMarkup:
-    """The dose message's buttons; after an allergy-level report, "My clinician says carry on" too."""
-    return dose_actions(dose_id, texts.CARRY_ON_LABEL if clinician_check else None)
-
-
-def _tally(plan: Plan, progress: Progress, phase_index: int) -> PhaseTally | None:
-    """The counts of the dose's phase (none for the first dose of a new phase)."""
-    return PhaseTally.of(plan, progress) if progress.phase_index == phase_index else None

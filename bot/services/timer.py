@@ -1,0 +1,151 @@
+"""The reminder timer: APScheduler wake-ups in a job store in the bot's own database.
+
+For each distinct due second there is one APScheduler job, `due:<epoch seconds>`, added with
+replace_existing. 10,000 patients due at 08:00 cost one job-store write, not 10,000. The job's one
+argument is the timer itself; it is not pickled (a Telegram bot and a database pool cannot be):
+the job store writes the job without it and puts this process's timer back when it loads the job,
+so a wake-up finds the delivery service through its own arguments, not a module global.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from apscheduler.job import Job
+from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.util import datetime_to_utc_timestamp
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "due:"
+SWEEP_JOB = "sweep"
+
+
+class Target(Protocol):
+    """What a wake-up runs: the delivery service."""
+
+    async def deliver_due(self) -> int: ...
+
+    async def sweep(self) -> int: ...
+
+
+async def fire_due(timer: ReminderTimer) -> None:
+    """APScheduler job: a wake-up at a due time."""
+    if timer.target is not None:
+        await timer.target.deliver_due()
+
+
+async def sweep(timer: ReminderTimer) -> None:
+    """APScheduler job: the safety net that runs every minute."""
+    if timer.target is not None:
+        await timer.target.sweep()
+
+
+def job_id(at: datetime) -> str:
+    return f"{JOB_PREFIX}{math.ceil(at.timestamp())}"
+
+
+class TimerJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 is untyped
+    """SQLAlchemy job store whose jobs take the running timer as their argument: stored without
+    it, given back on loading."""
+
+    def __init__(self, timer: ReminderTimer, engine: Engine) -> None:
+        super().__init__(engine=engine)
+        self.timer = timer
+
+    def _state(self, job: Job) -> bytes:
+        state = job.__getstate__()
+        state["args"] = ()
+        return pickle.dumps(state, self.pickle_protocol)
+
+    def add_job(self, job: Job) -> None:
+        row = {"id": job.id, "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
+               "job_state": self._state(job)}  # fmt: skip
+        with self.engine.begin() as connection:
+            try:
+                connection.execute(self.jobs_t.insert().values(**row))
+            except IntegrityError:
+                raise ConflictingIdError(job.id) from None
+
+    def update_job(self, job: Job) -> None:
+        values = {
+            "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
+            "job_state": self._state(job),
+        }
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                self.jobs_t.update().values(**values).where(self.jobs_t.c.id == job.id)
+            )
+            if result.rowcount == 0:
+                raise JobLookupError(job.id)
+
+    def _reconstitute_job(self, job_state: bytes) -> Job:
+        job = super()._reconstitute_job(job_state)
+        job.args = (self.timer,)
+        return job
+
+
+class ReminderTimer:
+    """Arms APScheduler wake-ups; the scheduler's job store lives in the bot's database."""
+
+    def __init__(self, sync_engine: Engine, sweep_seconds: int) -> None:
+        self.target: Target | None = None
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": TimerJobStore(self, sync_engine)},
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
+        self.sweep_seconds = sweep_seconds
+
+    def __reduce__(self) -> tuple[Any, ...]:  # never pickled: the job store leaves it out
+        raise TypeError("the reminder timer is not stored with its jobs")
+
+    def arm(self, times: Iterable[datetime]) -> None:
+        """Best effort: if the job store cannot be written, the sweep re-arms (and delivers)
+        from the reminder table, so a patient's action never fails because of the timer."""
+        for at in sorted(set(times)):
+            run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
+            if self.has_job(at):  # a read: most due seconds (08:00 tomorrow) are shared by many patients
+                continue
+            try:
+                self.scheduler.add_job(
+                    fire_due, "date", args=(self,), run_date=run_at, id=job_id(at), replace_existing=True
+                )
+            except SQLAlchemyError as exc:
+                log.warning("could not arm a wake-up error=%s (the sweep will)", type(exc).__name__)
+                return
+
+    def readable_job_ids(self) -> set[str]:
+        """Ids of the jobs that load. Loading every job once also makes APScheduler purge any it
+        cannot unpickle, so the caller can re-arm those (used at start-up)."""
+        try:
+            return {job.id for job in self.scheduler.get_jobs()}
+        except SQLAlchemyError:
+            return set()
+
+    def has_job(self, at: datetime) -> bool:
+        """Is there a loadable wake-up for `at`? An unreadable one counts as missing."""
+        try:
+            return self.scheduler.get_job(job_id(at)) is not None
+        except Exception:  # a job pickled by code that no longer loads, or no database
+            return False
+
+    def start(self, target: Target, paused: bool = False) -> None:
+        """Wake-ups from now on run `target`'s delivery (the leader resumes a paused timer)."""
+        self.target = target
+        self.scheduler.add_job(
+            sweep, "interval", args=(self,), seconds=self.sweep_seconds, id=SWEEP_JOB, replace_existing=True
+        )
+        self.scheduler.start(paused=paused)
+
+    def stop(self) -> None:
+        self.target = None
