@@ -19,9 +19,11 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.leader import Leadership
 from bot.ratelimit import PatientRateLimiter
+from bot.services.conversations import Conversations
 from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
+from bot.services.patients import Patients
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
 from storage.database import (
@@ -76,8 +78,11 @@ def build_application(
         late_after=timedelta(minutes=settings.late_after_minutes),
     )  # fmt: skip
     leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
+    patients = Patients(repo, dosing, monitor, timer, clock)
+    conversations = Conversations(repo.drafts, clock)
     app.bot_data[SERVICES_KEY] = Services(
-        settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer,
+        settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer, patients=patients,
+        conversations=conversations,
         dosing=dosing, safety=safety, monitor=monitor, reminders=reminders, leadership=leadership,
         clock=clock,
     )  # fmt: skip

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     def _user_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-            if not all(p.isdigit() for p in parts):
+            if not all(p.isdecimal() for p in parts):
                 raise ValueError("ALLOWED_USER_IDS must be Telegram user ids separated by commas")
             return frozenset(int(p) for p in parts)
         return value

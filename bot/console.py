@@ -185,7 +185,7 @@ class Console:
             await self.clock_command(line.removeprefix("/clock").strip())
         elif line.startswith("'"):
             await self.type(line[1:])  # '3: the number 3 as text, not a press
-        elif line.isdigit() and self.pressable is not None and 1 <= int(line) <= len(self.pressable.buttons):
+        elif line.isdecimal() and self.pressable is not None and 1 <= int(line) <= len(self.pressable.buttons):
             await self.press(self.pressable, self.pressable.buttons[int(line) - 1][1])
         else:
             await self.type(line)

@@ -13,9 +13,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.leader import Leadership
+from bot.services.conversations import Conversations
 from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
+from bot.services.patients import Patients
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
 from storage.repositories import Repositories
@@ -28,8 +30,10 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sync_engine: Engine  # APScheduler's job store
-    repo: Repositories
+    repo: Repositories  # for the services, the start-up and the tests: handlers go through services
     timer: ReminderTimer
+    patients: Patients
+    conversations: Conversations
     dosing: Dosing
     safety: Safety
     monitor: Monitor

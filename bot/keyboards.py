@@ -56,7 +56,7 @@ class Callback:
 
     def int_part(self, index: int) -> int | None:
         value = self.part(index)
-        return int(value) if value.isdigit() and len(value) < 12 else None
+        return int(value) if value.isdecimal() and len(value) < 12 else None
 
 
 def encode(prefix: str, *parts: object) -> str:

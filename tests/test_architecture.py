@@ -68,6 +68,13 @@ def test_no_handler_imports_storage() -> None:
     assert {n: deps for n, deps in offenders.items() if deps} == {}
 
 
+def test_handlers_go_through_the_services_never_the_repositories() -> None:
+    offenders = [
+        n for n, p in MODULES.items() if _is_handler(n) and ".repo." in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
 @IN_PROGRESS
 def test_no_handler_imports_another_handler() -> None:
     shared = {"bot.handlers", "bot.handlers.common"}

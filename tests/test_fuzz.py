@@ -140,7 +140,7 @@ def test_fuzzed_text_commands_and_buttons_change_nothing(
             assume(len(data.encode()) <= 64)
             head = data.split(":")
             assume(head[0] not in {"t", "m", "p"})  # the patient's own settings/menu/report: legit
-            assume(not (head[0] in {"d", "f", "n", "c"} and len(head) > 1 and head[1].isdigit()
+            assume(not (head[0] in {"d", "f", "n", "c"} and len(head) > 1 and head[1].isdecimal()
                         and int(head[1]) not in foreign))  # fmt: skip  # own records: legit actions
             out, answers = len(api.outbox), len(api.callback_answers)
             loop.run_until_complete(patient.press_data(target, data))

@@ -222,6 +222,9 @@ async def test_sites_can_be_added_renamed_removed_and_rested(bot: Harness) -> No
     await chat.press("Abdomen right")
     assert "Abdomen right" not in chat.last_reply().text
     await chat.press("Rest period")
+    await chat.send("²")  # a superscript two: a digit to Python's isdigit, not a number to int()
+    assert "whole number" in chat.texts()[-1] or "whole number" in chat.texts()[-2]
+    await chat.press("Rest period")
     await chat.press("10 days")
     assert "Rest period: 10 days" in chat.last_reply().text
     await chat.send("/history")

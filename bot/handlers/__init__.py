@@ -58,7 +58,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     services = context.services
     assessment = assess(text)
     level = assessment.level
-    draft = await services.repo.drafts.draft(chat.id)
+    draft = await services.conversations.current(chat.id)
     if (
         draft is not None
         and level is not Level.EMERGENCY
@@ -69,9 +69,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     if draft is not None:
         if level is not None and level >= _interrupts_at(draft):
             if draft.flow in {report.FLOW, screen.FLOW}:
-                await services.repo.drafts.delete_draft(chat.id)  # replaced by this report
+                await services.conversations.end(chat.id)  # replaced by this report
                 draft = None
-            snap = await services.repo.patients.snapshot(chat.id)
+            snap = await services.patients.snapshot(chat.id)
             await report.on_typed_report(
                 update, context, snap, text, assessment, details=draft is None, offer_setup=draft is None
             )
@@ -82,11 +82,11 @@ async def on_text(update: Update, context: BotContext) -> None:
             await screen.offer(update, context, text, draft)  # "my arm feels weird" mid-setup
             return
         if level is not None and level >= Level.CLINICIAN and draft.flow != report.FLOW:
-            snap = await services.repo.patients.snapshot(chat.id)  # e.g. a skip reason that is a warning sign
+            snap = await services.patients.snapshot(chat.id)  # e.g. a skip reason that is a warning sign
             await report.on_typed_report(update, context, snap, text, assessment, details=False)
         await _continue_flow(update, context, draft.flow, draft.step, dict(draft.data))
         return
-    snap = await services.repo.patients.snapshot(chat.id)
+    snap = await services.patients.snapshot(chat.id)
     if snap is not None and level is not Level.EMERGENCY:
         if await _spoke_to_them(update, context, snap, text, assessment):
             return
@@ -173,7 +173,7 @@ async def _continue_flow(
         case supplies.FLOW:
             await supplies.on_text(update, context, step, data)
         case _:  # the red-flag screen waits for a tap; anything else typed starts afresh
-            await context.services.repo.drafts.delete_draft(chat.id)
+            await context.services.conversations.end(chat.id)
             await message.reply_text(texts.NOT_UNDERSTOOD)
 
 
@@ -205,9 +205,7 @@ async def _spoke_to_them(
     clinician's go-ahead is noted (unless it also names a new sign of an allergy)."""
     contacted, carry_on = spoke_to_clinician(text)
     safety = context.services.safety
-    if not contacted or not (
-        snap.clinician_check or await safety.repo.reports.open_nudge_ids(snap.patient_id)
-    ):
+    if not contacted or not (snap.clinician_check or await safety.waiting_on_clinician(snap.patient_id)):
         return False
     reported = {s for r in await safety.open_reports(snap.patient_id) for s in r.signs}
     if {str(s) for s in assessment.reading.signs & ALLERGY_SIGNS} - reported:
@@ -301,7 +299,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
 async def once(update: Update, context: BotContext) -> None:
     """First in line: an update id seen before (a webhook retry) is not processed again."""
     services = context.services
-    if not await services.repo.patients.first_delivery(update.update_id, services.clock()):
+    if not await services.patients.first_delivery(update.update_id):
         log.info("duplicate update ignored update_id=%s", update.update_id)
         raise ApplicationHandlerStop
 

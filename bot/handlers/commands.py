@@ -20,7 +20,7 @@ async def start(update: Update, context: BotContext) -> None:
     """/start: set up a plan, or offer to set it up again."""
     chat = update.effective_chat
     assert chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     if snap is not None and snap.plan is not None:
         await reply(
             update,
@@ -80,7 +80,7 @@ async def history(update: Update, context: BotContext) -> None:
         return
     tz, now = ZoneInfo(snap.plan.timezone), services.clock()
     rows = []
-    for dose in await services.repo.doses.history(snap.patient_id, 10):
+    for dose in await services.dosing.history(snap, 10):
         at = dose.given_at if dose.status == DoseStatus.DONE and dose.given_at else dose.due_at
         detail = dose.site or (dose.skip_reason or "")
         rows.append((texts.when(at, tz, now), status_word(dose.status), detail))
@@ -91,9 +91,9 @@ async def cancel(update: Update, context: BotContext) -> None:
     """/cancel: drop the conversation in progress; nothing half-done is saved."""
     chat = update.effective_chat
     assert chat is not None
-    draft = await context.services.repo.drafts.draft(chat.id)
+    draft = await context.services.conversations.current(chat.id)
     if draft is None:
         await reply(update, texts.NOTHING_TO_CANCEL)
         return
-    await context.services.repo.drafts.delete_draft(chat.id)
+    await context.services.conversations.end(chat.id)
     await reply(update, texts.CANCELLED)

@@ -21,7 +21,7 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
 async def flow_state(context: BotContext, chat_id: int, flow: str) -> tuple[str | None, dict[str, Any]]:
     """The step and answers of the chat's conversation in `flow` (None and {} when another one,
     or none, is in progress): a button of an older conversation then finds nothing to continue."""
-    draft = await context.services.repo.drafts.draft(chat_id)
+    draft = await context.services.conversations.current(chat_id)
     if draft is None or draft.flow != flow:
         return None, {}
     return draft.step, dict(draft.data)
@@ -46,7 +46,7 @@ async def patient_with_plan(update: Update, context: BotContext) -> Snapshot | N
     """The patient's snapshot; None (after pointing them to /start) when there is no plan yet."""
     chat = update.effective_chat
     assert chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     if snap is None or snap.plan is None:
         await reply(update, texts.NEED_SETUP)
         return None

@@ -108,7 +108,7 @@ async def _confirm(
     given = result.dose.given_at or services.clock()
     stock = snap.monitoring.stock
     if stock.tracked or stock.expires_on:  # the supplies projection needs the real progress
-        fresh = await services.repo.patients.snapshot(snap.chat_id) or snap
+        fresh = await services.patients.snapshot(snap.chat_id) or snap
     else:  # what the next-site suggestion needs, without reading it all back
         latest = max(given, snap.last_used.get(site, given))
         fresh = replace(snap, last_used={**snap.last_used, site: latest}, open_dose=result.next_dose)
@@ -135,7 +135,7 @@ async def _skip(update: Update, context: BotContext, snap: Snapshot, dose_id: in
     result = await context.services.dosing.skip(snap, dose_id, reason)
     if result.outcome != Outcome.OK:
         return _outcome_text(result, snap, context)
-    fresh = await context.services.repo.patients.snapshot(snap.chat_id) or snap
+    fresh = await context.services.patients.snapshot(snap.chat_id) or snap
     text = _after_close(result, fresh, context, texts.skipped(reason))
     plan, progress = fresh.plan, fresh.progress
     if plan is not None and result.next_dose is not None and progress.phase_index < len(plan.phases):
@@ -163,9 +163,9 @@ async def on_dose_button(update: Update, context: BotContext, callback: kb.Callb
     chat = update.effective_chat
     assert query is not None and chat is not None
     dose_id, action = callback.int_part(0), callback.part(1)
-    snap = await context.services.repo.patients.snapshot(chat.id)
-    dose = await context.services.repo.doses.dose(dose_id) if dose_id is not None else None
-    if snap is None or snap.plan is None or dose is None or dose.plan_id != snap.plan_id:
+    snap = await context.services.patients.snapshot(chat.id)
+    dose = await context.services.dosing.dose_of(snap, dose_id) if snap is not None else None
+    if snap is None or snap.plan is None or dose is None:
         await query.answer(texts.STALE_BUTTON)
         return
     open_ = snap.open_dose is not None and snap.open_dose.id == dose.id
@@ -224,11 +224,10 @@ async def _why_pressed(update: Update, context: BotContext, snap: Snapshot, dose
     chat = update.effective_chat
     assert query is not None and chat is not None
     if which == "other":
-        now = context.services.clock()
-        await context.services.repo.drafts.save_draft(chat.id, SKIP_FLOW, "reason", {"dose": dose_id}, now)
+        await context.services.conversations.save(chat.id, SKIP_FLOW, "reason", {"dose": dose_id})
         await reply(update, texts.ASK_SKIP_REASON_TEXT)
         return
-    index = int(which) if which.isdigit() else -1
+    index = int(which) if which.isdecimal() else -1
     if not 0 <= index < len(texts.SKIP_REASONS):
         await reply(update, texts.STALE_BUTTON)
         return
@@ -242,8 +241,8 @@ async def on_skip_reason_text(update: Update, context: BotContext, data: dict[st
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None and message.text is not None
     reason = " ".join(message.text.split())[:MAX_REASON]
-    await context.services.repo.drafts.delete_draft(chat.id)
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    await context.services.conversations.end(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     dose_id = data.get("dose")
     if snap is None or snap.plan is None or not isinstance(dose_id, int):
         await reply(update, texts.STALE_BUTTON)

@@ -43,7 +43,7 @@ async def labs(update: Update, context: BotContext) -> None:
     snap = await patient_with_plan(update, context)
     if snap is None:
         return
-    results = await context.services.repo.monitoring.labs(snap.patient_id)
+    results = await context.services.monitor.labs(snap)
     day = snap.monitoring.lab_recheck_on
     recheck = texts.LAB_RECHECK.format(day=texts.day(day)) if day else texts.LAB_RECHECK_NONE
     keyboard = kb.actions(kb.LABS, [("add", "Add a result"), ("rc", "Set the re-check date")])
@@ -65,11 +65,11 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     if state is None:
         return
     snap, step, data = state
-    repo, now = context.services.repo, context.services.clock()
+    conversations = context.services.conversations
     action, value = callback.part(0), callback.part(1)
     match action:
         case "add":
-            await repo.drafts.save_draft(chat.id, FLOW, "b12", {"values": {}}, now)
+            await conversations.save(chat.id, FLOW, "b12", {"values": {}})
             await reply(update, texts.ASK_LAB_B12, kb.actions(kb.LABS, [("nob12", "No B12 on this test")]))
         case "nob12" if step == "b12":
             await _ask_date(update, context, data)
@@ -78,13 +78,13 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
         case "d" if step == DATE and value in {"0", "1"}:
             await _set_date(update, context, snap, data, _today(snap, context) - timedelta(days=int(value)))
         case "m" if step == MORE and value in ANALYTES and value != "b12":
-            await repo.drafts.save_draft(chat.id, FLOW, value, data, now)
+            await conversations.save(chat.id, FLOW, value, data)
             analyte = ANALYTES[value]
             await reply(update, texts.ASK_LAB_VALUE.format(label=analyte.label, example=analyte.example))
         case "save" if step == MORE:
             await _save(update, context, snap, data)
         case "rc":
-            await repo.drafts.save_draft(chat.id, FLOW, RECHECK, {}, now)
+            await conversations.save(chat.id, FLOW, RECHECK, {})
             await reply(update, texts.ASK_LAB_RECHECK)
         case _:
             await reply(update, texts.STALE_BUTTON)
@@ -93,7 +93,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
 async def _ask_date(update: Update, context: BotContext, data: dict[str, Any]) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.drafts.save_draft(chat.id, FLOW, DATE, data, context.services.clock())
+    await context.services.conversations.save(chat.id, FLOW, DATE, data)
     keyboard = kb.actions(kb.LABS, [("d:0", "Today"), ("d:1", "Yesterday")], 2)
     await reply(update, texts.ASK_LAB_DATE + " " + texts.ASK_LAB_DATE_TEXT, keyboard)
 
@@ -104,7 +104,7 @@ async def _set_date(
     chat = update.effective_chat
     assert chat is not None
     data["taken_on"] = day.isoformat()
-    await context.services.repo.drafts.save_draft(chat.id, FLOW, MORE, data, context.services.clock())
+    await context.services.conversations.save(chat.id, FLOW, MORE, data)
     await reply(update, texts.ASK_LAB_MORE, _more_buttons(data))
 
 
@@ -116,13 +116,11 @@ async def _got(
     reading = read_value(analyte, text)
     if not isinstance(reading, Reading):
         number = text.strip()
-        if key == "b12" and reading.reason == "unit" and number.replace(".", "", 1).isdigit():
+        if key == "b12" and reading.reason == "unit" and number.replace(".", "", 1).isdecimal():
             chat = update.effective_chat
             assert chat is not None
             data["pending"] = number
-            await context.services.repo.drafts.save_draft(
-                chat.id, FLOW, "b12", data, context.services.clock()
-            )
+            await context.services.conversations.save(chat.id, FLOW, "b12", data)
             keyboard = kb.actions(kb.LABS, [("unit:pg", "pg/mL (or ng/L)"), ("unit:pmol", "pmol/L")], 2)
             await reply(update, texts.ASK_LAB_UNIT.format(value=number), keyboard)
             return
@@ -135,7 +133,7 @@ async def _got(
         return
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.drafts.save_draft(chat.id, FLOW, MORE, data, context.services.clock())
+    await context.services.conversations.save(chat.id, FLOW, MORE, data)
     await reply(update, texts.ASK_LAB_MORE, _more_buttons(data))
 
 
@@ -153,7 +151,7 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
             return
         chat = update.effective_chat
         assert chat is not None
-        await context.services.repo.drafts.delete_draft(chat.id)
+        await context.services.conversations.end(chat.id)
         await context.services.monitor.set_lab_date(snap, day)
         await reply(update, texts.LAB_RECHECK_SET.format(day=texts.day(day)))
     elif step == DATE:
@@ -177,6 +175,6 @@ async def _save(update: Update, context: BotContext, snap: Snapshot, data: dict[
         return
     taken_on = date.fromisoformat(str(data["taken_on"]))
     await context.services.monitor.add_lab(snap, taken_on, values)
-    await context.services.repo.drafts.delete_draft(chat.id)
-    results = await context.services.repo.monitoring.labs(snap.patient_id)
+    await context.services.conversations.end(chat.id)
+    results = await context.services.monitor.labs(snap)
     await reply(update, texts.LAB_SAVED.format(day=texts.day(taken_on)) + "\n\n" + trend(results))

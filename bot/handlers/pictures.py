@@ -24,15 +24,15 @@ from bot.handlers.labs import trend
 
 async def chart_data(snap: Snapshot, context: BotContext) -> ChartData:
     assert snap.plan is not None
-    repo = context.services.repo
+    dosing, monitor = context.services.dosing, context.services.monitor
     doses = [
         DosePoint(
             d.given_at if d.status == DoseStatus.DONE and d.given_at else d.due_at, d.status, d.phase_index
         )
-        for d in await repo.doses.closed_doses(snap.patient_id)
+        for d in await dosing.closed_doses(snap)
     ]
-    checkins = [(c.created_at, c.levels) for c in await repo.monitoring.checkins(snap.patient_id)]
-    labs = [(lab.taken_on, lab.values) for lab in await repo.monitoring.labs(snap.patient_id)]
+    checkins = [(c.created_at, c.levels) for c in await monitor.check_ins(snap)]
+    labs = [(lab.taken_on, lab.values) for lab in await monitor.labs(snap)]
     phases = [phase.describe() for phase in snap.plan.phases]
     return ChartData(ZoneInfo(snap.plan.timezone), phases, doses, checkins, labs)
 
@@ -78,9 +78,9 @@ async def send_body_map(update: Update, context: BotContext, snap: Snapshot) -> 
 async def summary(snap: Snapshot, context: BotContext) -> bytes:
     """The one-page PDF for the clinician."""
     assert snap.plan is not None
-    repo, now = context.services.repo, context.services.clock()
+    dosing, monitor, now = context.services.dosing, context.services.monitor, context.services.clock()
     plan, tz = snap.plan, ZoneInfo(snap.plan.timezone)
-    doses = await repo.doses.closed_doses(snap.patient_id)
+    doses = await dosing.closed_doses(snap)
     adherence = []
     for index, phase in enumerate(plan.phases):
         counts = Counter(str(d.status) for d in doses if d.phase_index == index)
@@ -97,9 +97,9 @@ async def summary(snap: Snapshot, context: BotContext) -> bytes:
         texts.summary_reaction(
             r.created_at.astimezone(tz).date(), r.signs, r.site, r.level, r.status, r.outcome
         )
-        for r in reversed(await repo.reports.reports(snap.patient_id, 50))
+        for r in reversed(await context.services.safety.reports(snap.patient_id, 50))
     ]
-    checkins = await repo.monitoring.checkins(snap.patient_id)
+    checkins = await monitor.check_ins(snap)
     symptom_lines = []
     if checkins:
         first, last = checkins[0], checkins[-1]
@@ -108,7 +108,7 @@ async def summary(snap: Snapshot, context: BotContext) -> bytes:
                 label, sx.LEVELS[first.levels.get(key, 0)], sx.LEVELS[last.levels.get(key, 0)],
                 first.created_at.astimezone(tz).date(), last.created_at.astimezone(tz).date(), len(checkins),
             ))  # fmt: skip
-    labs = await repo.monitoring.labs(snap.patient_id)
+    labs = await monitor.labs(snap)
     lab_lines = trend(labs, last=None).splitlines() if labs else []
     if snap.monitoring.lab_recheck_on:
         lab_lines.append(texts.LAB_RECHECK.format(day=texts.day(snap.monitoring.lab_recheck_on)))

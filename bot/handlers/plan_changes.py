@@ -37,7 +37,7 @@ def _next_line(snap: Snapshot, context: BotContext) -> str:
 async def _fresh(update: Update, context: BotContext) -> Snapshot | None:
     chat = update.effective_chat
     assert chat is not None
-    return await context.services.repo.patients.snapshot(chat.id)
+    return await context.services.patients.snapshot(chat.id)
 
 
 # --- pause / resume -------------------------------------------------------------------------------
@@ -67,9 +67,7 @@ async def on_pause_button(update: Update, context: BotContext, action: str) -> N
     if action == "pause_no":
         await query.edit_message_text(texts.CANCELLED)
     elif action == "pause_date":
-        await context.services.repo.drafts.save_draft(
-            chat.id, PAUSE_FLOW, UNTIL, {}, context.services.clock()
-        )
+        await context.services.conversations.save(chat.id, PAUSE_FLOW, UNTIL, {})
         await reply(update, texts.ASK_PAUSE_UNTIL)
     else:
         await context.services.dosing.pause(snap, None)
@@ -81,14 +79,14 @@ async def on_pause_text(update: Update, context: BotContext, data: dict[str, Any
     assert message is not None and message.text is not None and chat is not None
     snap = await patient_with_plan(update, context)
     if snap is None or snap.plan is None:
-        await context.services.repo.drafts.delete_draft(chat.id)
+        await context.services.conversations.end(chat.id)
         return
     today = context.services.clock().astimezone(ZoneInfo(snap.plan.timezone)).date()
     until = parse_date(message.text, today)
     if until is None or until <= today or until > today + timedelta(days=366):
         await reply(update, texts.bad_input("Please type a date after today, within a year, e.g. 10 Dec."))
         return
-    await context.services.repo.drafts.delete_draft(chat.id)
+    await context.services.conversations.end(chat.id)
     await context.services.dosing.pause(snap, until)
     await reply(update, texts.PAUSED_UNTIL.format(until=f"{until:%a %d %b}"))
 
@@ -115,7 +113,7 @@ async def timezone(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if snap is None or snap.plan is None or chat is None:
         return
-    await context.services.repo.drafts.save_draft(chat.id, ZONE_FLOW, "zone", {}, context.services.clock())
+    await context.services.conversations.save(chat.id, ZONE_FLOW, "zone", {})
     buttons = kb.rows(
         [InlineKeyboardButton(z, callback_data=kb.encode(kb.MENU, "tz", z)) for z in COMMON_ZONES], 2
     )
@@ -134,7 +132,7 @@ async def set_zone(update: Update, context: BotContext, text: str) -> None:
     if zone is None:
         await reply(update, texts.BAD_ZONE)
         return
-    await context.services.repo.drafts.delete_draft(chat.id)
+    await context.services.conversations.end(chat.id)
     await context.services.dosing.change_timezone(snap, zone)
     fresh = await _fresh(update, context) or snap
     await context.services.monitor.rearm(fresh)  # check-in, blood test, supplies: new local times
@@ -173,7 +171,7 @@ async def on_phase_button(update: Update, context: BotContext, action: str) -> N
         return
     target = action.removeprefix("phase_")
     if (
-        not target.isdigit()
+        not target.isdecimal()
         or int(target) != snap.progress.phase_index + 1
         or int(target) >= len(snap.plan.phases)
     ):

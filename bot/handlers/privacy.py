@@ -51,7 +51,7 @@ async def on_delete_button(update: Update, context: BotContext, erase: bool) -> 
     if not erase:
         await query.edit_message_text(texts.KEPT)
         return
-    erased = await context.services.repo.patients.erase_patient(chat.id)
+    erased = await context.services.patients.erase(chat.id)
     await query.edit_message_text(texts.DELETED if erased else texts.NOTHING_TO_DELETE)
 
 
@@ -68,7 +68,7 @@ async def export(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if snap is None or chat is None:
         return
-    tables = await context.services.repo.patients.export_rows(snap.patient_id)
+    tables = await context.services.patients.export(snap)
     clean = {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
     as_json = json.dumps(clean, indent=2, ensure_ascii=False).encode()
     pdf = await summary(snap, context)

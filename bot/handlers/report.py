@@ -110,9 +110,7 @@ async def advise(
         await reply(update, instruction(plan, ordered))  # before anything is written
     chat = update.effective_chat
     assert chat is not None
-    patient_id = (
-        snap.patient_id if snap else await services.repo.patients.ensure_patient(chat.id, services.clock())
-    )
+    patient_id = snap.patient_id if snap else await services.patients.ensure(chat.id)
     hours = reading.hours_since if reading else None
     recorded = await services.safety.record(
         patient_id, ordered, site=site, severity=reading.severity if reading else None,
@@ -188,9 +186,7 @@ async def begin(update: Update, context: BotContext) -> None:
     """/report or "Report a problem": which signs? (With or without a plan.)"""
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.drafts.save_draft(
-        chat.id, FLOW, WHAT, {"signs": []}, context.services.clock()
-    )
+    await context.services.conversations.save(chat.id, FLOW, WHAT, {"signs": []})
     await reply(update, texts.ASK_WHAT, _what_keyboard(set()))
 
 
@@ -203,12 +199,12 @@ async def _at_step(update: Update, context: BotContext, step: str) -> tuple[Data
     """The report draft's answers when it is at `step`; otherwise the button is out of date."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    draft = await context.services.repo.drafts.draft(chat.id)
+    draft = await context.services.conversations.current(chat.id)
     if draft is None or draft.flow != FLOW or draft.step != step:
         await query.answer(texts.STALE_BUTTON)
         return None
     await query.answer()
-    return dict(draft.data), await context.services.repo.patients.snapshot(chat.id)
+    return dict(draft.data), await context.services.patients.snapshot(chat.id)
 
 
 async def on_report_button(update: Update, context: BotContext, step: str, value: str) -> None:
@@ -223,15 +219,13 @@ async def on_report_button(update: Update, context: BotContext, step: str, value
         if value != "done":
             if value in {s.value for s in BUTTON_SIGNS}:
                 data["signs"] = in_button_order(set(data.get("signs", [])) ^ {value})
-                await context.services.repo.drafts.save_draft(
-                    chat.id, FLOW, WHAT, data, context.services.clock()
-                )
+                await context.services.conversations.save(chat.id, FLOW, WHAT, data)
                 await query.edit_message_text(texts.ASK_WHAT, reply_markup=_what_keyboard(set(data["signs"])))
             return
         if not data.get("signs"):
             await reply(update, texts.NEED_A_SIGN)
             return
-        await context.services.repo.drafts.delete_draft(chat.id)
+        await context.services.conversations.end(chat.id)
         await advise(update, context, snap, [Sign(s) for s in data["signs"]])
         return
     await _detail_answer(update, context, snap, step, data, _button_detail(step, value, snap))
@@ -276,14 +270,14 @@ async def _next_detail(
 ) -> None:
     chat = update.effective_chat
     assert chat is not None
-    repo = context.services.repo
+    conversations = context.services.conversations
     step = _wanted(data, snap)
     if step is None or snap is None:
-        await repo.drafts.delete_draft(chat.id)
+        await conversations.end(chat.id)
         if not first:
             await reply(update, texts.DETAILS_DONE)
         return
-    await repo.drafts.save_draft(chat.id, FLOW, step, data, context.services.clock())
+    await conversations.save(chat.id, FLOW, step, data)
     text, keyboard = _detail_question(step, snap)
     await reply(update, (texts.ASK_DETAILS + "\n" + text) if first else text, keyboard)
 
@@ -296,7 +290,7 @@ def _button_detail(step: str, value: str, snap: Snapshot | None) -> Detail | Non
         return None
     match step:
         case "where" if snap is not None and snap.plan is not None:
-            index = int(value) if value.isdigit() else -1
+            index = int(value) if value.isdecimal() else -1
             sites = snap.plan.sites
             return {"site": sites[index]} if 0 <= index < len(sites) else {}
         case "sev" if value in {"mild", "moderate", "severe"}:
@@ -324,9 +318,9 @@ async def on_detail_text(update: Update, context: BotContext, step: str, data: D
     """A typed answer to a details question (anything else in it is added to the report too)."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and message.text is not None and chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     if step == WHAT or snap is None:
-        await context.services.repo.drafts.delete_draft(chat.id)
+        await context.services.conversations.end(chat.id)
         await reply(update, texts.USE_BUTTONS if step == WHAT else texts.NOT_UNDERSTOOD)
         return
     if message.text.strip().lower().rstrip(".!") in STOP_WORDS:  # "skip" typed: stop, as the button
@@ -342,7 +336,7 @@ async def _detail_answer(
     chat = update.effective_chat
     assert chat is not None
     if detail is None or snap is None:  # Skip: no more questions
-        await context.services.repo.drafts.delete_draft(chat.id)
+        await context.services.conversations.end(chat.id)
         await reply(update, texts.DETAILS_STOPPED)
         return
     data[{"where": "where", "sev": "sev", "since": "since"}[step]] = True
@@ -353,7 +347,7 @@ async def _detail_answer(
         hours=detail.get("hours"), words=detail.get("words"), signs=detail.get("signs", ()),
     )  # fmt: skip
     if recorded is None:  # closed meanwhile
-        await context.services.repo.drafts.delete_draft(chat.id)
+        await context.services.conversations.end(chat.id)
         await reply(update, texts.REPORT_CLOSED_ALREADY)
         return
     if recorded.raised:
@@ -363,7 +357,7 @@ async def _detail_answer(
             await reply(update, instruction(snap.plan, signs))
         await _advice(update, snap.plan, recorded, signs, data.get("site"))
         if recorded.result.level is Level.EMERGENCY:
-            await context.services.repo.drafts.delete_draft(chat.id)
+            await context.services.conversations.end(chat.id)
             return
     await _next_detail(update, context, snap, data)
 
@@ -376,7 +370,7 @@ async def on_follow_up(
 ) -> None:
     """Better / the same / worse, by button or typed, about one of the patient's reports."""
     services = context.services
-    report = await services.repo.reports.report(report_id)
+    report = await services.safety.report_of(snap.patient_id, report_id)
     outcome = await services.safety.follow_up(snap.patient_id, report_id, Answer(answer))
     if not outcome.ok or report is None:
         await reply(update, texts.REPORT_CLOSED_ALREADY)
@@ -393,7 +387,7 @@ async def on_follow_up(
 async def on_follow_up_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     report_id = callback.int_part(0)
     if (
         snap is None
@@ -411,7 +405,7 @@ async def on_nudge_button(update: Update, context: BotContext, callback: kb.Call
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     services = context.services
-    snap = await services.repo.patients.snapshot(chat.id)
+    snap = await services.patients.snapshot(chat.id)
     nudge_id = callback.int_part(0)
     if snap is None or nudge_id is None or callback.part(1) not in {"done", "later"}:
         await query.answer(texts.STALE_BUTTON)
@@ -432,7 +426,7 @@ async def on_close_button(update: Update, context: BotContext, callback: kb.Call
     """/reports' close button: the report is closed, its site back in the rotation."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     report_id = callback.int_part(0)
     closed = None
     if snap is not None and report_id is not None:
@@ -448,7 +442,7 @@ async def on_carry_on_button(update: Update, context: BotContext) -> None:
     """ "My clinician says carry on": dose messages stop asking to check first."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     await query.answer()
     done = snap is not None and await context.services.safety.carry_on(snap.patient_id)
     await reply(update, texts.CARRIED_ON if done else texts.CARRY_ON_ALREADY)
@@ -459,13 +453,13 @@ async def list_reports(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    snap = await services.repo.patients.snapshot(chat.id)
+    snap = await services.patients.snapshot(chat.id)
     if snap is None:
         await reply(update, texts.reports_list([]))
         return
     tz, now = ZoneInfo(snap.plan.timezone if snap.plan else "UTC"), services.clock()
     rows, buttons = [], []
-    for report in await services.repo.reports.reports(snap.patient_id):
+    for report in await services.safety.reports(snap.patient_id):
         what = texts.signs_text(report.signs) + (f" at {report.site}" if report.site else "")
         if set(report.signs) <= {"other"} and report.words:
             what = f'"{texts.shorten(report.words)}"'  # "something else" says nothing; their words do

@@ -44,12 +44,10 @@ async def offer(update: Update, context: BotContext, text: str, draft: DraftView
     assert chat is not None
     services = context.services
     if draft is None:
-        await services.repo.drafts.save_draft(
-            chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]}, services.clock()
-        )
+        await services.conversations.save(chat.id, FLOW, ASKED, {"words": text[:MAX_WORDS]})
     else:
         data = {**draft.data, WAITING: text[:MAX_WORDS]}
-        await services.repo.drafts.save_draft(chat.id, draft.flow, draft.step, data, services.clock())
+        await services.conversations.save(chat.id, draft.flow, draft.step, data)
     await reply(update, texts.RED_FLAG_SCREEN, kb.choices(ASKED, texts.RED_FLAG_CHOICES, 1, kb.SCREEN))
 
 
@@ -61,8 +59,8 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     conversation it interrupted, if any, so its question can be asked again."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    repo = context.services.repo
-    draft = await repo.drafts.draft(chat.id)
+    conversations, patients = context.services.conversations, context.services.patients
+    draft = await conversations.current(chat.id)
     choice = CHOICES.get(callback.part(1))
     waiting = draft is not None and (draft.flow == FLOW or WAITING in draft.data)
     if draft is None or not waiting or choice is None:
@@ -71,17 +69,17 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     await query.answer()
     resume: Resume = None
     if draft.flow == FLOW:
-        await repo.drafts.delete_draft(chat.id)
+        await conversations.end(chat.id)
         words = str(draft.data.get("words", ""))
     else:
         data = dict(draft.data)
         words = str(data.pop(WAITING))
-        await repo.drafts.save_draft(chat.id, draft.flow, draft.step, data, context.services.clock())
+        await conversations.save(chat.id, draft.flow, draft.step, data)
         resume = (draft.flow, draft.step, data)
     signs, picked = choice
     if picked:
         words = f"{words} (then tapped: {picked})"
-    snap = await repo.patients.snapshot(chat.id)
+    snap = await patients.snapshot(chat.id)
     recorded = await advise(
         update, context, snap, signs, words=words,
         modifiers=frozenset({Modifier.WORSENING}) if callback.part(1) == "infection" else None,

@@ -420,7 +420,7 @@ def _weekday_button(data: Data, value: str) -> Answer:
     selected = set(data["cur"].get("weekdays", []))
     if value == "done":
         return LENGTH if selected else Invalid(texts.BAD_WEEKDAYS)
-    if not value.isdigit() or not 0 <= int(value) <= 6:
+    if not value.isdecimal() or not 0 <= int(value) <= 6:
         return Invalid(texts.USE_BUTTONS)
     selected ^= {int(value)}
     data["cur"]["weekdays"] = sorted(selected)
@@ -483,7 +483,7 @@ def _preset_day_button(data: Data, value: str) -> Answer:
         ]
         data["phases"] = domain.phases_to_json(tuple(phases))
         return PRESET_CONFIRM
-    if not value.isdigit() or not 0 <= int(value) <= 6:
+    if not value.isdecimal() or not 0 <= int(value) <= 6:
         return Invalid(texts.USE_BUTTONS)
     data["days"] = sorted(days ^ {int(value)})
     return PRESET_DAYS
@@ -494,7 +494,7 @@ def _site_button(data: Data, value: str) -> Answer:
     choices = _site_choices(data)
     if value == "done":
         return CLINICIAN_NAME if sites else Invalid(texts.NEED_A_SITE)
-    if not value.isdigit() or int(value) >= len(choices):
+    if not value.isdecimal() or int(value) >= len(choices):
         return Invalid(texts.USE_BUTTONS)
     site = choices[int(value)]
     data["sites"] = [s for s in sites if s != site] if site in sites else [*sites, site]
@@ -563,8 +563,7 @@ async def begin(update: Update, context: BotContext) -> None:
     """Start (or restart) setup from the first question."""
     chat = update.effective_chat
     assert chat is not None
-    now = context.services.clock()
-    await context.services.repo.drafts.save_draft(chat.id, FLOW, PRODUCT, {}, now)
+    await context.services.conversations.save(chat.id, FLOW, PRODUCT, {})
     await reply(update, texts.WELCOME, None)
     await _ask(update, context, PRODUCT, {})
 
@@ -593,7 +592,7 @@ async def _advance(
         await _ask(update, context, step, data)
         return
     if answer == "cancel":
-        await services.repo.drafts.delete_draft(chat.id)
+        await services.conversations.end(chat.id)
         await reply(update, texts.CANCELLED, None)
         return
     if answer == SAVE:
@@ -601,7 +600,7 @@ async def _advance(
         return
     if answer == PRODUCT:
         data = {}
-    await services.repo.drafts.save_draft(chat.id, FLOW, answer, data, now)
+    await services.conversations.save(chat.id, FLOW, answer, data)
     query = update.callback_query
     if edit and answer == step and query is not None:
         text, keyboard = ask(step, data, now)
@@ -617,15 +616,15 @@ async def _save(update: Update, context: BotContext, data: Data) -> None:
     chat = update.effective_chat
     assert chat is not None
     plan = build_plan(data)
-    patient_id = await services.repo.patients.ensure_patient(chat.id, services.clock())
+    patient_id = await services.patients.ensure(chat.id)
     first = await services.dosing.start_plan(patient_id, plan)
-    await services.repo.drafts.delete_draft(chat.id)
+    await services.conversations.end(chat.id)
     now = services.clock()
     if first is None:
         await reply(update, texts.SAVED_NO_DOSE, None)
         return
     tz = ZoneInfo(plan.timezone)
-    snap = await services.repo.patients.snapshot(chat.id)
+    snap = await services.patients.snapshot(chat.id)
     if snap is not None:
         await services.monitor.rearm(snap)  # the new plan's zone, time and cadence
     site = services.dosing.site_order(snap)[0] if snap else plan.sites[0]
@@ -651,7 +650,7 @@ async def on_setup_button(update: Update, context: BotContext, field: str, value
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
-    draft = await context.services.repo.drafts.draft(chat.id)
+    draft = await context.services.conversations.current(chat.id)
     if draft is None or draft.flow != FLOW or draft.step != field:
         await query.answer(texts.STALE_BUTTON)
         return

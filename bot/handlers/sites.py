@@ -13,6 +13,7 @@ from bot.context import BotContext
 from bot.handlers.common import patient_with_plan, reply
 from bot.handlers.dose import rotation_rest
 from bot.handlers.pictures import send_body_map
+from bot.services.patients import MAX_SITE_NAME, MAX_SITES
 
 FLOW = "sites"
 ADD = "add"  # typing a new site's name
@@ -20,7 +21,6 @@ RENAME_TO = "rename_to"  # typing the new name for a site
 REST = "rest"  # typing a rest period
 REST_CHOICES = (3, 5, 7, 10, 14)
 HEADS_UP_CHOICES = ((0, "Off"), (1, "1 hour"), (2, "2 hours"), (12, "12 hours"), (24, "24 hours"))
-MAX_SITES, MAX_NAME = 12, 40
 REVIEW_WEEKS = (4, 8, 12, 16)
 
 
@@ -71,10 +71,9 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
         return
     services, sites = context.services, snap.plan.sites
     action, index = callback.part(0), callback.int_part(1)
-    now = services.clock()
     match action:
         case "add":
-            await services.repo.drafts.save_draft(chat.id, FLOW, ADD, {}, now)
+            await services.conversations.save(chat.id, FLOW, ADD, {})
             await reply(update, texts.ASK_NEW_SITE)
         case "rm" if index is None:
             await reply(update, texts.ASK_REMOVE_SITE, _site_buttons("rm", sites))
@@ -82,27 +81,24 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             if len(sites) == 1:
                 await reply(update, texts.LAST_SITE)
                 return
-            await services.repo.patients.set_sites(
-                snap.patient_id, [s for s in sites if s != sites[index]], None
-            )
+            await services.patients.set_sites(snap, [s for s in sites if s != sites[index]])
             await show(update, context)
         case "ren" if index is None:
             await reply(update, texts.ASK_RENAME_SITE, _site_buttons("ren", sites))
         case "ren" if index is not None and index < len(sites):
-            await services.repo.drafts.save_draft(chat.id, FLOW, RENAME_TO, {"site": sites[index]}, now)
+            await services.conversations.save(chat.id, FLOW, RENAME_TO, {"site": sites[index]})
             await reply(update, texts.ASK_RENAME_TO.format(site=sites[index]))
         case "rest" if index is None:
             buttons = [InlineKeyboardButton(f"{d} days", callback_data=kb.encode(kb.SITES, "rest", d))
                        for d in REST_CHOICES]  # fmt: skip
-            await services.repo.drafts.save_draft(chat.id, FLOW, REST, {}, now)
+            await services.conversations.save(chat.id, FLOW, REST, {})
             await reply(update, texts.ASK_REST, kb.rows(buttons, 5))
         case "rest" if index in REST_CHOICES:
-            await services.repo.drafts.delete_draft(chat.id)
-            await services.repo.patients.set_patient_settings(snap.patient_id, rest_days=index)
+            await services.conversations.end(chat.id)
+            await services.patients.set_rest_days(snap, index)
             await show(update, context)
         case "hu" if index in {h for h, _ in HEADS_UP_CHOICES}:
-            await services.repo.patients.set_patient_settings(snap.patient_id, heads_up_hours=index or None)
-            await services.dosing.reset_heads_up(snap.patient_id)
+            await services.patients.set_heads_up(snap, index or None)
             await settings(update, context)
         case _:
             await reply(update, texts.STALE_BUTTON)
@@ -118,29 +114,27 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
     services, sites = context.services, list(snap.plan.sites)
     name = _clean(message.text)
     if step == REST:
-        days = int(name) if name.isdigit() else 0
+        days = int(name) if name.isdecimal() else 0
         if not 1 <= days <= 60:
             await reply(update, texts.BAD_NUMBER.format(low=1, high=60, example=7))
             return
-        await services.repo.patients.set_patient_settings(snap.patient_id, rest_days=days)
+        await services.patients.set_rest_days(snap, days)
     else:
-        if not name or len(name) > MAX_NAME or (len(sites) >= MAX_SITES and step == ADD):
-            await reply(update, texts.bad_input(f"A site name is up to {MAX_NAME} characters."))
+        if not name or len(name) > MAX_SITE_NAME or (len(sites) >= MAX_SITES and step == ADD):
+            await reply(update, texts.bad_input(f"A site name is up to {MAX_SITE_NAME} characters."))
             return
         if name.lower() in {s.lower() for s in sites}:
             await reply(update, texts.SITE_EXISTS)
             return
         if step == ADD:
-            await services.repo.patients.set_sites(snap.patient_id, [*sites, name], None)
+            await services.patients.set_sites(snap, [*sites, name])
         else:
             old = str(data.get("site"))
             if old not in sites:
                 await reply(update, texts.STALE_BUTTON)
                 return
-            await services.repo.patients.set_sites(
-                snap.patient_id, [name if s == old else s for s in sites], (old, name)
-            )
-    await services.repo.drafts.delete_draft(chat.id)
+            await services.patients.set_sites(snap, [name if s == old else s for s in sites], (old, name))
+    await services.conversations.end(chat.id)
     await show(update, context)
 
 

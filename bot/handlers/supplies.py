@@ -56,13 +56,13 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     if state is None:
         return
     snap, step, data = state
-    repo, now = context.services.repo, context.services.clock()
+    conversations = context.services.conversations
     match callback.part(0):
         case "set":
-            await repo.drafts.save_draft(chat.id, FLOW, VIALS, {}, now)
+            await conversations.save(chat.id, FLOW, VIALS, {})
             await reply(update, texts.ASK_STOCK_VIALS)
         case "off":
-            await repo.drafts.delete_draft(chat.id)
+            await conversations.end(chat.id)
             await context.services.monitor.set_stock(snap, Stock(None, None))
             await reply(update, texts.SUPPLIES_NONE)
         case "per" if step == PER_VIAL and (n := callback.int_part(1)) is not None and 1 <= n <= MAX_PER_VIAL:
@@ -78,7 +78,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
 async def _next(update: Update, context: BotContext, data: dict[str, Any], step: str) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await context.services.repo.drafts.save_draft(chat.id, FLOW, step, data, context.services.clock())
+    await context.services.conversations.save(chat.id, FLOW, step, data)
     if step == PER_VIAL:
         options = [(f"per:{n}", str(n)) for n in (1, 2, 5, 10)]
         await reply(update, texts.ASK_STOCK_PER_VIAL, kb.actions(kb.SUPPLIES, options, 4))
@@ -122,7 +122,7 @@ async def _save(update: Update, context: BotContext, snap: Snapshot, data: dict[
         return
     expires = date.fromisoformat(data["expires_on"]) if data.get("expires_on") else None
     stock = Stock(int(data["vials"]) * int(data["per_vial"]), data.get("syringes"), expires)
-    await context.services.repo.drafts.delete_draft(chat.id)
+    await context.services.conversations.end(chat.id)
     await context.services.monitor.set_stock(snap, stock)
-    fresh = await context.services.repo.patients.snapshot(chat.id) or snap
+    fresh = await context.services.patients.snapshot(chat.id) or snap
     await reply(update, status(fresh, context))

@@ -41,8 +41,8 @@ async def ask_baseline(update: Update, context: BotContext) -> None:
     """After setup: the starting point, if there is none yet."""
     chat = update.effective_chat
     assert chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
-    if snap is None or await context.services.repo.monitoring.checkins(snap.patient_id):
+    snap = await context.services.patients.snapshot(chat.id)
+    if snap is None or await context.services.monitor.check_ins(snap):
         return
     await reply(update, *question(texts.BASELINE_INTRO, ""))
 
@@ -59,7 +59,7 @@ async def ask_check_in_day(update: Update) -> None:
 async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    snap = await context.services.repo.patients.snapshot(chat.id)
+    snap = await context.services.patients.snapshot(chat.id)
     if snap is None or snap.plan is None:
         await query.answer()
         await reply(update, texts.NEED_SETUP)
@@ -71,11 +71,10 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await query.answer()
             await query.edit_message_text(texts.CHECK_IN_SKIPPED)
         case "note" if (checkin_id := callback.int_part(1)) is not None and any(
-            c.id == checkin_id for c in await context.services.repo.monitoring.checkins(snap.patient_id)
+            c.id == checkin_id for c in await context.services.monitor.check_ins(snap)
         ):
             await query.answer()
-            now = context.services.clock()
-            await context.services.repo.drafts.save_draft(chat.id, NOTE_FLOW, "note", {"id": checkin_id}, now)
+            await context.services.conversations.save(chat.id, NOTE_FLOW, "note", {"id": checkin_id})
             await reply(update, texts.NOTE_ASK)
         case "day":
             await query.answer()
@@ -90,16 +89,14 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await query.edit_message_text(_check_in_words(snap, day, at, nxt, context))
         case "rw" if (weeks := callback.int_part(1)) in REVIEW_WEEKS:
             await query.answer()
-            await context.services.repo.patients.set_patient_settings(
-                snap.patient_id, review_weeks=weeks, review_suggested_at=None
-            )
+            await context.services.patients.set_review_weeks(snap, weeks)
             await settings(update, context)
         case _:
             await query.answer(texts.STALE_BUTTON)
 
 
 def _time(text: str) -> time | None:
-    if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+    if len(text) != 4 or not text.isdecimal() or int(text[:2]) > 23 or int(text[2:]) > 59:
         return None
     return time(int(text[:2]), int(text[2:]))
 
@@ -120,7 +117,7 @@ async def _chose_day(update: Update, context: BotContext, snap: Snapshot, value:
         await context.services.monitor.set_check_in(snap, None, None)
         await query.edit_message_text(texts.CHECK_IN_OFF)
         return
-    if not value.isdigit() or int(value) > 6:
+    if not value.isdecimal() or int(value) > 6:
         await reply(update, texts.STALE_BUTTON)
         return
     day = int(value)
@@ -173,8 +170,6 @@ async def on_note_text(update: Update, context: BotContext, data: dict[str, obje
             await reply(update, texts.bad_input(f"A note is up to {MAX_NOTE} characters."))
         return
     checkin_id = data.get("id")
-    await context.services.repo.drafts.delete_draft(chat.id)
-    saved = isinstance(checkin_id, int) and await context.services.repo.monitoring.set_checkin_note(
-        snap.patient_id, checkin_id, note
-    )
+    await context.services.conversations.end(chat.id)
+    saved = isinstance(checkin_id, int) and await context.services.monitor.add_note(snap, checkin_id, note)
     await reply(update, texts.NOTE_SAVED if saved else texts.STALE_BUTTON)

@@ -93,6 +93,21 @@ class Dosing:
             return None
         return suggest_site(snap.plan.sites, snap.last_used, snap.reaction_sites)
 
+    async def dose_of(self, snap: Snapshot, dose_id: int | None) -> DoseView | None:
+        """One of the patient's own doses under their current plan (None for anyone else's, or
+        an older plan's: a stale button)."""
+        dose = await self.repo.doses.dose(dose_id) if dose_id is not None else None
+        return (
+            dose if dose is not None and snap.plan_id is not None and dose.plan_id == snap.plan_id else None
+        )
+
+    async def history(self, snap: Snapshot, limit: int = 10) -> list[DoseView]:
+        return await self.repo.doses.history(snap.patient_id, limit)
+
+    async def closed_doses(self, snap: Snapshot) -> list[DoseView]:
+        """Every dose given, skipped or missed, oldest first."""
+        return await self.repo.doses.closed_doses(snap.patient_id)
+
     def _arm(self, new: NewDose | None) -> DoseView | None:
         if new is None:
             return None

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import schedule
 from bot.domain import symptoms as sx
-from bot.domain.records import CheckInView, Snapshot
+from bot.domain.records import CheckInView, LabView, Snapshot
 from bot.domain.status import ReminderKind
 from bot.domain.supplies import EXPIRY_LEAD, RunOut, Stock, run_out
 from bot.services.dosing import Timer
@@ -184,3 +184,13 @@ class Monitor:
         await self._remind(snap, ReminderKind.CHECK_IN, self.next_check_in(snap))
         await self._plan_labs(snap)
         await self.plan_supplies(snap)
+
+    async def check_ins(self, snap: Snapshot) -> list[CheckInView]:
+        return await self.repo.monitoring.checkins(snap.patient_id)
+
+    async def labs(self, snap: Snapshot) -> list[LabView]:
+        return await self.repo.monitoring.labs(snap.patient_id)
+
+    async def add_note(self, snap: Snapshot, checkin_id: int, note: str) -> bool:
+        """The patient's words to one of their own check-ins; False when it is not theirs."""
+        return await self.repo.monitoring.set_checkin_note(snap.patient_id, checkin_id, note)

@@ -169,6 +169,20 @@ class Safety:
     async def open_reports(self, patient_id: int) -> list[ReportView]:
         return await self.repo.reports.open_reports(patient_id)
 
+    async def reports(self, patient_id: int, limit: int = 20) -> list[ReportView]:
+        """The patient's reports, newest first."""
+        return await self.repo.reports.reports(patient_id, limit)
+
+    async def report_of(self, patient_id: int, report_id: int) -> ReportView | None:
+        """One of the patient's own reports (None for anyone else's)."""
+        if await self.repo.reports.report_owner(report_id) != patient_id:
+            return None
+        return await self.repo.reports.report(report_id)
+
+    async def waiting_on_clinician(self, patient_id: int) -> bool:
+        """Is the patient being asked to contact their clinician (a hold or an open nudge)?"""
+        return bool(await self.repo.reports.open_nudge_ids(patient_id))
+
     async def waiting_answer(self, patient_id: int) -> ReportView | None:
         """The open report whose follow-up question is waiting for an answer, if any."""
         return next(

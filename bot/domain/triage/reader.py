@@ -366,7 +366,7 @@ def _days_between(text: str) -> float | None:
 
 def _count(word: str) -> float:
     word = word.replace(" of", "")
-    return float(word) if word.isdigit() else float(_NUMBERS.get(word, 1))
+    return float(word) if word.isdecimal() else float(_NUMBERS.get(word, 1))
 
 
 _WORSE = lexicon.words("worse worsening worsened spreading spread bigger redder sorer hotter angrier")
