@@ -185,8 +185,9 @@ class Console:
             await self.clock_command(line.removeprefix("/clock").strip())
         elif line.startswith("'"):
             await self.type(line[1:])  # '3: the number 3 as text, not a press
-        elif line.isdecimal() and (shown := self.pressable) is not None and 1 <= int(line) <= len(shown.buttons):
-            await self.press(shown, shown.buttons[int(line) - 1][1])
+        elif line.isdecimal() and 1 <= int(line) <= len(self.pressable.buttons if self.pressable else ()):
+            assert self.pressable is not None
+            await self.press(self.pressable, self.pressable.buttons[int(line) - 1][1])
         else:
             await self.type(line)
         await self.move_to(self.clock())  # anything that fell due meanwhile
