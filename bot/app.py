@@ -24,6 +24,7 @@ from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
 from bot.services.patients import Patients
+from bot.services.pictures import Pictures
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
 from storage.database import (
@@ -80,9 +81,10 @@ def build_application(
     leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
     patients = Patients(repo, dosing, monitor, timer, clock)
     conversations = Conversations(repo.drafts, clock)
+    pictures = Pictures(dosing, monitor, safety, clock)
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer, patients=patients,
-        conversations=conversations,
+        conversations=conversations, pictures=pictures,
         dosing=dosing, safety=safety, monitor=monitor, reminders=reminders, leadership=leadership,
         clock=clock,
     )  # fmt: skip

@@ -18,6 +18,7 @@ from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
 from bot.services.patients import Patients
+from bot.services.pictures import Pictures
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
 from storage.repositories import Repositories
@@ -37,6 +38,7 @@ class Services:
     dosing: Dosing
     safety: Safety
     monitor: Monitor
+    pictures: Pictures
     reminders: ReminderService
     leadership: Leadership
     clock: Callable[[], datetime]

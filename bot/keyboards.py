@@ -187,3 +187,16 @@ def note_button(checkin_id: int) -> InlineKeyboardMarkup:
 def actions(prefix: str, options: Sequence[tuple[str, str]], per_row: int = 1) -> InlineKeyboardMarkup:
     """One button per (action, label) for a monitoring command (`prefix`)."""
     return rows([_button(label, prefix, *action.split(":")) for action, label in options], per_row)
+
+
+# The time zones offered as buttons (any other is typed: a city or a zone name).
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+)

@@ -6,11 +6,13 @@ name with an underscore, say) is shown exactly as written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.labs import ANALYTES, show
 from bot.domain.plan import Plan, Route, describe_phases
+from bot.domain.records import LabView
 from bot.domain.schedule import PhaseTally
 from bot.domain.symptoms import LABELS as SYMPTOM_LABELS
 
@@ -848,6 +850,21 @@ def bad_lab_value(reason: str, label: str, example: str, low: str, high: str) ->
             f"Please check the number and the unit, e.g. {example}."
         )
     return bad_input(f"Please type the {label} number with its unit, e.g. {example}.")
+
+
+def status_word(status: str) -> str:
+    return {"done": "✅ done", "skipped": "⏭ skipped", "missed": "❌ missed"}.get(status, status)
+
+
+def labs_trend(labs: Sequence[LabView], last: int | None = 6) -> str:
+    """One line per test over time, its `last` values (all with None)."""
+    rows = []
+    for key, analyte in ANALYTES.items():
+        values = [f"{show(key, lab.values[key])} ({lab.taken_on.day} {lab.taken_on:%b %Y})"
+                  for lab in labs if key in lab.values]  # fmt: skip
+        if values:
+            rows.append((analyte.label, values[-last:] if last else values))
+    return lab_trend(rows) if rows else LABS_NONE
 
 
 def lab_trend(rows: list[tuple[str, list[str]]]) -> str:

@@ -75,7 +75,6 @@ def test_handlers_go_through_the_services_never_the_repositories() -> None:
     assert offenders == []
 
 
-@IN_PROGRESS
 def test_no_handler_imports_another_handler() -> None:
     shared = {"bot.handlers", "bot.handlers.common"}
     offenders = {

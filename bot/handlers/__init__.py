@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from bot.handlers import (
     privacy,
     report,
     screen,
+    settings,
     setup,
     sites,
     supplies,
@@ -238,62 +240,98 @@ async def _closed_settled(
     return True
 
 
-async def on_callback(update: Update, context: BotContext) -> None:
-    """Every inline button: decoded, then handed to its flow; anything malformed is stale."""
-    query = update.callback_query
-    if query is None or update.effective_chat is None:
-        return
-    callback = kb.decode(query.data)
-    if callback is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
-    rest = ":".join(callback.parts[1:])
-    match callback.prefix:
-        case kb.DOSE:
-            await dose.on_dose_button(update, context, callback)
-        case kb.SETUP:
-            await setup.on_setup_button(update, context, callback.part(0), rest)
-        case kb.PROBLEM:
-            await query.answer()
-            await report.begin(update, context)
-        case kb.REPORT:
-            await report.on_report_button(update, context, callback.part(0), rest)
-        case kb.SCREEN:
-            if resume := await screen.on_button(update, context, callback):
-                await _resume(update, context, *resume)
-        case kb.CLOSE:
-            await report.on_close_button(update, context, callback)
-        case kb.CARRY_ON:
-            await report.on_carry_on_button(update, context)
-        case kb.FOLLOW_UP:
-            await report.on_follow_up_button(update, context, callback)
-        case kb.NUDGE:
-            await report.on_nudge_button(update, context, callback)
-        case kb.SITES:
-            await sites.on_button(update, context, callback)
-        case kb.SYMPTOMS:
-            await symptoms.on_button(update, context, callback)
-        case kb.LABS:
-            await labs.on_button(update, context, callback)
-        case kb.SUPPLIES:
-            await supplies.on_button(update, context, callback)
-        case kb.MENU if callback.part(0) == "setup":
-            await query.answer()
-            await setup.begin(update, context)
-        case kb.MENU if callback.part(0).startswith("pause_"):
-            await plan_changes.on_pause_button(update, context, callback.part(0))
-        case kb.MENU if callback.part(0).startswith("phase_"):
-            await plan_changes.on_phase_button(update, context, callback.part(0))
-        case kb.MENU if callback.part(0) == "tz":
-            await query.answer()
-            await plan_changes.set_zone(update, context, rest)
-        case kb.MENU if callback.part(0) in {"erase", "keep_data"}:
-            await privacy.on_delete_button(update, context, callback.part(0) == "erase")
-        case kb.MENU if callback.part(0) == "keep":
-            await query.answer()
-            await query.edit_message_reply_markup(None)
-        case _:
-            await query.answer(texts.STALE_BUTTON)
+# --- buttons: one CallbackQueryHandler per family, by the callback data's prefix --------------------
+
+Button = Callable[[Update, BotContext, kb.Callback], Awaitable[Any]]
+
+
+def _decoded(handle: Button) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """The family's handler, given the decoded callback; anything malformed is a stale button."""
+
+    async def run(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        callback = kb.decode(query.data if query else None)
+        if query is None or update.effective_chat is None or callback is None:
+            if query is not None:
+                await query.answer(texts.STALE_BUTTON)
+            return
+        await handle(update, context, callback)
+
+    return run
+
+
+async def _answered(update: Update) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+async def _on_problem(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    await _answered(update)
+    await report.begin(update, context)
+
+
+async def _on_screen(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    if resume := await screen.on_button(update, context, callback, report.advise):
+        await _resume(update, context, *resume)
+
+
+async def _on_setup_again(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    await _answered(update)
+    await setup.begin(update, context)
+
+
+async def _on_zone(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    await _answered(update)
+    await plan_changes.set_zone(update, context, ":".join(callback.parts[1:]))
+
+
+async def _on_keep(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    await _answered(update)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_reply_markup(None)
+
+
+async def _on_delete(update: Update, context: BotContext, callback: kb.Callback) -> None:
+    await privacy.on_delete_button(update, context, callback.part(0) == "erase")
+
+
+def _rest(callback: kb.Callback) -> str:
+    return ":".join(callback.parts[1:])
+
+
+# (pattern, handler): tried in order, the first match wins; the more specific patterns first.
+BUTTONS: tuple[tuple[str, Button], ...] = (
+    (rf"^{kb.SITES}:hu:", settings.on_button),
+    (rf"^{kb.SYMPTOMS}:rw:", settings.on_button),
+    (rf"^{kb.DOSE}:", dose.on_dose_button),
+    (rf"^{kb.SETUP}:", lambda u, c, cb: setup.on_setup_button(u, c, cb.part(0), _rest(cb))),
+    (rf"^{kb.PROBLEM}:", _on_problem),
+    (rf"^{kb.REPORT}:", lambda u, c, cb: report.on_report_button(u, c, cb.part(0), _rest(cb))),
+    (rf"^{kb.SCREEN}:", _on_screen),
+    (rf"^{kb.CLOSE}:", report.on_close_button),
+    (rf"^{kb.CARRY_ON}:", lambda u, c, cb: report.on_carry_on_button(u, c)),
+    (rf"^{kb.FOLLOW_UP}:", report.on_follow_up_button),
+    (rf"^{kb.NUDGE}:", report.on_nudge_button),
+    (rf"^{kb.SITES}:", sites.on_button),
+    (rf"^{kb.SYMPTOMS}:", symptoms.on_button),
+    (rf"^{kb.LABS}:", labs.on_button),
+    (rf"^{kb.SUPPLIES}:", supplies.on_button),
+    (rf"^{kb.MENU}:setup$", _on_setup_again),
+    (rf"^{kb.MENU}:pause_", lambda u, c, cb: plan_changes.on_pause_button(u, c, cb.part(0))),
+    (rf"^{kb.MENU}:phase_", lambda u, c, cb: plan_changes.on_phase_button(u, c, cb.part(0))),
+    (rf"^{kb.MENU}:tz:", _on_zone),
+    (
+        rf"^{kb.MENU}:(erase|keep_data)$",
+        lambda u, c, cb: privacy.on_delete_button(u, c, cb.part(0) == "erase"),
+    ),
+    (rf"^{kb.MENU}:keep$", _on_keep),
+)
+
+
+async def on_stale_button(update: Update, context: BotContext) -> None:
+    """A button no family claims (an old keyboard, or data that was never ours)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.STALE_BUTTON)
 
 
 async def once(update: Update, context: BotContext) -> None:
@@ -328,7 +366,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(TypeHandler(Update, once), group=-2)
     app.add_handler(TypeHandler(Update, privacy.gate), group=-1)
-    app.add_handler(CommandHandler("start", commands.start, filters=private))
+    app.add_handler(CommandHandler("start", setup.start, filters=private))
     app.add_handler(CommandHandler("help", commands.help_, filters=private))
     app.add_handler(CommandHandler("plan", commands.plan, filters=private))
     app.add_handler(CommandHandler("next", commands.next_, filters=private))
@@ -337,7 +375,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("report", report.begin, filters=private))
     app.add_handler(CommandHandler("reports", report.list_reports, filters=private))
     app.add_handler(CommandHandler("sites", sites.show, filters=private))
-    app.add_handler(CommandHandler("settings", sites.settings, filters=private))
+    app.add_handler(CommandHandler("settings", settings.settings, filters=private))
     app.add_handler(CommandHandler("pause", plan_changes.pause, filters=private))
     app.add_handler(CommandHandler("resume", plan_changes.resume, filters=private))
     app.add_handler(CommandHandler("timezone", plan_changes.timezone, filters=private))
@@ -349,7 +387,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("chart", pictures.chart, filters=private))
     app.add_handler(CommandHandler("export", privacy.export, filters=private))
     app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
-    app.add_handler(CallbackQueryHandler(on_callback))
+    for pattern, handle in BUTTONS:
+        app.add_handler(CallbackQueryHandler(_decoded(handle), pattern=pattern))
+    app.add_handler(CallbackQueryHandler(on_stale_button))
     app.add_handler(ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))

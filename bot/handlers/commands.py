@@ -1,4 +1,4 @@
-"""Commands: /start, /help, /plan, /next, /history, /cancel."""
+"""Commands: /help, /plan, /next, /history, /cancel."""
 
 from __future__ import annotations
 
@@ -6,29 +6,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.schedule import PhaseTally
 from bot.domain.status import DoseStatus
-from bot.handlers import setup
 from bot.handlers.common import patient_with_plan, reply
-from bot.handlers.dose import status_word
-
-
-async def start(update: Update, context: BotContext) -> None:
-    """/start: set up a plan, or offer to set it up again."""
-    chat = update.effective_chat
-    assert chat is not None
-    snap = await context.services.patients.snapshot(chat.id)
-    if snap is not None and snap.plan is not None:
-        await reply(
-            update,
-            texts.ALREADY_SET_UP,
-            kb.menu([("setup", "Set up again"), ("keep", "Keep my plan")]),
-        )
-        return
-    await setup.begin(update, context)
 
 
 async def help_(update: Update, context: BotContext) -> None:
@@ -83,7 +65,7 @@ async def history(update: Update, context: BotContext) -> None:
     for dose in await services.dosing.history(snap, 10):
         at = dose.given_at if dose.status == DoseStatus.DONE and dose.given_at else dose.due_at
         detail = dose.site or (dose.skip_reason or "")
-        rows.append((texts.when(at, tz, now), status_word(dose.status), detail))
+        rows.append((texts.when(at, tz, now), texts.status_word(dose.status), detail))
     await reply(update, texts.history(rows))
 
 

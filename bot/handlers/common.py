@@ -6,9 +6,12 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.records import Snapshot
+
+MAX_WORDS = 1000  # of a patient's own words kept with a report
 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
@@ -51,3 +54,18 @@ async def patient_with_plan(update: Update, context: BotContext) -> Snapshot | N
         await reply(update, texts.NEED_SETUP)
         return None
     return snap
+
+
+def question(intro: str, answers: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The next question after `answers`, with its level buttons."""
+    return texts.symptom_question(intro, answers), kb.symptom_levels(answers, texts.LEVEL_LABELS)
+
+
+async def ask_baseline(update: Update, context: BotContext) -> None:
+    """After setup: the starting point, if there is none yet."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await context.services.patients.snapshot(chat.id)
+    if snap is None or await context.services.monitor.check_ins(snap):
+        return
+    await reply(update, *question(texts.BASELINE_INTRO, ""))

@@ -17,9 +17,8 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.parsing import Intent, IntentKind, find_site, parse_reply
 from bot.domain.records import Outcome, Snapshot
-from bot.domain.rotation import fitting_rest, rotation_issue
+from bot.domain.rotation import rotation_issue
 from bot.domain.schedule import PhaseTally
-from bot.domain.status import DoseStatus
 from bot.handlers.common import reply
 from bot.services.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 
@@ -56,13 +55,6 @@ def _site_keyboard(
             parts.append(stamp)
         buttons.append(InlineKeyboardButton(label, callback_data=kb.encode(kb.DOSE, *parts)))
     return kb.rows(buttons, 1)
-
-
-def rotation_rest(snap: Snapshot) -> timedelta:
-    """The patient's rest period, as much of it as their sites and the current cadence allow."""
-    assert snap.plan is not None
-    phase = snap.plan.phases[min(snap.progress.phase_index, len(snap.plan.phases) - 1)]
-    return fitting_rest(timedelta(days=snap.rest_days), len(snap.plan.sites), phase.cadence.interval)
 
 
 def _outcome_text(result: Result, snap: Snapshot, context: BotContext) -> str:
@@ -114,7 +106,7 @@ async def _confirm(
         fresh = replace(snap, last_used={**snap.last_used, site: latest}, open_dose=result.next_dose)
     text = _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
     order = services.dosing.site_order(snap)  # what was suggested before this dose
-    rest = rotation_rest(snap)
+    rest = context.services.dosing.rotation_rest(snap)
     issue = rotation_issue(
         site, previous_site=snap.last_site, last_used=snap.last_used, rest=rest,
         reaction_sites=snap.reaction_sites, at=given, suggested=order[0] if order else None,
@@ -307,7 +299,3 @@ async def _skip_text(update: Update, context: BotContext, snap: Snapshot, intent
         await reply(update, _outcome_text(Result(target, snap.open_dose), snap, context))
         return
     await reply(update, texts.ASK_SKIP_REASON, kb.skip_reasons(target.id, texts.SKIP_REASONS))
-
-
-def status_word(status: DoseStatus) -> str:
-    return {"done": "✅ done", "skipped": "⏭ skipped", "missed": "❌ missed"}.get(status, status)

@@ -14,7 +14,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.labs import ANALYTES, Reading, read_value, show
 from bot.domain.parsing import parse_date, parse_in_weeks
-from bot.domain.records import LabView, Snapshot
+from bot.domain.records import Snapshot
 from bot.handlers.common import flow_button, patient_with_plan, reply
 
 FLOW = "labs"
@@ -27,17 +27,6 @@ def _today(snap: Snapshot, context: BotContext) -> date:
     return context.services.clock().astimezone(ZoneInfo(snap.plan.timezone)).date()
 
 
-def trend(labs: list[LabView], last: int | None = 6) -> str:
-    """One line per test over time, its `last` values (all with None)."""
-    rows = []
-    for key, analyte in ANALYTES.items():
-        values = [f"{show(key, lab.values[key])} ({lab.taken_on.day} {lab.taken_on:%b %Y})"
-                  for lab in labs if key in lab.values]  # fmt: skip
-        if values:
-            rows.append((analyte.label, values[-last:] if last else values))
-    return texts.lab_trend(rows) if rows else texts.LABS_NONE
-
-
 async def labs(update: Update, context: BotContext) -> None:
     """/labs: results so far, the re-check date, and what to do next."""
     snap = await patient_with_plan(update, context)
@@ -47,7 +36,7 @@ async def labs(update: Update, context: BotContext) -> None:
     day = snap.monitoring.lab_recheck_on
     recheck = texts.LAB_RECHECK.format(day=texts.day(day)) if day else texts.LAB_RECHECK_NONE
     keyboard = kb.actions(kb.LABS, [("add", "Add a result"), ("rc", "Set the re-check date")])
-    await reply(update, f"{trend(results)}\n\n{recheck}", keyboard)
+    await reply(update, f"{texts.labs_trend(results)}\n\n{recheck}", keyboard)
 
 
 def _more_buttons(data: dict[str, Any]) -> InlineKeyboardMarkup:
@@ -177,4 +166,4 @@ async def _save(update: Update, context: BotContext, snap: Snapshot, data: dict[
     await context.services.monitor.add_lab(snap, taken_on, values)
     await context.services.conversations.end(chat.id)
     results = await context.services.monitor.labs(snap)
-    await reply(update, texts.LAB_SAVED.format(day=texts.day(taken_on)) + "\n\n" + trend(results))
+    await reply(update, texts.LAB_SAVED.format(day=texts.day(taken_on)) + "\n\n" + texts.labs_trend(results))

@@ -18,7 +18,6 @@ from bot.domain.records import Snapshot
 from bot.domain.schedule import local_slot
 from bot.domain.status import DoseStatus
 from bot.handlers.common import patient_with_plan, reply
-from bot.handlers.setup import COMMON_ZONES
 
 PAUSE_FLOW, ZONE_FLOW = "pause", "zone"
 UNTIL = "until"
@@ -115,7 +114,7 @@ async def timezone(update: Update, context: BotContext) -> None:
         return
     await context.services.conversations.save(chat.id, ZONE_FLOW, "zone", {})
     buttons = kb.rows(
-        [InlineKeyboardButton(z, callback_data=kb.encode(kb.MENU, "tz", z)) for z in COMMON_ZONES], 2
+        [InlineKeyboardButton(z, callback_data=kb.encode(kb.MENU, "tz", z)) for z in kb.COMMON_ZONES], 2
     )
     text = texts.ASK_TIMEZONE_NOW.format(time=f"{snap.plan.time_of_day:%H:%M}")
     await reply(update, text, buttons)

@@ -18,7 +18,6 @@ from bot.context import BotContext
 from bot.domain.labs import ANALYTES, show
 from bot.domain.symptoms import LEVELS, SYMPTOMS
 from bot.handlers.common import patient_with_plan, reply
-from bot.handlers.pictures import summary
 
 REFUSED_KEY = "refused_users"  # users told once that this deployment is private
 
@@ -71,7 +70,7 @@ async def export(update: Update, context: BotContext) -> None:
     tables = await context.services.patients.export(snap)
     clean = {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
     as_json = json.dumps(clean, indent=2, ensure_ascii=False).encode()
-    pdf = await summary(snap, context)
+    pdf = await context.services.pictures.summary(snap)
     files = (
         (as_json, "b12bot-export.json", "everything, as JSON"),
         (records_csv(tables, ZoneInfo(snap.plan.timezone) if snap.plan else ZoneInfo("UTC")),

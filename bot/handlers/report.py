@@ -37,7 +37,7 @@ from bot.domain.triage import (
     read,
     triage,
 )
-from bot.handlers.common import reply
+from bot.handlers.common import MAX_WORDS, reply
 from bot.services.safety import Answer, Recorded
 
 FLOW = "report"
@@ -55,7 +55,6 @@ STOP_WORDS = frozenset(
 SKIP = "skip"
 SINCE_CHOICES = (("0", "Today"), ("24", "Since yesterday"), ("48", "2–3 days"), ("96", "Longer"))
 SEVERITY_CHOICES = (("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
-MAX_WORDS = 1000
 Data = dict[str, Any]
 
 _ORDER = {s.value: i for i, s in enumerate((*BUTTON_SIGNS, *Sign))}

@@ -9,6 +9,7 @@ progress (setup, say) they wait inside its draft instead, and its question is as
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -18,8 +19,8 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.records import DraftView
 from bot.domain.triage import Level, Modifier, Sign
-from bot.handlers.common import reply
-from bot.handlers.report import MAX_WORDS, advise
+from bot.handlers.common import MAX_WORDS, reply
+from bot.services.safety import Recorded
 
 FLOW = "screen"
 ASKED = "asked"
@@ -52,11 +53,13 @@ async def offer(update: Update, context: BotContext, text: str, draft: DraftView
 
 
 Resume = tuple[str, str, dict[str, Any]] | None  # a conversation to carry on: flow, step, answers
+Advise = Callable[..., Awaitable[Recorded]]  # the report conversation's advice-first reply
 
 
-async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> Resume:
-    """The answer to the screen: advice for it, and the words recorded with it. Returns the
-    conversation it interrupted, if any, so its question can be asked again."""
+async def on_button(update: Update, context: BotContext, callback: kb.Callback, advise: Advise) -> Resume:
+    """The answer to the screen: advice for it (by `advise`, the report conversation's, handed in by
+    the router), and the words recorded with it. Returns the conversation it interrupted, if any,
+    so its question can be asked again."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     conversations, patients = context.services.conversations, context.services.patients

@@ -30,8 +30,7 @@ from bot.domain.parsing import (
 )
 from bot.domain.rotation import site_choices
 from bot.domain.schedule import Progress, preview
-from bot.handlers.common import reply
-from bot.handlers.symptoms import ask_baseline
+from bot.handlers.common import ask_baseline, reply
 
 FLOW = "setup"
 
@@ -67,10 +66,6 @@ MAX_TEXT = 100
 # A date without a year that went by this recently is a past date typed by mistake, not next year's.
 PAST_DATE_DAYS = 180
 MAX_PHASES = 6
-COMMON_ZONES = (
-    "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
-    "America/Chicago", "America/Los_Angeles", "Australia/Sydney", "Asia/Kolkata",
-)  # fmt: skip
 
 CADENCE_CHOICES = (
     ("days:1", "Every day"), ("days:2", "Every other day"), ("days:n", "Every … days"),
@@ -231,7 +226,7 @@ def ask(step: str, data: Data, now: datetime) -> tuple[str, InlineKeyboardMarkup
             options = [(t, t) for t in ("08:00", "12:00", "18:00", "20:00")]
             return texts.ASK_TIME, kb.choices(step, options, 4)
         case "tz":
-            return texts.ASK_TIMEZONE, kb.choices(step, [(z, z) for z in COMMON_ZONES], 2)
+            return texts.ASK_TIMEZONE, kb.choices(step, [(z, z) for z in kb.COMMON_ZONES], 2)
         case "sites":
             choices = _site_choices(data)
             chosen = set(data.get("sites", []))
@@ -557,6 +552,21 @@ def _same_day(day: date, year: int) -> date:
 
 
 # --- Telegram side ----------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start: set up a plan, or offer to set it up again."""
+    chat = update.effective_chat
+    assert chat is not None
+    snap = await context.services.patients.snapshot(chat.id)
+    if snap is not None and snap.plan is not None:
+        await reply(
+            update,
+            texts.ALREADY_SET_UP,
+            kb.menu([("setup", "Set up again"), ("keep", "Keep my plan")]),
+        )
+        return
+    await begin(update, context)
 
 
 async def begin(update: Update, context: BotContext) -> None:

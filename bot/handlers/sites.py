@@ -1,18 +1,16 @@
-"""/sites (list, add, remove, rename, rest period) and /settings (heads-up before a dose)."""
+"""/sites: list, add, remove, rename, rest period."""
 
 from __future__ import annotations
 
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.common import patient_with_plan, reply
-from bot.handlers.dose import rotation_rest
-from bot.handlers.pictures import send_body_map
 from bot.services.patients import MAX_SITE_NAME, MAX_SITES
 
 FLOW = "sites"
@@ -20,8 +18,6 @@ ADD = "add"  # typing a new site's name
 RENAME_TO = "rename_to"  # typing the new name for a site
 REST = "rest"  # typing a rest period
 REST_CHOICES = (3, 5, 7, 10, 14)
-HEADS_UP_CHOICES = ((0, "Off"), (1, "1 hour"), (2, "2 hours"), (12, "12 hours"), (24, "24 hours"))
-REVIEW_WEEKS = (4, 8, 12, 16)
 
 
 def _menu() -> InlineKeyboardMarkup:
@@ -44,9 +40,12 @@ async def show(update: Update, context: BotContext) -> None:
          " ⚠️ open reaction" if site in snap.reaction_sites else "")
         for site in snap.plan.sites
     ]  # fmt: skip
-    if update.callback_query is None:  # the picture with /sites, not after every button
-        await send_body_map(update, context, snap)
-    fitting = max(1, rotation_rest(snap).days)
+    chat = update.effective_chat
+    if update.callback_query is None and chat is not None:  # the picture with /sites, not after every button
+        png = await context.services.pictures.body_map(snap)
+        picture = InputFile(png, filename="b12-sites.png")
+        await context.bot.send_photo(chat.id, picture, caption=texts.BODY_MAP_CAPTION)
+    fitting = max(1, context.services.dosing.rotation_rest(snap).days)
     await reply(update, texts.sites_list(rows, snap.rest_days, fitting), _menu())
 
 
@@ -97,9 +96,6 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await services.conversations.end(chat.id)
             await services.patients.set_rest_days(snap, index)
             await show(update, context)
-        case "hu" if index in {h for h, _ in HEADS_UP_CHOICES}:
-            await services.patients.set_heads_up(snap, index or None)
-            await settings(update, context)
         case _:
             await reply(update, texts.STALE_BUTTON)
 
@@ -136,31 +132,3 @@ async def on_text(update: Update, context: BotContext, step: str, data: dict[str
             await services.patients.set_sites(snap, [name if s == old else s for s in sites], (old, name))
     await services.conversations.end(chat.id)
     await show(update, context)
-
-
-async def settings(update: Update, context: BotContext) -> None:
-    """/settings: the optional heads-up before each dose."""
-    snap = await patient_with_plan(update, context)
-    if snap is None:
-        return
-    current = dict(HEADS_UP_CHOICES).get(snap.heads_up_hours or 0, "Off")
-    current = current if current == "Off" else f"{current} before"
-    buttons = [
-        InlineKeyboardButton(("✅ " if (snap.heads_up_hours or 0) == h else "") + label,
-                                callback_data=kb.encode(kb.SITES, "hu", h))
-        for h, label in HEADS_UP_CHOICES
-    ]  # fmt: skip
-    m = snap.monitoring
-    checkin = "off"
-    if m.checkin_weekday is not None and m.checkin_time is not None:
-        checkin = f"{texts.WEEKDAY_NAMES[m.checkin_weekday]}s at {m.checkin_time:%H:%M}"
-    rows = kb.rows(buttons, 3).inline_keyboard
-    more = kb.actions(
-        kb.SYMPTOMS,
-        [("day:ask", "Change the check-in day"),
-         *((f"rw:{w}", ("✅ " if w == m.review_weeks else "") + f"Review: {w} wk") for w in REVIEW_WEEKS)],
-        1,
-    ).inline_keyboard  # fmt: skip
-    keyboard = InlineKeyboardMarkup([*rows, more[0], [b for (b,) in more[1:]]])
-    text = texts.SETTINGS.format(current=current, checkin=checkin, review=m.review_weeks)
-    await reply(update, text, keyboard)

@@ -17,17 +17,11 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain import symptoms as sx
 from bot.domain.records import Snapshot
-from bot.handlers.common import patient_with_plan, reply
-from bot.handlers.sites import REVIEW_WEEKS, settings
+from bot.handlers.common import patient_with_plan, question, reply
 
 NOTE_FLOW = "checkin_note"
 MAX_NOTE = 500
 CHECK_IN_TIMES = ("09:00", "12:00", "18:00", "20:00")
-
-
-def question(intro: str, answers: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The next question after `answers`, with its level buttons."""
-    return texts.symptom_question(intro, answers), kb.symptom_levels(answers, texts.LEVEL_LABELS)
 
 
 async def symptoms(update: Update, context: BotContext) -> None:
@@ -35,16 +29,6 @@ async def symptoms(update: Update, context: BotContext) -> None:
     if await patient_with_plan(update, context) is None:
         return
     await reply(update, *question(texts.SYMPTOMS_INTRO, ""))
-
-
-async def ask_baseline(update: Update, context: BotContext) -> None:
-    """After setup: the starting point, if there is none yet."""
-    chat = update.effective_chat
-    assert chat is not None
-    snap = await context.services.patients.snapshot(chat.id)
-    if snap is None or await context.services.monitor.check_ins(snap):
-        return
-    await reply(update, *question(texts.BASELINE_INTRO, ""))
 
 
 def _day_buttons() -> InlineKeyboardMarkup:
@@ -87,10 +71,6 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
                 return
             nxt = await context.services.monitor.set_check_in(snap, day, at)
             await query.edit_message_text(_check_in_words(snap, day, at, nxt, context))
-        case "rw" if (weeks := callback.int_part(1)) in REVIEW_WEEKS:
-            await query.answer()
-            await context.services.patients.set_review_weeks(snap, weeks)
-            await settings(update, context)
         case _:
             await query.answer(texts.STALE_BUTTON)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import schedule
 from bot.domain.plan import Plan
 from bot.domain.records import DoseView, NewDose, Outcome, ReminderSpec, Snapshot
-from bot.domain.rotation import rotation_order, suggest_site
+from bot.domain.rotation import fitting_rest, rotation_order, suggest_site
 from bot.domain.schedule import NextDose, Progress
 from bot.domain.status import OPEN_DOSE_STATUSES, DoseStatus, ReminderKind
 from storage.repositories import Repositories
@@ -92,6 +92,12 @@ class Dosing:
         if snap.plan is None:
             return None
         return suggest_site(snap.plan.sites, snap.last_used, snap.reaction_sites)
+
+    def rotation_rest(self, snap: Snapshot) -> timedelta:
+        """The patient's rest period, as much of it as their sites and the current cadence allow."""
+        assert snap.plan is not None
+        phase = snap.plan.phases[min(snap.progress.phase_index, len(snap.plan.phases) - 1)]
+        return fitting_rest(timedelta(days=snap.rest_days), len(snap.plan.sites), phase.cadence.interval)
 
     async def dose_of(self, snap: Snapshot, dose_id: int | None) -> DoseView | None:
         """One of the patient's own doses under their current plan (None for anyone else's, or
