@@ -87,8 +87,14 @@ def test_no_handler_imports_another_handler() -> None:
 
 def test_the_lower_layers_never_import_the_upper_ones() -> None:
     upper = ("bot.handlers", "bot.services", "bot.app", "bot.console")
-    lower = [n for n in GRAPH if n.startswith(("bot.domain", "storage"))]
+    lower = [n for n in GRAPH if n.startswith(("bot.domain", "storage", "bot.flows"))]
     offenders = {n: sorted(d for d in GRAPH[n] if d.startswith(upper)) for n in lower}
+    assert {n: deps for n, deps in offenders.items() if deps} == {}
+
+
+def test_conversation_flows_never_touch_the_database() -> None:
+    offenders = {n: sorted(d for d in deps if d.startswith("storage")) for n, deps in GRAPH.items()
+                 if n.startswith("bot.flows")}  # fmt: skip
     assert {n: deps for n, deps in offenders.items() if deps} == {}
 
 
@@ -137,7 +143,6 @@ TOO_LONG_FOR_NOW = {
     "bot.domain.triage.lexicon",
     "bot.domain.triage.reader",
     "bot.handlers.report",
-    "bot.handlers.setup",
     "bot.services.delivery",
     "bot.texts",
 }

@@ -30,6 +30,10 @@ IM_SITE_CHOICES: tuple[str, ...] = (
 )
 
 
+MAX_SITES = 12  # a patient rotates at most this many sites
+MAX_SITE_NAME = 40  # characters
+
+
 def site_choices(intramuscular: bool) -> tuple[str, ...]:
     """The sites offered at setup: under the skin (abdomen, thighs, arms) or into the muscle."""
     return IM_SITE_CHOICES if intramuscular else SITE_CHOICES

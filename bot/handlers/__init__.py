@@ -27,6 +27,7 @@ from bot.domain.parsing import IntentKind, find_site, parse_reply
 from bot.domain.records import DraftView, Snapshot
 from bot.domain.triage import ALLERGY_SIGNS, Assessment, Level, assess
 from bot.domain.triage.reader import follow_up_answer, spoke_to_clinician
+from bot.flows.setup_draft import FREE_TEXT_STEPS, NAME_STEPS
 from bot.handlers import (
     commands,
     dose,
@@ -132,7 +133,7 @@ def _interrupts_at(draft: DraftView) -> Level:
     strength typed at setup from `clinician` ("Dr Redd" is not a report); anything else always."""
     if draft.flow in WORDS_FLOWS:
         return Level.EMERGENCY
-    if draft.flow == setup.FLOW and draft.step in setup.FREE_TEXT_STEPS:
+    if draft.flow == setup.FLOW and draft.step in FREE_TEXT_STEPS:
         return Level.CLINICIAN
     return Level.WATCH
 
@@ -141,13 +142,13 @@ def _answers_the_question(draft: DraftView, text: str, now: datetime) -> bool:
     """A typed answer a set-up question with a fixed form can take ("under the skin", "into the
     muscle" at the route question) goes to set-up, whatever words it contains. (Words taken as
     written, a name or a contact, are not checked: anything fits them.)"""
-    fixed_form = draft.step not in setup.FREE_TEXT_STEPS
+    fixed_form = draft.step not in FREE_TEXT_STEPS
     return draft.flow == setup.FLOW and fixed_form and setup.accepts(draft.step, dict(draft.data), text, now)
 
 
 def _takes_names(draft: DraftView) -> bool:
     """Words as written (a reason, a note, a name): never read as an unclear symptom."""
-    return draft.flow in WORDS_FLOWS or (draft.flow == setup.FLOW and draft.step in setup.NAME_STEPS)
+    return draft.flow in WORDS_FLOWS or (draft.flow == setup.FLOW and draft.step in NAME_STEPS)
 
 
 async def _continue_flow(

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.rotation import MAX_SITE_NAME, MAX_SITES
 from bot.handlers.common import patient_with_plan, reply
-from bot.services.patients import MAX_SITE_NAME, MAX_SITES
 
 FLOW = "sites"
 ADD = "add"  # typing a new site's name

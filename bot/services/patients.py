@@ -14,8 +14,6 @@ from bot.services.timer import ReminderTimer
 from storage.repositories import Repositories
 
 SAFETY_RESUME_AFTER = timedelta(hours=1)  # follow-ups and nudges, after the patient comes back
-MAX_SITES = 12
-MAX_SITE_NAME = 40
 
 
 class Patients:
