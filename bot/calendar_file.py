@@ -9,7 +9,7 @@ from icalendar import Calendar, Event
 
 from bot import texts
 from bot.domain.records import Snapshot
-from bot.domain.rotation import rotation_order
+from bot.domain.rotation import suggest_site
 from bot.domain.schedule import NextDose, preview
 
 MONTHS_AHEAD = 6
@@ -26,8 +26,7 @@ def upcoming_doses(snap: Snapshot, now: datetime, start: datetime) -> list[tuple
     last_used = dict(snap.last_used)
     planned = []
     for dose in doses:
-        order = rotation_order(snap.plan.sites, last_used, snap.reaction_sites)
-        site = order[0] if order else None
+        site = suggest_site(snap.plan.sites, last_used, snap.reaction_sites)
         if site is not None:
             last_used[site] = dose.due_at
         planned.append((dose, site))

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.symptoms import DEFAULT_REVIEW_WEEKS
 from bot.domain.status import DoseStatus, NudgeStatus, ReminderState, ReportStatus
 
 NAMING_CONVENTION = {
@@ -76,7 +77,9 @@ class Patient(Base):
     # monitoring (issue 6): weekly symptom check-in, lab re-check, supplies
     checkin_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday; None: no check-in
     checkin_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local
-    review_weeks: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    review_weeks: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_REVIEW_WEEKS, server_default=str(DEFAULT_REVIEW_WEEKS)
+    )
     review_suggested_at: Mapped[datetime | None]  # "ask for a review" said once
     lab_recheck_on: Mapped[date | None] = mapped_column(Date)
     stock_doses: Mapped[int | None] = mapped_column(Integer)  # None: not tracked

@@ -11,6 +11,7 @@ from bot.domain import plan as domain
 from bot.domain.schedule import Progress
 from bot.domain.status import DoseStatus, NudgeStatus, ReminderKind, ReportStatus
 from bot.domain.supplies import Stock
+from bot.domain.symptoms import DEFAULT_REVIEW_WEEKS
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Monitoring:
 
     checkin_weekday: int | None = None  # 0 = Monday
     checkin_time: time | None = None
-    review_weeks: int = 8
+    review_weeks: int = DEFAULT_REVIEW_WEEKS
     review_suggested: bool = False
     lab_recheck_on: date | None = None
     stock: Stock = field(default_factory=lambda: Stock(None, None))

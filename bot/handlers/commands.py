@@ -43,15 +43,9 @@ async def next_(update: Update, context: BotContext) -> None:
     if snap.open_dose is None:
         await reply(update, texts.PLAN_FINISHED)
         return
-    order = services.dosing.site_order(snap)
-    tz = ZoneInfo(snap.plan.timezone)
-    await reply(
-        update,
-        texts.next_summary(
-            snap.open_dose.due_at, order[0] if order else None, tz, services.clock(),
-            snap.open_dose.status,
-        ),
-    )  # fmt: skip
+    site, tz = services.dosing.suggested_site(snap), ZoneInfo(snap.plan.timezone)
+    text = texts.next_summary(snap.open_dose.due_at, site, tz, services.clock(), snap.open_dose.status)
+    await reply(update, text)
 
 
 async def history(update: Update, context: BotContext) -> None:

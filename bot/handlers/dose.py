@@ -79,8 +79,8 @@ def _after_close(result: Result, snap: Snapshot, context: BotContext, first_line
     lines = [first_line]
     nxt = result.next_dose
     if nxt is not None:
-        site = context.services.dosing.site_order(snap)
-        lines.append(texts.next_due_line(nxt.due_at, site[0] if site else None, tz, now))
+        site = context.services.dosing.suggested_site(snap)
+        lines.append(texts.next_due_line(nxt.due_at, site, tz, now))
     elif result.plan_finished:
         lines.append(texts.PLAN_FINISHED)
     return "\n".join(lines)
@@ -105,11 +105,11 @@ async def _confirm(
         latest = max(given, snap.last_used.get(site, given))
         fresh = replace(snap, last_used={**snap.last_used, site: latest}, open_dose=result.next_dose)
     text = _after_close(result, fresh, context, texts.recorded(site, given, tz, services.clock()))
-    order = services.dosing.site_order(snap)  # what was suggested before this dose
+    suggested = services.dosing.suggested_site(snap)  # what was suggested before this dose
     rest = context.services.dosing.rotation_rest(snap)
     issue = rotation_issue(
         site, previous_site=snap.last_site, last_used=snap.last_used, rest=rest,
-        reaction_sites=snap.reaction_sites, at=given, suggested=order[0] if order else None,
+        reaction_sites=snap.reaction_sites, at=given, suggested=suggested,
     )  # fmt: skip
     if issue is not None:
         better = [s for s in services.dosing.site_order(fresh) if s != site]

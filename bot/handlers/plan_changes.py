@@ -26,11 +26,8 @@ UNTIL = "until"
 def _next_line(snap: Snapshot, context: BotContext) -> str:
     if snap.plan is None or snap.open_dose is None:
         return ""
-    order = context.services.dosing.site_order(snap)
-    tz = ZoneInfo(snap.plan.timezone)
-    return "\n" + texts.next_due_line(
-        snap.open_dose.due_at, order[0] if order else None, tz, context.services.clock()
-    )
+    site, tz = context.services.dosing.suggested_site(snap), ZoneInfo(snap.plan.timezone)
+    return "\n" + texts.next_due_line(snap.open_dose.due_at, site, tz, context.services.clock())
 
 
 async def _fresh(update: Update, context: BotContext) -> Snapshot | None:

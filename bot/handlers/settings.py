@@ -8,10 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.symptoms import DEFAULT_REVIEW_WEEKS
 from bot.handlers.common import patient_with_plan, reply
 
 HEADS_UP_CHOICES = ((0, "Off"), (1, "1 hour"), (2, "2 hours"), (12, "12 hours"), (24, "24 hours"))
-REVIEW_WEEKS = (4, 8, 12, 16)
+REVIEW_WEEKS = (4, DEFAULT_REVIEW_WEEKS, 12, 16)
 
 
 async def on_button(update: Update, context: BotContext, callback: kb.Callback) -> None:

@@ -70,15 +70,18 @@ class Dosing:
         the optional heads-up N hours before (when that is still ahead)."""
         missed_at = schedule.next_day_slot(dose.due_at, plan)
         specs = [ReminderSpec(ReminderKind.DOSE_DUE, dose.due_at)]
-        if heads_up_hours:
-            heads_up = dose.due_at - timedelta(hours=heads_up_hours)
-            if heads_up > self.clock():
-                specs.append(ReminderSpec(ReminderKind.HEADS_UP, heads_up))
+        if (heads_up := self.heads_up_at(dose.due_at, heads_up_hours)) is not None:
+            specs.append(ReminderSpec(ReminderKind.HEADS_UP, heads_up))
         re_at = dose.due_at + self.re_remind_after
         if re_at < missed_at:
             specs.append(ReminderSpec(ReminderKind.RE_REMIND, re_at))
         specs.append(ReminderSpec(ReminderKind.MISSED_CHECK, missed_at))
         return specs
+
+    def heads_up_at(self, due_at: datetime, hours: int | None) -> datetime | None:
+        """The heads-up `hours` before a dose, when the patient wants one and it is still ahead."""
+        at = due_at - timedelta(hours=hours) if hours else None
+        return at if at is not None and at > self.clock() else None
 
     @staticmethod
     def site_order(snap: Snapshot) -> list[str]:
@@ -160,6 +163,9 @@ class Dosing:
             self.clock(),
             next_dose=nxt,
             reminders=self.reminders_for(snap.plan, nxt, snap.heads_up_hours) if nxt else (),
+            stock=stock.after_injection()
+            if status == DoseStatus.DONE and (stock := snap.monitoring.stock).tracked
+            else None,
             **fields,  # type: ignore[arg-type]
         )
         if outcome != Outcome.OK:
@@ -313,10 +319,7 @@ class Dosing:
         snap = await self.repo.patients.snapshot_by_id(patient_id)
         if snap is None or snap.open_dose is None or snap.open_dose.status != DoseStatus.SCHEDULED:
             return
-        at = None
-        if snap.heads_up_hours:
-            at = snap.open_dose.due_at - timedelta(hours=snap.heads_up_hours)
-            at = at if at > self.clock() else None
+        at = self.heads_up_at(snap.open_dose.due_at, snap.heads_up_hours)
         await self.repo.doses.replace_heads_up(snap.open_dose.id, patient_id, at)
         if at is not None:
             self.timer.arm([at])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import (
@@ -21,6 +21,7 @@ from bot.domain.status import (
     DoseStatus,
     ReminderKind,
 )
+from bot.domain.supplies import Stock
 from storage.models import (
     Dose,
     Patient,
@@ -50,8 +51,10 @@ class DoseRepository(Repository):
         skip_reason: str | None = None,
         next_dose: NextDose | None = None,
         reminders: Sequence[ReminderSpec] = (),
+        stock: Stock | None = None,
     ) -> tuple[str, NewDose | None]:
-        """Mark a dose done/skipped/missed, cancel its pending reminders, add the next dose.
+        """Mark a dose done/skipped/missed, cancel its pending reminders, add the next dose, and
+        store the patient's `stock` after it (the caller's rule: `Stock.after_injection`).
 
         Guarded: does nothing (returns ALREADY) unless the dose is still in `from_statuses`.
         """
@@ -73,17 +76,12 @@ class DoseRepository(Repository):
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 return Outcome.ALREADY, None
             await cancel_reminders(s, Reminder.dose_id == dose_id)
-            if status == DoseStatus.DONE:  # one vial dose and one syringe used (when tracked)
+            if stock is not None:
                 await s.execute(
                     update(Patient)
                     .where(Patient.id == patient_id)
-                    .values(
-                        stock_doses=case((Patient.stock_doses > 0, Patient.stock_doses - 1),
-                                         else_=Patient.stock_doses),
-                        stock_syringes=case((Patient.stock_syringes > 0, Patient.stock_syringes - 1),
-                                            else_=Patient.stock_syringes),
-                    )
-                )  # fmt: skip
+                    .values(stock_doses=stock.doses, stock_syringes=stock.syringes)
+                )
             plan_row = await s.get(Plan, row.plan_id)
             if next_dose is None or plan_row is None or not plan_row.active:
                 return Outcome.OK, None

@@ -373,7 +373,7 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "hives|hive|urticaria|welts|welt|wheals|weals",
         "rash|rashes|blotches|blotchy",
         "bumps|spots|lumps|patches|blotches|welts ~ everywhere",
-        "nettle|nettles ~ rash|stings|sting|stung", "like ~ nettle|nettles|midge|mosquito ~ bites|stings",
+        "nettle|nettles ~ rash|stings|sting|stung", "like ~ nettle|nettles|mosquito ~ bites|stings",
         "lumps|bumps|spots|welts|blotches|patches …+ all ~ over ~ her|his|my|their|the ~ legs|arms|body|back|"
         "chest|tummy|face|neck",
         "bumps|spots|lumps|patches|blotches ~ all ~ over",
@@ -422,8 +422,8 @@ CONCEPTS: tuple[tuple[Sign, tuple[Pattern, ...]], ...] = (
         "cannot ~ feel ~ things|anything|properly|my ~ phone|keys|buttons|screen|cup",
         "wrapped|wrapping ~ in ~ sellotape|clingfilm|cling|tape|cotton|plastic", "sellotape|clingfilm",
         "socks ~ bunched|rolled|wrinkled|rucked",
-        "veering|veer|veered|veers|drifting|listing ~ to|off|sideways",
-        "legs|hands|arms|feet … heavy|weak|weaker|useless|jelly",
+        "veering|veered|veers|drifting|listing ~ to|off|sideways",
+        "legs|hands|arms|feet … heavy|weak|weaker|useless",
     )),
     (Sign.CONFUSION, (
         "confused|confusion|disoriented|disorientated|muddled", "brain ~ fog|foggy", "brainfog|foggy",
