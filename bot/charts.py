@@ -27,6 +27,7 @@ from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch
 
 from bot.domain import symptoms as sx
 from bot.domain.labs import ANALYTES
+from bot.texts import pictures as words
 
 LABEL_BOX = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.5}
 GIVEN, SKIPPED, MISSED = "#2e7d32", "#9e9e9e", "#c62828"
@@ -106,8 +107,8 @@ def _draw_doses(doses_ax: Axes, axes: Sequence[Axes], data: ChartData, tz: ZoneI
     days = max((max(every) - min(every)).days, 1) if every else 1
     size = max(14.0, min(70.0, 3000 / days))  # the longer the span, the thinner the marks
     status_handles = []
-    for status, colour, marker, label in (("done", GIVEN, "|", "given"), ("skipped", SKIPPED, "s", "skipped"),
-                                          ("missed", MISSED, "X", "missed")):  # fmt: skip
+    for status, colour, marker in (("done", GIVEN, "|"), ("skipped", SKIPPED, "s"), ("missed", MISSED, "X")):
+        label = words.DOSE_STATUS[status]
         times = [_local(d.at, tz) for d in data.doses if d.status == status]
         if times:
             status_handles.append(
@@ -119,7 +120,7 @@ def _draw_doses(doses_ax: Axes, axes: Sequence[Axes], data: ChartData, tz: ZoneI
             )  # fmt: skip
     doses_ax.set_ylim(0.55, 1.75)
     doses_ax.set_yticks([])
-    doses_ax.set_title("Injections", loc="left", fontsize=10)
+    doses_ax.set_title(words.INJECTIONS, loc="left", fontsize=10)
     if phase_handles:
         phases = doses_ax.legend(
             handles=phase_handles, loc="upper left", fontsize=6.5, ncol=min(len(phase_handles), 2),
@@ -139,12 +140,12 @@ def _draw_symptoms(symptoms_ax: Axes, data: ChartData, tz: ZoneInfo) -> None:
                              color=SYMPTOM_COLOURS[key], label=label)  # fmt: skip
     symptoms_ax.set_ylim(-0.3, 3.3)
     symptoms_ax.set_yticks(range(4), ["none", "mild", "moderate", "severe"], fontsize=7)
-    symptoms_ax.set_title("Symptoms (your check-ins)", loc="left", fontsize=10)
+    symptoms_ax.set_title(words.SYMPTOMS, loc="left", fontsize=10)
     if data.checkins:  # above the plot, so it never covers a line
         symptoms_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, ncol=4, frameon=False,
                            borderaxespad=0.2, handlelength=2.4)  # fmt: skip
     else:
-        symptoms_ax.text(0.5, 0.5, "No check-ins yet", transform=symptoms_ax.transAxes, ha="center",
+        symptoms_ax.text(0.5, 0.5, words.NO_CHECK_INS, transform=symptoms_ax.transAxes, ha="center",
                          color="#777")  # fmt: skip
 
 
@@ -157,7 +158,7 @@ def _draw_labs(labs_ax: Axes, data: ChartData) -> None:
     top = labs_ax.twinx() if hb else labs_ax  # the twin axes draw over the first: words go there
     if b12:
         (line,) = labs_ax.plot(*zip(*b12, strict=True), marker="D", ms=5, lw=1.6, color=B12_COLOUR,
-                               label="Vitamin B12, pg/mL (left axis)")  # fmt: skip
+                               label=words.B12_LEGEND)  # fmt: skip
         handles.append(line)
         b12_top = max(v for _, v in b12) * 1.35
         hb_at = {at: value / (max(v for _, v in hb) * 1.35) for at, value in hb}
@@ -168,14 +169,14 @@ def _draw_labs(labs_ax: Axes, data: ChartData) -> None:
                 textcoords="offset points", xytext=(0, 6 if above else -7), ha="center",
                 va="bottom" if above else "top", fontsize=7, color=B12_COLOUR, bbox=LABEL_BOX,
             )  # fmt: skip
-        labs_ax.set_ylabel("B12, pg/mL", fontsize=8, color=B12_COLOUR)
+        labs_ax.set_ylabel(words.B12_AXIS, fontsize=8, color=B12_COLOUR)
         labs_ax.tick_params(axis="y", colors=B12_COLOUR, labelsize=7)
         labs_ax.set_ylim(0, b12_top)
     if hb:
         (line,) = top.plot(*zip(*hb, strict=True), marker="o", ms=4, lw=1, ls="--", color=HB_COLOUR,
-                           label="Haemoglobin, g/L (right axis)")  # fmt: skip
+                           label=words.HB_LEGEND)  # fmt: skip
         handles.append(line)
-        top.set_ylabel("Haemoglobin, g/L", fontsize=8, color=HB_COLOUR)
+        top.set_ylabel(words.HB_AXIS, fontsize=8, color=HB_COLOUR)
         top.tick_params(axis="y", colors=HB_COLOUR, labelsize=7)
         top.set_ylim(0, max(v for _, v in hb) * 1.35)
         top.spines["top"].set_visible(False)
@@ -196,8 +197,8 @@ def _draw_labs(labs_ax: Axes, data: ChartData) -> None:
         labs_ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, ncol=2,
                        frameon=False, borderaxespad=0.2)  # fmt: skip
     if not data.labs:
-        labs_ax.text(0.5, 0.5, "No blood tests yet", transform=labs_ax.transAxes, ha="center", color="#777")
-    labs_ax.set_title("Blood tests", loc="left", fontsize=10)
+        labs_ax.text(0.5, 0.5, words.NO_BLOOD_TESTS, transform=labs_ax.transAxes, ha="center", color="#777")
+    labs_ax.set_title(words.BLOOD_TESTS, loc="left", fontsize=10)
 
 
 def chart_figure(data: ChartData) -> Figure:
@@ -206,7 +207,7 @@ def chart_figure(data: ChartData) -> Figure:
     FigureCanvasAgg(figure)
     axes = figure.subplots(3, 1, sharex=True, height_ratios=[0.75, 1.6, 1.4])
     draw_timeline(list(axes), data)
-    figure.suptitle("Your B12 injections", fontsize=13, x=0.02, ha="left")
+    figure.suptitle(words.CHART_TITLE, fontsize=13, x=0.02, ha="left")
     return figure
 
 
@@ -231,10 +232,6 @@ class SiteState:
     days_since: int | None  # None: not used yet
     reaction: bool = False
     next_up: bool = False
-
-
-def _days_ago(days: int) -> str:
-    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 def _site_colour(state: SiteState, rest_days: int) -> str:
@@ -274,8 +271,8 @@ def body_map(sites: Sequence[SiteState], rest_days: int) -> bytes:
             ax.add_patch(Circle((x, y), 0.19, fill=False, ec="#c62828", lw=3, zorder=4))
         if state.next_up:
             ax.text(x, y, "★", ha="center", va="center", fontsize=14, color="white", zorder=5)
-        when = "not used yet" if state.days_since is None else _days_ago(state.days_since)
-        label = f"{state.name}\n{when}" + ("\n⚠ reaction" if state.reaction else "")
+        when = words.NOT_USED_YET if state.days_since is None else words.days_ago(state.days_since)
+        label = f"{state.name}\n{when}" + (f"\n{words.REACTION}" if state.reaction else "")
         if state.name.lower().startswith("hip"):  # beside the hip, not over the thigh's outline
             side = -1 if x < 0 else 1
             ax.text(x + side * 0.22, y, label, ha="right" if side < 0 else "left", va="center", fontsize=8,
@@ -287,22 +284,22 @@ def body_map(sites: Sequence[SiteState], rest_days: int) -> bytes:
         ax.add_patch(Circle((1.55, y), 0.09, color=_site_colour(state, rest_days), zorder=3))
         if state.reaction:
             ax.add_patch(Circle((1.55, y), 0.14, fill=False, ec="#c62828", lw=2.5, zorder=4))
-        when = "not used yet" if state.days_since is None else _days_ago(state.days_since)
+        when = words.NOT_USED_YET if state.days_since is None else words.days_ago(state.days_since)
         ax.text(1.7, y, f"{state.name} ({when})", va="center", fontsize=8)
     ax.set_xlim(-1.45, 2.6 if others else 1.45)
     ax.set_ylim(-1.6, 1.9)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Your injection sites (as you look down at yourself)", fontsize=11)
+    ax.set_title(words.MAP_TITLE, fontsize=11)
     legend = [
-        ("#43a047", f"rested ({rest_days}+ days)"),
-        ("#ef6c00", "used recently"),
-        ("#bdbdbd", "not used yet"),
+        ("#43a047", words.RESTED.format(days=rest_days)),
+        ("#ef6c00", words.USED_RECENTLY),
+        ("#bdbdbd", words.NOT_USED_YET),
     ]
     for i, (colour, label) in enumerate(legend):
         figure.text(0.05 + i * 0.3, 0.02, "●", color=colour, fontsize=12)
         figure.text(0.08 + i * 0.3, 0.025, label, fontsize=8)
-    figure.text(0.05, 0.06, "★ next suggested   ○ red ring: open reaction", fontsize=8, color="#c62828")
+    figure.text(0.05, 0.06, words.MAP_KEY, fontsize=8, color="#c62828")
     return _png(figure)
 
 
@@ -346,21 +343,20 @@ def summary_figure(summary: Summary) -> Figure:
     FigureCanvasAgg(figure)
     figure.text(0.06, 0.965, summary.title, fontsize=14, weight="bold", va="top")
     figure.text(0.06, 0.94, summary.generated, fontsize=8, color="#555", va="top")
-    left = _section(figure, 0.915, "Plan as written", summary.plan_lines, width=COLUMN)
-    left = _section(figure, left, "Adherence per phase", summary.adherence, width=COLUMN)
-    right = _section(figure, 0.915, "Site rotation", summary.rotation, x=0.53, width=COLUMN)
-    right = _section(figure, right, "Reactions reported", summary.reactions[-8:], x=0.53, width=COLUMN)
+    left = _section(figure, 0.915, words.PLAN_AS_WRITTEN, summary.plan_lines, width=COLUMN)
+    left = _section(figure, left, words.ADHERENCE, summary.adherence, width=COLUMN)
+    right = _section(figure, 0.915, words.SITE_ROTATION, summary.rotation, x=0.53, width=COLUMN)
+    right = _section(figure, right, words.REACTIONS, summary.reactions[-8:], x=0.53, width=COLUMN)
     y = min(left, right)
-    y = _section(figure, y, "Symptoms (first check-in → latest)", summary.symptoms)
-    y = _section(figure, y, "Blood tests", summary.labs)
+    y = _section(figure, y, words.SYMPTOM_TREND, summary.symptoms)
+    y = _section(figure, y, words.BLOOD_TESTS, summary.labs)
     bottom, top = 0.05, min(y - 0.04, 0.55)
     grid = figure.add_gridspec(3, 1, left=0.08, right=0.92, bottom=bottom, top=top, hspace=0.55,
                                height_ratios=[1, 1.5, 1.3])  # fmt: skip
     axes = [figure.add_subplot(grid[0])]
     axes += [figure.add_subplot(grid[i], sharex=axes[0]) for i in (1, 2)]
     draw_timeline(axes, summary.chart)
-    figure.text(0.06, 0.02, "Recorded by the patient with b12bot. The plan is the clinician's; "
-                "the bot gives no medical advice.", fontsize=6.5, color="#777")  # fmt: skip
+    figure.text(0.06, 0.02, words.FOOTER, fontsize=6.5, color="#777")
     return figure
 
 

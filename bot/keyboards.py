@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.texts import buttons as button_words
+
 MAX_CALLBACK_BYTES = 64
 DOSE = "d"  # d:<dose_id>:<action>[:<arg>]
 SETUP = "s"  # s:<field>:<value>
@@ -87,7 +89,7 @@ def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboar
 # --- dose ---------------------------------------------------------------------------------------
 
 
-REPORT_LABEL = "⚠️ Report a problem"
+REPORT_LABEL = button_words.REPORT_PROBLEM
 
 
 def dose_actions(dose_id: int, carry_on: str | None = None) -> InlineKeyboardMarkup:
@@ -97,8 +99,11 @@ def dose_actions(dose_id: int, carry_on: str | None = None) -> InlineKeyboardMar
     return InlineKeyboardMarkup(
         [
             *first,
-            [_button("✅ Done", DOSE, dose_id, "done")],
-            [_button("⏰ Snooze", DOSE, dose_id, "snz"), _button("Skip", DOSE, dose_id, "skip")],
+            [_button(button_words.DOSE_DONE, DOSE, dose_id, "done")],
+            [
+                _button(button_words.SNOOZE, DOSE, dose_id, "snz"),
+                _button(button_words.SKIP, DOSE, dose_id, "skip"),
+            ],
             [_button(REPORT_LABEL, PROBLEM, dose_id)],
         ]
     )
@@ -111,16 +116,15 @@ def problem_button(dose_id: int = 0) -> InlineKeyboardMarkup:
 
 def follow_up_buttons(report_id: int) -> InlineKeyboardMarkup:
     return rows(
-        [_button(label, FOLLOW_UP, report_id, value)
-         for value, label in (("better", "Better"), ("same", "The same"), ("worse", "Worse"))],
+        [_button(label, FOLLOW_UP, report_id, value) for value, label in button_words.FOLLOW_UP],
         3,
     )  # fmt: skip
 
 
 def nudge_buttons(nudge_id: int) -> InlineKeyboardMarkup:
     return rows(
-        [_button("✅ I contacted them", NUDGE, nudge_id, "done"),
-         _button("⏰ Remind me later", NUDGE, nudge_id, "later")],
+        [_button(button_words.CONTACTED_THEM, NUDGE, nudge_id, "done"),
+         _button(button_words.REMIND_LATER, NUDGE, nudge_id, "later")],
         1,
     )  # fmt: skip
 
@@ -129,13 +133,12 @@ SNOOZE_MINUTES = (15, 30, 60)
 
 
 def snooze_choices(dose_id: int) -> InlineKeyboardMarkup:
-    labels = {15: "15 min", 30: "30 min", 60: "1 hour"}
-    return rows([_button(labels[m], DOSE, dose_id, "snz", m) for m in SNOOZE_MINUTES], 3)
+    return rows([_button(button_words.SNOOZE_LABELS[m], DOSE, dose_id, "snz", m) for m in SNOOZE_MINUTES], 3)
 
 
 def skip_reasons(dose_id: int, reasons: Sequence[str]) -> InlineKeyboardMarkup:
     buttons = [_button(r, DOSE, dose_id, "why", i) for i, r in enumerate(reasons)]
-    buttons.append(_button("Something else…", DOSE, dose_id, "why", "other"))
+    buttons.append(_button(button_words.SOMETHING_ELSE, DOSE, dose_id, "why", "other"))
     return rows(buttons, 1)
 
 
@@ -161,7 +164,7 @@ def toggles(
         for value, label in options
     ]
     markup = rows(buttons, per_row)
-    done = [_button("Done", prefix, field, "done")]
+    done = [_button(button_words.DONE, prefix, field, "done")]
     return InlineKeyboardMarkup([*markup.inline_keyboard, done])
 
 
@@ -177,11 +180,13 @@ def symptom_levels(answers: str, labels: Sequence[str], *, skip: bool = False) -
     markup = rows([_button(label, SYMPTOMS, "q", f"{answers}{i}") for i, label in enumerate(labels)], 2)
     if not skip:
         return markup
-    return InlineKeyboardMarkup([*markup.inline_keyboard, [_button("Skip this week", SYMPTOMS, "skip")]])
+    return InlineKeyboardMarkup(
+        [*markup.inline_keyboard, [_button(button_words.SKIP_THIS_WEEK, SYMPTOMS, "skip")]]
+    )
 
 
 def note_button(checkin_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button("📝 Add a note", SYMPTOMS, "note", checkin_id)]])
+    return InlineKeyboardMarkup([[_button(button_words.ADD_NOTE, SYMPTOMS, "note", checkin_id)]])
 
 
 def actions(prefix: str, options: Sequence[tuple[str, str]], per_row: int = 1) -> InlineKeyboardMarkup:

@@ -24,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.domain.symptoms import DEFAULT_REVIEW_WEEKS
 from bot.domain.status import DoseStatus, NudgeStatus, ReminderState, ReportStatus
+from bot.domain.symptoms import DEFAULT_REVIEW_WEEKS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

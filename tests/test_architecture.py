@@ -144,7 +144,6 @@ TOO_LONG_FOR_NOW = {
     "bot.domain.triage.reader",
     "bot.handlers.report",
     "bot.services.delivery",
-    "bot.texts",
 }
 
 

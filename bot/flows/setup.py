@@ -30,13 +30,6 @@ from bot.flows.setup_draft import (
 from bot.flows.setup_schedule import SCHEDULE_STEPS
 from bot.flows.setup_step import Question, StepHandler
 
-TEXT_EXAMPLES = {
-    "product_name": "Cytamen",
-    "strength": "1000 mcg/mL",
-    "dose": "1 mL (1000 mcg)",
-    "clinician_name": "Dr Rivera, Park Lane Surgery",
-    "clinician_contact": "020 7946 0000 or nurse@clinic.example",
-}
 SC_WORDS = frozenset({"sc", "subcutaneous", "subcut", "under the skin", "sq", "subq", "s/c"})
 IM_WORDS = frozenset({"im", "intramuscular", "into the muscle", "muscle", "i/m"})
 TIME_CHOICES = ("08:00", "12:00", "18:00", "20:00")
@@ -62,7 +55,7 @@ class TextStep(StepHandler):
     def typed(self, d: SetupDraft, text: str, now: datetime) -> Answer:
         value = " ".join(text.split())
         if len(value) > MAX_TEXT:  # it was read: too long is not "couldn't read"
-            return Invalid(texts.TOO_LONG.format(limit=MAX_TEXT, example=TEXT_EXAMPLES[self.key]))
+            return Invalid(texts.TOO_LONG.format(limit=MAX_TEXT, example=texts.TEXT_EXAMPLES[self.key]))
         if not value:
             return Invalid(texts.BAD_TEXT.format(limit=MAX_TEXT))
         if self.needs_digit and not re.search(r"\d", value):
@@ -94,7 +87,7 @@ class Product(StepHandler):
             d.product = found.value
             return Step.STRENGTH
         if cleaned in {"b12", "vitamin b12", "b 12"}:
-            return Invalid(texts.bad_input("Please tap the product named on your plan."))
+            return Invalid(texts.bad_input(texts.TAP_THE_PRODUCT))
         # anything else is taken as the name of another product, as written on the label
         d.product = domain.Product.OTHER.value
         return PRODUCT_NAME.typed(d, text, now)
@@ -105,7 +98,7 @@ class Strength(TextStep):
         super().__init__(Step.STRENGTH, "strength", texts.ASK_STRENGTH, Step.DOSE, texts.BAD_STRENGTH)
 
     def ask(self, d: SetupDraft, now: datetime) -> Question:
-        return self.question, kb.choices(self.step, [("1000", "1000 mcg/mL")])
+        return self.question, kb.choices(self.step, [("1000", texts.buttons.STRENGTH_1000)])
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
         d.strength = "1000 mcg/mL"
@@ -116,8 +109,7 @@ class Route(StepHandler):
     step = Step.ROUTE
 
     def ask(self, d: SetupDraft, now: datetime) -> Question:
-        options = [("sc", "Under the skin (subcutaneous)"), ("im", "Into the muscle (IM)")]
-        return texts.ASK_ROUTE, kb.choices(self.step, options)
+        return texts.ASK_ROUTE, kb.choices(self.step, texts.buttons.ROUTES)
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
         return self.typed(d, value, now)
@@ -195,7 +187,7 @@ class Sites(StepHandler):
         names = [" ".join(p.split()) for p in re.split(r"[,;\n]", text)]
         names = [n[:1].upper() + n[1:] for n in names if n]
         if not names or any(len(n) > MAX_SITE_NAME for n in names) or len(names) > MAX_SITES:
-            return Invalid(texts.bad_input("Type site names separated by commas, e.g. Hip left, Hip right."))
+            return Invalid(texts.bad_input(texts.SITE_NAMES_RULE))
         sites = list(d.sites or [])
         d.sites = sites + [n for n in names if n.lower() not in {s.lower() for s in sites}]
         return Step.SITES
@@ -211,13 +203,13 @@ class Start(StepHandler):
         days = d.first_weekdays()
         if days:  # "Mon, Wed, Fri": only those days are offered
             today = d.local_today(now)
-            names_of = {today: "Today", today + timedelta(days=1): "Tomorrow"}
+            names_of = {today: texts.buttons.TODAY, today + timedelta(days=1): texts.buttons.TOMORROW}
             options = [(day.isoformat(), f"{names_of.get(day) or texts.day_short(day)} {d.time}")
                        for day in d.allowed_days(now, 2)]  # fmt: skip
             question = texts.ASK_START_ON_DAYS.format(days=", ".join(domain.WEEKDAY_NAMES[x] for x in days))
-            return question, kb.choices(self.step, [*options, ("date", "Another date…")])
-        options = [("today", f"Today {d.time}")] if d.slot_today_ahead(now) else []
-        options += [("tomorrow", f"Tomorrow {d.time}"), ("date", "Another date…")]
+            return question, kb.choices(self.step, [*options, ("date", texts.buttons.ANOTHER_DATE)])
+        options = [("today", f"{texts.buttons.TODAY} {d.time}")] if d.slot_today_ahead(now) else []
+        options += [("tomorrow", f"{texts.buttons.TOMORROW} {d.time}"), ("date", texts.buttons.ANOTHER_DATE)]
         return texts.ASK_START, kb.choices(self.step, options)
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
@@ -237,7 +229,7 @@ class Start(StepHandler):
             if this_year < today and (today - this_year).days <= PAST_DATE_DAYS:
                 return Invalid(texts.DATE_PASSED.format(today=texts.day(today)))  # "30 Nov" on 1 Dec
         if day == today and not d.slot_today_ahead(now):
-            return Invalid(texts.bad_input(f"Today's {d.time} has passed – pick tomorrow or later."))
+            return Invalid(texts.bad_input(texts.TODAY_PASSED.format(time=d.time)))
         days = d.first_weekdays()
         if days and day.weekday() not in days:  # the plan would silently start on another day
             names = ", ".join(domain.WEEKDAY_NAMES[x] for x in days)
@@ -262,8 +254,7 @@ class Confirm(StepHandler):
     def ask(self, d: SetupDraft, now: datetime) -> Question:
         plan = d.plan()
         upcoming = [dose.due_at for dose in preview(plan, Progress(), now)]
-        options = [("yes", "✅ Yes, it matches"), ("restart", "Start again"), ("cancel", "Cancel")]
-        return texts.confirm_plan(plan, upcoming, now), kb.choices(self.step, options)
+        return texts.confirm_plan(plan, upcoming, now), kb.choices(self.step, texts.buttons.CONFIRM_PLAN)
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
         ends = {"yes": End.SAVE, "restart": End.RESTART, "cancel": End.CANCEL}

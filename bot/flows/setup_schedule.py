@@ -12,21 +12,8 @@ from bot.domain.parsing import parse_count, parse_weekdays
 from bot.flows.setup_draft import Answer, Building, Invalid, SetupDraft, Step
 from bot.flows.setup_step import Question, StepHandler
 
-CADENCE_CHOICES = (
-    ("days:1", "Every day"),
-    ("days:2", "Every other day"),
-    ("days:n", "Every … days"),
-    ("weekdays", "Set weekdays"),
-    ("weeks:1", "Every week"),
-    ("weeks:n", "Every … weeks"),
-    ("months:1", "Every month"),
-    ("months:n", "Every … months"),
-)
-LENGTH_CHOICES = (
-    ("injections", "A number of injections"),
-    ("weeks", "A number of weeks"),
-    ("open", "Until my clinician says to change"),
-)
+CADENCE_CHOICES = texts.buttons.CADENCES
+LENGTH_CHOICES = texts.buttons.LENGTHS
 EVERY_MAX = {"days": 60, "weeks": 26, "months": 12}
 
 
@@ -43,7 +30,7 @@ class Schedule(StepHandler):
 
     def ask(self, d: SetupDraft, now: datetime) -> Question:
         options = [(key, preset.label) for key, preset in domain.PRESETS.items()]
-        return texts.ASK_SCHEDULE, kb.choices(self.step, [*options, ("custom", "Build my own")])
+        return texts.ASK_SCHEDULE, kb.choices(self.step, [*options, ("custom", texts.buttons.BUILD_MY_OWN)])
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
         if value == "custom":
@@ -93,7 +80,9 @@ class PresetConfirm(StepHandler):
     def ask(self, d: SetupDraft, now: datetime) -> Question:
         source = domain.PRESETS[d.preset].source if d.preset else None
         question = texts.schedule_preview(domain.describe_phases(d.built_phases()), source)
-        return question, kb.choices(self.step, [("yes", "Yes, that's my plan"), ("no", "No, build my own")])
+        return question, kb.choices(
+            self.step, [("yes", texts.buttons.PRESET_YES), ("no", texts.buttons.PRESET_NO)]
+        )
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
         if value == "no":
@@ -202,7 +191,9 @@ class More(StepHandler):
 
     def ask(self, d: SetupDraft, now: datetime) -> Question:
         question = texts.ASK_MORE_PHASES.format(phases="\n".join(domain.describe_phases(d.built_phases())))
-        return question, kb.choices(self.step, [("yes", "Add the next phase"), ("no", "No, that's all")])
+        return question, kb.choices(
+            self.step, [("yes", texts.buttons.MORE_PHASE), ("no", texts.buttons.NO_MORE_PHASES)]
+        )
 
     def pressed(self, d: SetupDraft, value: str, now: datetime) -> Answer:
         return Step.CADENCE if value == "yes" else Step.TIME

@@ -35,7 +35,7 @@ async def labs(update: Update, context: BotContext) -> None:
     results = await context.services.monitor.labs(snap)
     day = snap.monitoring.lab_recheck_on
     recheck = texts.LAB_RECHECK.format(day=texts.day(day)) if day else texts.LAB_RECHECK_NONE
-    keyboard = kb.actions(kb.LABS, [("add", "Add a result"), ("rc", "Set the re-check date")])
+    keyboard = kb.actions(kb.LABS, [("add", texts.buttons.ADD_LAB), ("rc", texts.buttons.SET_RECHECK)])
     await reply(update, f"{texts.labs_trend(results)}\n\n{recheck}", keyboard)
 
 
@@ -59,7 +59,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     match action:
         case "add":
             await conversations.save(chat.id, FLOW, "b12", {"values": {}})
-            await reply(update, texts.ASK_LAB_B12, kb.actions(kb.LABS, [("nob12", "No B12 on this test")]))
+            await reply(update, texts.ASK_LAB_B12, kb.actions(kb.LABS, [("nob12", texts.buttons.NO_B12)]))
         case "nob12" if step == "b12":
             await _ask_date(update, context, data)
         case "unit" if step == "b12" and value in UNITS and "pending" in data:
@@ -83,7 +83,7 @@ async def _ask_date(update: Update, context: BotContext, data: dict[str, Any]) -
     chat = update.effective_chat
     assert chat is not None
     await context.services.conversations.save(chat.id, FLOW, DATE, data)
-    keyboard = kb.actions(kb.LABS, [("d:0", "Today"), ("d:1", "Yesterday")], 2)
+    keyboard = kb.actions(kb.LABS, [("d:0", texts.buttons.TODAY), ("d:1", texts.buttons.YESTERDAY)], 2)
     await reply(update, texts.ASK_LAB_DATE + " " + texts.ASK_LAB_DATE_TEXT, keyboard)
 
 

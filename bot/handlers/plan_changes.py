@@ -48,8 +48,7 @@ async def pause(update: Update, context: BotContext) -> None:
         until = f" until {snap.paused_until:%a %d %b}" if snap.paused_until else ""
         await reply(update, texts.ALREADY_PAUSED.format(until=until))
         return
-    keyboard = kb.menu([("pause_open", "Until I resume"), ("pause_date", "Until a date…"),
-                        ("pause_no", "Don't pause")])  # fmt: skip
+    keyboard = kb.menu(list(texts.buttons.PAUSE_CHOICES))
     await reply(update, texts.ASK_PAUSE, keyboard)
 
 
@@ -80,7 +79,7 @@ async def on_pause_text(update: Update, context: BotContext, data: dict[str, Any
     today = context.services.clock().astimezone(ZoneInfo(snap.plan.timezone)).date()
     until = parse_date(message.text, today)
     if until is None or until <= today or until > today + timedelta(days=366):
-        await reply(update, texts.bad_input("Please type a date after today, within a year, e.g. 10 Dec."))
+        await reply(update, texts.bad_input(texts.PAUSE_DATE_RULE))
         return
     await context.services.conversations.end(chat.id)
     await context.services.dosing.pause(snap, until)
@@ -154,7 +153,9 @@ async def phase(update: Update, context: BotContext) -> None:
         await reply(update, texts.LAST_PHASE)
         return
     current, following = snap.plan.phases[index].describe(), snap.plan.phases[index + 1].describe()
-    keyboard = kb.menu([(f"phase_{index + 1}", "Yes, my clinician said so"), ("phase_no", "Not now")])
+    keyboard = kb.menu(
+        [(f"phase_{index + 1}", texts.buttons.CLINICIAN_SAID_SO), ("phase_no", texts.buttons.NOT_NOW)]
+    )
     await reply(update, texts.confirm_next_phase(current, following), keyboard)
 
 

@@ -39,7 +39,7 @@ async def gate(update: Update, context: BotContext) -> None:
 
 async def ask_delete(update: Update, context: BotContext) -> None:
     """/delete: confirm first; nothing is erased by the command alone."""
-    keyboard = kb.menu([("erase", "Erase everything"), ("keep_data", "Keep my data")])
+    keyboard = kb.menu([("erase", texts.buttons.ERASE_EVERYTHING), ("keep_data", texts.buttons.KEEP_MY_DATA)])
     await reply(update, texts.CONFIRM_DELETE, keyboard)
 
 

@@ -53,8 +53,8 @@ STOP_WORDS = frozenset(
     {"skip", "stop", "no", "no thanks", "nope", "none", "n/a", "dont know", "don't know", "idk"}
 )
 SKIP = "skip"
-SINCE_CHOICES = (("0", "Today"), ("24", "Since yesterday"), ("48", "2–3 days"), ("96", "Longer"))
-SEVERITY_CHOICES = (("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
+SINCE_CHOICES = texts.buttons.SINCE
+SEVERITY_CHOICES = texts.buttons.SEVERITIES
 Data = dict[str, Any]
 
 _ORDER = {s.value: i for i, s in enumerate((*BUTTON_SIGNS, *Sign))}
@@ -249,7 +249,7 @@ def _wanted(data: Data, snap: Snapshot | None) -> str | None:
 
 
 def _detail_question(step: str, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
-    skip = [(SKIP, "Skip")]
+    skip = [(SKIP, texts.buttons.SKIP)]
     match step:
         case "where":
             assert snap.plan is not None
@@ -257,7 +257,10 @@ def _detail_question(step: str, snap: Snapshot) -> tuple[str, InlineKeyboardMark
             order = sorted(
                 sites, key=lambda x: (0, -snap.last_used[x].timestamp()) if x in snap.last_used else (1, 0.0)
             )
-            options = [(str(sites.index(x)), x) for x in order] + [(NO_SITE, "Not where I injected"), *skip]
+            options = [(str(sites.index(x)), x) for x in order] + [
+                (NO_SITE, texts.buttons.NOT_AT_A_SITE),
+                *skip,
+            ]
             return texts.ASK_WHERE, kb.choices(WHERE, options, 1, kb.REPORT)
         case "sev":
             return texts.ASK_SEVERITY, kb.choices(SEVERITY, [*SEVERITY_CHOICES, *skip], 4, kb.REPORT)
@@ -378,7 +381,7 @@ async def on_follow_up(
     elif outcome.asked_again:
         await reply(update, texts.FOLLOW_UP_SAME)
     elif outcome.nudge_id is not None:
-        why = ("It's getting worse.",) if answer == "worse" else ("It's still there after 2 days.",)
+        why = (texts.WORSE_NOW,) if answer == "worse" else (texts.STILL_THERE,)
         text = texts.nudge(snap.plan, "follow_up", report.signs, why) if snap.plan else texts.NEED_SETUP
         await reply(update, text, kb.nudge_buttons(outcome.nudge_id))
 

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.domain.symptoms import DEFAULT_REVIEW_WEEKS
 from bot.handlers.common import patient_with_plan, reply
 
-HEADS_UP_CHOICES = ((0, "Off"), (1, "1 hour"), (2, "2 hours"), (12, "12 hours"), (24, "24 hours"))
+HEADS_UP_CHOICES = texts.buttons.HEADS_UP
 REVIEW_WEEKS = (4, DEFAULT_REVIEW_WEEKS, 12, 16)
 
 
@@ -39,8 +39,7 @@ async def settings(update: Update, context: BotContext) -> None:
     snap = await patient_with_plan(update, context)
     if snap is None:
         return
-    current = dict(HEADS_UP_CHOICES).get(snap.heads_up_hours or 0, "Off")
-    current = current if current == "Off" else f"{current} before"
+    current = texts.heads_up_setting(dict(HEADS_UP_CHOICES).get(snap.heads_up_hours or 0))
     buttons = [
         InlineKeyboardButton(("✅ " if (snap.heads_up_hours or 0) == h else "") + label,
                                 callback_data=kb.encode(kb.SITES, "hu", h))
@@ -51,12 +50,13 @@ async def settings(update: Update, context: BotContext) -> None:
     if m.checkin_weekday is not None and m.checkin_time is not None:
         checkin = f"{texts.WEEKDAY_NAMES[m.checkin_weekday]}s at {m.checkin_time:%H:%M}"
     rows = kb.rows(buttons, 3).inline_keyboard
+    reviews = [
+        (f"rw:{w}", ("✅ " if w == m.review_weeks else "") + texts.buttons.REVIEW_WEEKS.format(weeks=w))
+        for w in REVIEW_WEEKS
+    ]
     more = kb.actions(
-        kb.SYMPTOMS,
-        [("day:ask", "Change the check-in day"),
-         *((f"rw:{w}", ("✅ " if w == m.review_weeks else "") + f"Review: {w} wk") for w in REVIEW_WEEKS)],
-        1,
-    ).inline_keyboard  # fmt: skip
+        kb.SYMPTOMS, [("day:ask", texts.buttons.CHANGE_CHECK_IN_DAY), *reviews], 1
+    ).inline_keyboard
     keyboard = InlineKeyboardMarkup([*rows, more[0], [b for (b,) in more[1:]]])
     text = texts.SETTINGS.format(current=current, checkin=checkin, review=m.review_weeks)
     await reply(update, text, keyboard)

@@ -30,7 +30,7 @@ async def start(update: Update, context: BotContext) -> None:
     assert chat is not None
     snap = await context.services.patients.snapshot(chat.id)
     if snap is not None and snap.plan is not None:
-        keyboard = kb.menu([("setup", "Set up again"), ("keep", "Keep my plan")])
+        keyboard = kb.menu([("setup", texts.buttons.SET_UP_AGAIN), ("keep", texts.buttons.KEEP_PLAN)])
         await reply(update, texts.ALREADY_SET_UP, keyboard)
         return
     await begin(update, context)

@@ -23,8 +23,7 @@ REST_CHOICES = (3, 5, 7, 10, 14)
 def _menu() -> InlineKeyboardMarkup:
     return kb.rows(
         [InlineKeyboardButton(label, callback_data=kb.encode(kb.SITES, action))
-         for action, label in (("add", "Add a site"), ("rm", "Remove a site"),
-                               ("ren", "Rename a site"), ("rest", "Rest period"))],
+         for action, label in texts.buttons.SITES_MENU],
         2,
     )  # fmt: skip
 

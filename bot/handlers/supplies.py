@@ -43,9 +43,9 @@ async def supplies(update: Update, context: BotContext) -> None:
     snap = await patient_with_plan(update, context)
     if snap is None:
         return
-    options = [("set", "Update my supplies")]
+    options = [("set", texts.buttons.UPDATE_SUPPLIES)]
     if snap.monitoring.stock.tracked:
-        options.append(("off", "Stop counting"))
+        options.append(("off", texts.buttons.STOP_COUNTING))
     await reply(update, status(snap, context), kb.actions(kb.SUPPLIES, options))
 
 
@@ -86,7 +86,7 @@ async def _next(update: Update, context: BotContext, data: dict[str, Any], step:
         keyboard = kb.actions(kb.SUPPLIES, [("nosyr", "I don't count syringes")])
         await reply(update, texts.ASK_STOCK_SYRINGES, keyboard)
     else:
-        await reply(update, texts.ASK_STOCK_EXPIRY, kb.actions(kb.SUPPLIES, [("noexp", "Skip")]))
+        await reply(update, texts.ASK_STOCK_EXPIRY, kb.actions(kb.SUPPLIES, [("noexp", texts.buttons.SKIP)]))
 
 
 async def on_text(update: Update, context: BotContext, step: str, data: dict[str, Any]) -> None:

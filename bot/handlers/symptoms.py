@@ -33,7 +33,7 @@ async def symptoms(update: Update, context: BotContext) -> None:
 
 def _day_buttons() -> InlineKeyboardMarkup:
     days = [(f"day:{i}", name[:3]) for i, name in enumerate(texts.WEEKDAY_NAMES)]
-    return kb.actions(kb.SYMPTOMS, [*days, ("day:off", "No weekly check-in")], 4)
+    return kb.actions(kb.SYMPTOMS, [*days, ("day:off", texts.buttons.NO_CHECK_IN)], 4)
 
 
 async def ask_check_in_day(update: Update) -> None:
