@@ -13,7 +13,7 @@ from telegram import BotCommand
 from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import handlers, texts
+from bot import routing, texts
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
@@ -88,7 +88,7 @@ def build_application(
         dosing=dosing, safety=safety, monitor=monitor, reminders=reminders, leadership=leadership,
         clock=clock,
     )  # fmt: skip
-    handlers.register(app)
+    routing.register(app)
     return app
 
 

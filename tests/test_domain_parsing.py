@@ -7,15 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.parsing import (
-    IntentKind,
-    match_sites,
-    parse_date,
-    parse_reply,
-    parse_time_of_day,
-    parse_timezone,
-    parse_weekdays,
-)
+from bot.domain.parsing import parse_date, parse_time_of_day, parse_timezone, parse_weekdays
+from bot.domain.replies import IntentKind, match_sites, parse_reply
 from bot.domain.rotation import DEFAULT_SITES, rotation_order, suggest_site
 
 

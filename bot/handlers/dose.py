@@ -15,8 +15,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.domain.parsing import Intent, IntentKind, find_site, parse_reply
 from bot.domain.records import Outcome, Snapshot
+from bot.domain.replies import Intent, IntentKind, find_site, parse_reply
 from bot.domain.rotation import rotation_issue
 from bot.domain.schedule import PhaseTally
 from bot.handlers.common import reply

@@ -6,7 +6,8 @@
 * A sweep at start-up and every minute delivers anything still pending after its due time (a job
   APScheduler dropped or never had) and re-arms missing wake-ups for the next few minutes.
 * Several reminders for one patient due at once (after downtime) become one message.
-* This module claims, applies the reminders' effects and sends; `composer.py` words the messages.
+* This module claims and sends; `due.py` applies a claimed reminder's effects (a missed dose,
+  the end of a pause) and picks its message; `composer.py` words the messages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -31,22 +31,18 @@ from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import texts
-from bot.domain.records import ClaimedReminder, DoseView, DueContext, Snapshot
+from bot.domain.records import ClaimedReminder, DueContext
 from bot.domain.rotation import suggest_site
 from bot.domain.status import (
     DOSE_REMINDERS,
-    MONITORING_REMINDERS,
     OPEN_DOSE_STATUSES,
-    DoseStatus,
-    NudgeStatus,
     ReminderKind,
     ReminderState,
-    ReportStatus,
 )
 from bot.services import composer
 from bot.services.composer import Message
 from bot.services.dosing import Dosing
+from bot.services.due import DueEffects
 from bot.services.monitoring import Monitor
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer, job_id
@@ -91,6 +87,7 @@ class ReminderService:
         self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
         self.safety, self.monitor = safety, monitor
         self.clock, self.lease, self.late_after = clock, lease, late_after
+        self.effects = DueEffects(repo, dosing, safety, monitor, clock, lease, late_after)
         self._run_lock = asyncio.Lock()
         self._rearming: asyncio.Task[None] | None = None
         self._jobs_running = 0
@@ -260,11 +257,11 @@ class ReminderService:
             outgoing: list[tuple[Message | None, list[int], ClaimedReminder | None]] = []
             doses = [r for r in group if r.kind in DOSE_REMINDERS]
             if doses:
-                message, ids = await self._compose(snap, doses, [r.id for r in doses])
+                message, ids = await self.effects.dose_message(snap, doses, [r.id for r in doses])
                 outgoing.append((message, ids, None))
             for other in group:
                 if other.kind not in DOSE_REMINDERS:
-                    outgoing.append((await self._other_message(snap, other), [other.id], other))
+                    outgoing.append((await self.effects.other_message(snap, other), [other.id], other))
         except Exception:
             # Leave the claim to expire: the lease brings it back, nothing is lost.
             log.exception("reminder composition failed patient_id=%s", patient_id)
@@ -278,125 +275,6 @@ class ReminderService:
                 nudge = await self.repo.reports.nudge(source.nudge_id)
                 last = nudge is not None and self.safety.last_nudge(nudge.created_at)
                 await self.safety.nudge_sent(snap.patient_id, source.nudge_id, last)
-
-    async def _other_message(self, snap: Snapshot, reminder: ClaimedReminder) -> Message | None:
-        """The heads-up before a dose, a report follow-up, a clinician nudge, or a monitoring
-        message (check-in, blood test, supplies), if still due."""
-        assert snap.plan is not None
-        now = self.clock()
-        if reminder.kind in MONITORING_REMINDERS:
-            return await self._monitoring_message(snap, reminder.kind, now)
-        if reminder.kind is ReminderKind.HEADS_UP and reminder.dose_id is not None:
-            dose = await self.repo.doses.dose(reminder.dose_id)
-            if dose is None or dose.status != DoseStatus.SCHEDULED:
-                return None
-            return composer.heads_up(snap.plan, dose.due_at, self.dosing.suggested_site(snap), now)
-        if reminder.kind is ReminderKind.FOLLOW_UP and reminder.report_id is not None:
-            report = await self.repo.reports.report(reminder.report_id)
-            if report is None or report.status != ReportStatus.OPEN:
-                return None
-            await self.repo.reports.mark_asked(report.id, now)  # a typed "same" now answers it
-            return composer.follow_up(report)
-        if reminder.kind is ReminderKind.NUDGE and reminder.nudge_id is not None:
-            nudge = await self.repo.reports.nudge(reminder.nudge_id)
-            if nudge is None or nudge.status != NudgeStatus.OPEN:
-                return None
-            if snap.paused:  # a hospital stay, say: ask again tomorrow
-                await self.safety.nudge_sent(snap.patient_id, nudge.id)
-                return None
-            return composer.nudge(snap.plan, nudge, self.safety.last_nudge(nudge.created_at))
-        return None
-
-    async def _monitoring_message(self, snap: Snapshot, kind: ReminderKind, now: datetime) -> Message | None:
-        assert snap.plan is not None
-        m = snap.monitoring
-        match kind:
-            case ReminderKind.CHECK_IN:
-                nxt = self.monitor.next_check_in(snap)
-                await self.monitor.schedule_next_check_in(snap, nxt)
-                return composer.check_in() if nxt is not None else None  # None: turned off since
-            case ReminderKind.LAB_SOON | ReminderKind.LAB_DAY if m.lab_recheck_on is not None:
-                return composer.lab_recheck(kind is ReminderKind.LAB_SOON, texts.day(m.lab_recheck_on))
-            case ReminderKind.REFILL if snap.paused:
-                return None
-            case ReminderKind.REFILL if (out := self.monitor.run_out(snap)) is not None:
-                await self.monitor.refill_warned(snap)
-                return composer.refill(snap.plan, m.stock, out, now)
-            case ReminderKind.EXPIRY:
-                return composer.expiry(snap.plan, m.stock, now)
-        return None
-
-    async def _compose(
-        self, snap: Snapshot, group: list[ClaimedReminder], ids: list[int]
-    ) -> tuple[Message | None, list[int]]:
-        """Apply each reminder's effect in order; return the one message that sums them up."""
-        assert snap.plan is not None
-        now = self.clock()
-        notes: list[str] = []
-        showing: DoseView | None = None
-        late_due: datetime | None = None
-        nudge_only = True
-        for reminder in group:
-            if reminder.kind is ReminderKind.RESUME:  # the end date of a pause
-                if not snap.paused:
-                    continue
-                resumed = await self.dosing.end_pause(snap)
-                notes.append(texts.PAUSE_ENDED)
-                snap = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
-                if due_now := await self._due_now(resumed, ids, now):
-                    showing, nudge_only = due_now, False
-                continue
-            dose = await self.repo.doses.dose(reminder.dose_id) if reminder.dose_id else None
-            if dose is None or dose.status not in OPEN_DOSE_STATUSES:
-                continue
-            if reminder.kind is ReminderKind.MISSED_CHECK:
-                result = await self.dosing.mark_missed(snap, dose)
-                snap = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
-                await self.safety.check_missed(snap)
-                assert snap.plan is not None
-                tz = ZoneInfo(snap.plan.timezone)
-                notes.append(texts.MISSED_NOTE.format(due=texts.when(dose.due_at, tz, now)))
-                showing = None
-                if due_now := await self._due_now(result.next_dose, ids, now):
-                    showing, nudge_only = due_now, False
-                continue
-            if reminder.kind is ReminderKind.DOSE_DUE:
-                await self.repo.doses.mark_dose_due(dose.id)
-                if now - reminder.due_at > self.late_after:
-                    late_due = reminder.due_at
-            # only the automatic re-reminder is a short nudge; a snooze repeats the dose message
-            nudge_only = nudge_only and reminder.kind is ReminderKind.RE_REMIND
-            showing = await self.repo.doses.dose(dose.id)
-        return self._message(snap, showing, notes, late_due, nudge_only, now), ids
-
-    async def _due_now(self, dose: DoseView | None, ids: list[int], now: datetime) -> DoseView | None:
-        """A dose just planned that is due right now: claim its reminder into this message."""
-        if dose is None or dose.due_at > now:
-            return None
-        ids += await self.repo.reminders.claim_reminders_of(
-            dose.id, ReminderKind.DOSE_DUE, now, now + self.lease
-        )
-        await self.repo.doses.mark_dose_due(dose.id)
-        return await self.repo.doses.dose(dose.id)
-
-    def _message(
-        self,
-        snap: Snapshot,
-        dose: DoseView | None,
-        notes: list[str],
-        late_due: datetime | None,
-        nudge_only: bool,
-        now: datetime,
-    ) -> Message | None:
-        assert snap.plan is not None
-        site = self.dosing.suggested_site(snap)
-        facts = composer.DoseFacts(
-            snap.plan, site, snap.last_used.get(site or ""), snap.clinician_check, snap.progress
-        )
-        open_due_at = snap.open_dose.due_at if snap.open_dose is not None else None
-        return composer.dose_summary(
-            facts, dose, notes, late_due=late_due, nudge_only=nudge_only, open_due_at=open_due_at, now=now
-        )
 
     async def _send(
         self, patient_id: int, chat_id: int, group: list[ClaimedReminder], ids: list[int], message: Message,

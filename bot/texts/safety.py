@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -283,6 +284,19 @@ def rotation_note(issue: str, better: str | None, rest_days: int) -> str:
 def heads_up(due: datetime, site: str | None, tz: ZoneInfo, now: datetime) -> str:
     where = f" Suggested site: {site} – you can get it ready." if site else ""
     return f"Coming up: your B12 dose {when(due, tz, now)}.{where}"
+
+
+def report_what(signs: Iterable[str], site: str | None, words: str | None) -> str:
+    """What a report was about, for /reports: its signs and site, or the patient's own words when
+    "something else" is all the buttons said."""
+    signs = tuple(signs)
+    if set(signs) <= {"other"} and words:
+        return f'"{shorten(words)}"'
+    return signs_text(signs) + (f" at {site}" if site else "")
+
+
+def report_state(status: str, outcome: str | None) -> str:
+    return "open" if status == "open" else f"closed ({outcome or 'done'})"
 
 
 def reports_list(rows: list[tuple[str, str, str, str]]) -> str:

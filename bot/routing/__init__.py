@@ -1,0 +1,103 @@
+"""The router: which handler gets an update. The first groups guard every update (a duplicate
+delivery, the allow-list); commands, buttons (`buttons.py`) and typed text (`typed.py`) follow."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import texts
+from bot.context import BotContext
+from bot.handlers import (
+    commands,
+    follow_ups,
+    labs,
+    membership,
+    pictures,
+    plan_changes,
+    privacy,
+    report,
+    settings,
+    setup,
+    sites,
+    supplies,
+    symptoms,
+)
+from bot.routing.buttons import BUTTONS, decoded, on_stale_button
+from bot.routing.typed import on_text
+
+log = logging.getLogger(__name__)
+
+
+async def once(update: Update, context: BotContext) -> None:
+    """First in line: an update id seen before (a webhook retry) is not processed again."""
+    services = context.services
+    if not await services.patients.first_delivery(update.update_id):
+        log.info("duplicate update ignored update_id=%s", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.NOT_UNDERSTOOD)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure by id and type only (no message text), and tell the patient."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "handler failed update_id=%s error=%s", update_id, type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )  # fmt: skip
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, texts.TRY_AGAIN_LATER)
+        except Exception:
+            log.warning("could not send the error reply update_id=%s", update_id)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, once), group=-2)
+    app.add_handler(TypeHandler(Update, privacy.gate), group=-1)
+    app.add_handler(CommandHandler("start", setup.start, filters=private))
+    app.add_handler(CommandHandler("help", commands.help_, filters=private))
+    app.add_handler(CommandHandler("plan", commands.plan, filters=private))
+    app.add_handler(CommandHandler("next", commands.next_, filters=private))
+    app.add_handler(CommandHandler("history", commands.history, filters=private))
+    app.add_handler(CommandHandler("cancel", commands.cancel, filters=private))
+    app.add_handler(CommandHandler("report", report.begin, filters=private))
+    app.add_handler(CommandHandler("reports", follow_ups.list_reports, filters=private))
+    app.add_handler(CommandHandler("sites", sites.show, filters=private))
+    app.add_handler(CommandHandler("settings", settings.settings, filters=private))
+    app.add_handler(CommandHandler("pause", plan_changes.pause, filters=private))
+    app.add_handler(CommandHandler("resume", plan_changes.resume, filters=private))
+    app.add_handler(CommandHandler("timezone", plan_changes.timezone, filters=private))
+    app.add_handler(CommandHandler("phase", plan_changes.phase, filters=private))
+    app.add_handler(CommandHandler("calendar", plan_changes.calendar, filters=private))
+    app.add_handler(CommandHandler("symptoms", symptoms.symptoms, filters=private))
+    app.add_handler(CommandHandler("labs", labs.labs, filters=private))
+    app.add_handler(CommandHandler("supplies", supplies.supplies, filters=private))
+    app.add_handler(CommandHandler("chart", pictures.chart, filters=private))
+    app.add_handler(CommandHandler("export", privacy.export, filters=private))
+    app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
+    for pattern, handle in BUTTONS:
+        app.add_handler(CallbackQueryHandler(decoded(handle), pattern=pattern))
+    app.add_handler(CallbackQueryHandler(on_stale_button))
+    app.add_handler(ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    app.add_error_handler(on_error)
