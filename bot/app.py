@@ -74,20 +74,36 @@ def build_application(
     safety = Safety(repo, timer, clock)
     monitor = Monitor(repo, timer, clock)
     reminders = ReminderService(
-        repo, dosing, timer, safety, monitor, app.bot, clock,
+        repo,
+        dosing,
+        timer,
+        safety,
+        monitor,
+        app.bot,
+        clock,
         lease=timedelta(seconds=settings.claim_lease_seconds),
         late_after=timedelta(minutes=settings.late_after_minutes),
-    )  # fmt: skip
+    )
     leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
     patients = Patients(repo, dosing, monitor, timer, clock)
     conversations = Conversations(repo.drafts, clock)
     pictures = Pictures(dosing, monitor, safety, clock)
     app.bot_data[SERVICES_KEY] = Services(
-        settings=settings, engine=engine, sync_engine=sync_engine, repo=repo, timer=timer, patients=patients,
-        conversations=conversations, pictures=pictures,
-        dosing=dosing, safety=safety, monitor=monitor, reminders=reminders, leadership=leadership,
+        settings=settings,
+        engine=engine,
+        sync_engine=sync_engine,
+        repo=repo,
+        timer=timer,
+        patients=patients,
+        conversations=conversations,
+        pictures=pictures,
+        dosing=dosing,
+        safety=safety,
+        monitor=monitor,
+        reminders=reminders,
+        leadership=leadership,
         clock=clock,
-    )  # fmt: skip
+    )
     routing.register(app)
     return app
 

@@ -82,14 +82,23 @@ class ConsoleApi(BaseRequest):
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _message(self, shown: Shown) -> dict[str, Any]:
-        return {"message_id": shown.message_id, "date": int(self.clock().timestamp()), "text": shown.text,
-                "chat": {"id": CHAT_ID, "type": "private"}, "from": BOT_USER}  # fmt: skip
+        return {
+            "message_id": shown.message_id,
+            "date": int(self.clock().timestamp()),
+            "text": shown.text,
+            "chat": {"id": CHAT_ID, "type": "private"},
+            "from": BOT_USER,
+        }
 
     def _answer(self, method: str, p: dict[str, Any], files: dict[str, Any]) -> Any:
         match method:
             case "getMe":
-                return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
-                        "supports_inline_queries": False}  # fmt: skip
+                return {
+                    **BOT_USER,
+                    "can_join_groups": False,
+                    "can_read_all_group_messages": False,
+                    "supports_inline_queries": False,
+                }
             case "sendMessage" | "sendDocument" | "sendPhoto":
                 shown = Shown(self._next_id, str(p.get("text") or p.get("caption") or ""), _buttons(p))
                 self._next_id += 1
@@ -149,8 +158,10 @@ class Console:
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
         self.services.timer.scheduler.pause()  # the virtual clock decides; see `move_to`
-        self.say(f"b12bot console – it is {await self.local_now()}. Type /start to begin, a number to press "
-                 "a button ('3 to type 3 as text), /clock +1d to move time, /quit to leave.")  # fmt: skip
+        self.say(
+            f"b12bot console – it is {await self.local_now()}. Type /start to begin, a number to press "
+            "a button ('3 to type 3 as text), /clock +1d to move time, /quit to leave."
+        )
 
     async def stop(self) -> None:
         await self.app.shutdown()
@@ -205,17 +216,25 @@ class Console:
 
     async def type(self, text: str) -> None:
         message: dict[str, Any] = {
-            "message_id": 100_000 + self._update_id, "date": int(self.clock().timestamp()), "text": text,
-            "chat": {"id": CHAT_ID, "type": "private"}, "from": self._user(),
-        }  # fmt: skip
+            "message_id": 100_000 + self._update_id,
+            "date": int(self.clock().timestamp()),
+            "text": text,
+            "chat": {"id": CHAT_ID, "type": "private"},
+            "from": self._user(),
+        }
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         await self._process({"message": message})
 
     async def press(self, shown: Shown, data: str) -> None:
-        query = {"id": str(self._update_id), "from": self._user(), "chat_instance": "console", "data": data,
-                 "message": self.api._message(shown)}  # fmt: skip
+        query = {
+            "id": str(self._update_id),
+            "from": self._user(),
+            "chat_instance": "console",
+            "data": data,
+            "message": self.api._message(shown),
+        }
         await self._process({"callback_query": query})
 
     async def clock_command(self, arg: str) -> None:
@@ -284,12 +303,18 @@ def run(args: list[str], stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) ->
     parser.add_argument("--start", help="start the virtual clock at this UTC time, e.g. '2026-12-01 07:00'")
     options = parser.parse_args(args)
     Path(options.database).parent.mkdir(parents=True, exist_ok=True)
-    start = (datetime.strptime(options.start, "%Y-%m-%d %H:%M").replace(tzinfo=UTC) if options.start
-             else datetime.now(UTC).replace(second=0, microsecond=0))  # fmt: skip
+    start = (
+        datetime.strptime(options.start, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        if options.start
+        else datetime.now(UTC).replace(second=0, microsecond=0)
+    )
     settings = Settings(
-        bot_token=SecretStr("console:local"), database_url=f"sqlite+aiosqlite:///{options.database}",
-        rate_limit=False, log_level="WARNING", _env_file=None,  # type: ignore[call-arg]
-    )  # fmt: skip
+        bot_token=SecretStr("console:local"),
+        database_url=f"sqlite+aiosqlite:///{options.database}",
+        rate_limit=False,
+        log_level="WARNING",
+        _env_file=None,  # type: ignore[call-arg]
+    )
     return asyncio.run(_main(settings, Path(options.files), start, stdin, out))
 
 

@@ -118,15 +118,17 @@ def follow_up_buttons(report_id: int) -> InlineKeyboardMarkup:
     return rows(
         [_button(label, FOLLOW_UP, report_id, value) for value, label in button_words.FOLLOW_UP],
         3,
-    )  # fmt: skip
+    )
 
 
 def nudge_buttons(nudge_id: int) -> InlineKeyboardMarkup:
     return rows(
-        [_button(button_words.CONTACTED_THEM, NUDGE, nudge_id, "done"),
-         _button(button_words.REMIND_LATER, NUDGE, nudge_id, "later")],
+        [
+            _button(button_words.CONTACTED_THEM, NUDGE, nudge_id, "done"),
+            _button(button_words.REMIND_LATER, NUDGE, nudge_id, "later"),
+        ],
         1,
-    )  # fmt: skip
+    )
 
 
 SNOOZE_MINUTES = (15, 30, 60)

@@ -67,7 +67,14 @@ def configure(settings: Settings) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token; PTB at DEBUG logs whole
     # updates, and SQLAlchemy at INFO logs SQL parameters (patients' words). Keep them to warnings.
     for noisy in (
-        "httpx", "httpcore", "telegram", "apscheduler.executors", "aiosqlite", "alembic",
-        "sqlalchemy", "asyncpg", "psycopg",
-    ):  # fmt: skip
+        "httpx",
+        "httpcore",
+        "telegram",
+        "apscheduler.executors",
+        "aiosqlite",
+        "alembic",
+        "sqlalchemy",
+        "asyncpg",
+        "psycopg",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -71,8 +71,17 @@ _NUMBER = re.compile(r"^\s*([<>]?)\s*(\d+(?:[.,]\d+)?)\s*(.*?)\s*$")
 
 def _unit_key(text: str) -> str:
     unit = text.lower().replace(" ", "").replace("μ", "µ").replace("mcmol", "µmol")
-    return {"pg/ml": "pg/ml", "ng/l": "ng/l", "pmol/l": "pmol/l", "pmol": "pmol/l", "pg": "pg/ml",
-            "g/dl": "g/dl", "g/l": "g/l", "gl": "g/l", "gdl": "g/dl"}.get(unit, unit)  # fmt: skip
+    return {
+        "pg/ml": "pg/ml",
+        "ng/l": "ng/l",
+        "pmol/l": "pmol/l",
+        "pmol": "pmol/l",
+        "pg": "pg/ml",
+        "g/dl": "g/dl",
+        "g/l": "g/l",
+        "gl": "g/l",
+        "gdl": "g/dl",
+    }.get(unit, unit)
 
 
 def read_value(analyte: Analyte, text: str) -> Reading | Refused:
@@ -109,8 +118,16 @@ def _without_name(analyte: Analyte, text: str) -> str:
 
 
 def _pretty(unit: str) -> str:
-    return {"pg/ml": "pg/mL", "ng/l": "ng/L", "pmol/l": "pmol/L", "µmol/l": "µmol/L", "umol/l": "µmol/L",
-            "nmol/l": "nmol/L", "g/l": "g/L", "g/dl": "g/dL"}.get(unit.lower(), unit)  # fmt: skip
+    return {
+        "pg/ml": "pg/mL",
+        "ng/l": "ng/L",
+        "pmol/l": "pmol/L",
+        "µmol/l": "µmol/L",
+        "umol/l": "µmol/L",
+        "nmol/l": "nmol/L",
+        "g/l": "g/L",
+        "g/dl": "g/dL",
+    }.get(unit.lower(), unit)
 
 
 def show(key: str, value: float) -> str:

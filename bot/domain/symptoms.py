@@ -93,8 +93,11 @@ def compare(baseline: CheckIn | None, last: CheckIn | None, current: CheckIn) ->
         else:
             parts.append(LEVELS[now])
         if last is not None and (baseline is None or last.at != baseline.at):
-            parts.append(f"{trend_word(last.levels.get(key, 0), now)} than last time"
-                         if last.levels.get(key, 0) != now else "same as last time")  # fmt: skip
+            parts.append(
+                f"{trend_word(last.levels.get(key, 0), now)} than last time"
+                if last.levels.get(key, 0) != now
+                else "same as last time"
+            )
         lines.append((label, "; ".join(parts)))
     return lines
 

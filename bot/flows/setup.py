@@ -204,8 +204,10 @@ class Start(StepHandler):
         if days:  # "Mon, Wed, Fri": only those days are offered
             today = d.local_today(now)
             names_of = {today: texts.buttons.TODAY, today + timedelta(days=1): texts.buttons.TOMORROW}
-            options = [(day.isoformat(), f"{names_of.get(day) or texts.day_short(day)} {d.time}")
-                       for day in d.allowed_days(now, 2)]  # fmt: skip
+            options = [
+                (day.isoformat(), f"{names_of.get(day) or texts.day_short(day)} {d.time}")
+                for day in d.allowed_days(now, 2)
+            ]
             question = texts.ASK_START_ON_DAYS.format(days=", ".join(domain.WEEKDAY_NAMES[x] for x in days))
             return question, kb.choices(self.step, [*options, ("date", texts.buttons.ANOTHER_DATE)])
         options = [("today", f"{texts.buttons.TODAY} {d.time}")] if d.slot_today_ahead(now) else []

@@ -59,8 +59,9 @@ class End(StrEnum):
 
 
 # Steps that take words as written (a name, a contact): only an emergency interrupts them.
-FREE_TEXT_STEPS = frozenset({Step.PRODUCT_NAME, Step.STRENGTH, Step.DOSE, Step.SITES, Step.CLINICIAN_NAME,
-                             Step.CLINICIAN_CONTACT})  # fmt: skip
+FREE_TEXT_STEPS = frozenset(
+    {Step.PRODUCT_NAME, Step.STRENGTH, Step.DOSE, Step.SITES, Step.CLINICIAN_NAME, Step.CLINICIAN_CONTACT}
+)
 NAME_STEPS = frozenset({Step.PRODUCT_NAME, Step.SITES, Step.CLINICIAN_NAME, Step.CLINICIAN_CONTACT})
 
 
@@ -170,11 +171,19 @@ class SetupDraft(BaseModel):
         assert self.product and self.strength and self.dose and self.route and self.tz and self.sites
         assert self.clinician_name and self.clinician_contact and self.start_date
         return domain.Plan(
-            product=domain.Product(self.product), product_name=self.product_name, strength=self.strength,
-            dose=self.dose, route=domain.Route(self.route), phases=self.built_phases(), time_of_day=self.at(),
-            timezone=self.tz, sites=tuple(self.sites), clinician_name=self.clinician_name,
-            clinician_contact=self.clinician_contact, start_date=self.start_date,
-        )  # fmt: skip
+            product=domain.Product(self.product),
+            product_name=self.product_name,
+            strength=self.strength,
+            dose=self.dose,
+            route=domain.Route(self.route),
+            phases=self.built_phases(),
+            time_of_day=self.at(),
+            timezone=self.tz,
+            sites=tuple(self.sites),
+            clinician_name=self.clinician_name,
+            clinician_contact=self.clinician_contact,
+            start_date=self.start_date,
+        )
 
 
 def same_day(day: date, year: int) -> date:

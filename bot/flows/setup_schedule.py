@@ -64,8 +64,10 @@ class PresetDays(StepHandler):
             if len(d.days) != preset.choose_days:
                 return Invalid(texts.NEED_DAYS.format(count=preset.choose_days))
             chosen = domain.Cadence(domain.CadenceKind.WEEKDAYS, weekdays=tuple(sorted(d.days)))
-            phases = [domain.Phase(chosen, p.length) if p.cadence.kind is domain.CadenceKind.WEEKDAYS else p
-                      for p in preset.phases]  # fmt: skip
+            phases = [
+                domain.Phase(chosen, p.length) if p.cadence.kind is domain.CadenceKind.WEEKDAYS else p
+                for p in preset.phases
+            ]
             d.phases = domain.phases_to_json(tuple(phases))
             return Step.PRESET_CONFIRM
         if (day := _weekday(value)) is None:

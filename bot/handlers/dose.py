@@ -87,9 +87,13 @@ def _after_close(result: Result, snap: Snapshot, context: BotContext, first_line
 
 
 async def _confirm(
-    update: Update, context: BotContext, snap: Snapshot, dose_id: int | None, site: str,
+    update: Update,
+    context: BotContext,
+    snap: Snapshot,
+    dose_id: int | None,
+    site: str,
     given_at: datetime | None,
-) -> tuple[str, bool]:  # fmt: skip
+) -> tuple[str, bool]:
     """Record the dose; the reply, and whether anything was recorded."""
     services = context.services
     assert snap.plan is not None
@@ -108,9 +112,14 @@ async def _confirm(
     suggested = services.dosing.suggested_site(snap)  # what was suggested before this dose
     rest = context.services.dosing.rotation_rest(snap)
     issue = rotation_issue(
-        site, previous_site=snap.last_site, last_used=snap.last_used, rest=rest,
-        reaction_sites=snap.reaction_sites, at=given, suggested=suggested,
-    )  # fmt: skip
+        site,
+        previous_site=snap.last_site,
+        last_used=snap.last_used,
+        rest=rest,
+        reaction_sites=snap.reaction_sites,
+        at=given,
+        suggested=suggested,
+    )
     if issue is not None:
         better = [s for s in services.dosing.site_order(fresh) if s != site]
         text += "\n" + texts.rotation_note(issue, better[0] if better else None, rest.days)
@@ -267,8 +276,9 @@ async def on_reply_text(update: Update, context: BotContext, snap: Snapshot) -> 
 async def _done_text(update: Update, context: BotContext, snap: Snapshot, intent: Intent) -> None:
     assert snap.plan is not None
     if intent.error:
-        await reply(update, texts.BAD_GIVEN_TIME_FUTURE if intent.error == "future"
-                     else texts.BAD_GIVEN_TIME_OLD)  # fmt: skip
+        await reply(
+            update, texts.BAD_GIVEN_TIME_FUTURE if intent.error == "future" else texts.BAD_GIVEN_TIME_OLD
+        )
         return
     target = context.services.dosing.target_for(snap, None)
     back_dated = intent.given_at is not None and context.services.dosing.is_back_dated(snap, intent.given_at)

@@ -73,10 +73,13 @@ async def export(update: Update, context: BotContext) -> None:
     pdf = await context.services.pictures.summary(snap)
     files = (
         (as_json, "b12bot-export.json", "everything, as JSON"),
-        (records_csv(tables, ZoneInfo(snap.plan.timezone) if snap.plan else ZoneInfo("UTC")),
-         "b12bot-records.csv", "doses, reports, check-ins and blood tests, as CSV"),
+        (
+            records_csv(tables, ZoneInfo(snap.plan.timezone) if snap.plan else ZoneInfo("UTC")),
+            "b12bot-records.csv",
+            "doses, reports, check-ins and blood tests, as CSV",
+        ),
         (pdf, "b12bot-summary.pdf", "a one-page summary to show your clinician"),
-    )  # fmt: skip
+    )
     for data, name, what in files:
         caption = texts.EXPORT_CAPTION.format(what=what)
         await context.bot.send_document(chat.id, InputFile(data, filename=name), caption=caption)

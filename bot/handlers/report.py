@@ -111,11 +111,15 @@ async def advise(
     patient_id = snap.patient_id if snap else await services.patients.ensure(chat.id)
     hours = reading.hours_since if reading else None
     recorded = await services.safety.record(
-        patient_id, ordered, site=site, severity=reading.severity if reading else None,
+        patient_id,
+        ordered,
+        site=site,
+        severity=reading.severity if reading else None,
         since_at=services.clock() - timedelta(hours=hours) if hours is not None else None,
         words=words[:MAX_WORDS] if words else None,
-        modifiers=reading.modifiers if reading else modifiers, with_plan=plan is not None,
-    )  # fmt: skip
+        modifiers=reading.modifiers if reading else modifiers,
+        with_plan=plan is not None,
+    )
     if not watch_reply and recorded.result.level is Level.WATCH:
         return recorded
     await _advice(update, plan, recorded, ordered, site, words)
@@ -143,9 +147,13 @@ def _about_missing(words: str | None) -> bool:
 
 
 async def _advice(
-    update: Update, plan: Plan | None, recorded: Recorded, signs: list[Sign], site: str | None,
+    update: Update,
+    plan: Plan | None,
+    recorded: Recorded,
+    signs: list[Sign],
+    site: str | None,
     words: str | None = None,
-) -> None:  # fmt: skip
+) -> None:
     keyboard = kb.nudge_buttons(recorded.nudge_id) if recorded.nudge_id else None
     keys = tuple(s.value for s in signs)
     match recorded.result.level:
@@ -163,18 +171,31 @@ async def _advice(
 
 
 async def on_typed_report(
-    update: Update, context: BotContext, snap: Snapshot | None, text: str, assessment: Assessment,
-    site: str | None = None, details: bool = True, offer_setup: bool = True,
-) -> None:  # fmt: skip
+    update: Update,
+    context: BotContext,
+    snap: Snapshot | None,
+    text: str,
+    assessment: Assessment,
+    site: str | None = None,
+    details: bool = True,
+    offer_setup: bool = True,
+) -> None:
     """Typed words that describe a problem: advice first, then (with `details`) the details."""
     if site is None and snap is not None and snap.plan is not None:
         found = match_sites(text, snap.plan.sites)
         site = found[0] if len(found) == 1 else None
     signs = assessment.reading.signs
     await advise(
-        update, context, snap, signs, words=text, site=site, assessment=assessment, details=details,
+        update,
+        context,
+        snap,
+        signs,
+        words=text,
+        site=site,
+        assessment=assessment,
+        details=details,
         offer_setup=offer_setup,
-    )  # fmt: skip
+    )
 
 
 # --- /report: the signs by buttons ----------------------------------------------------------------
@@ -344,9 +365,14 @@ async def _detail_answer(
     if "site" in detail:
         data["site"] = detail["site"]
     recorded = await context.services.safety.add_details(
-        snap.patient_id, int(data["report"]), site=detail.get("site"), severity=detail.get("severity"),
-        hours=detail.get("hours"), words=detail.get("words"), signs=detail.get("signs", ()),
-    )  # fmt: skip
+        snap.patient_id,
+        int(data["report"]),
+        site=detail.get("site"),
+        severity=detail.get("severity"),
+        hours=detail.get("hours"),
+        words=detail.get("words"),
+        signs=detail.get("signs", ()),
+    )
     if recorded is None:  # closed meanwhile
         await context.services.conversations.end(chat.id)
         await reply(update, texts.REPORT_CLOSED_ALREADY)

@@ -84,10 +84,16 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback, 
         words = f"{words} (then tapped: {picked})"
     snap = await patients.snapshot(chat.id)
     recorded = await advise(
-        update, context, snap, signs, words=words,
+        update,
+        context,
+        snap,
+        signs,
+        words=words,
         modifiers=frozenset({Modifier.WORSENING}) if callback.part(1) == "infection" else None,
-        details=False, watch_reply=False, offer_setup=resume is None,
-    )  # fmt: skip
+        details=False,
+        watch_reply=False,
+        offer_setup=resume is None,
+    )
     if recorded.result.level is Level.WATCH:
         await reply(update, texts.SCREEN_NONE if snap and snap.plan else texts.SCREEN_NONE_NO_PLAN)
     return resume

@@ -41,10 +41,12 @@ async def settings(update: Update, context: BotContext) -> None:
         return
     current = texts.heads_up_setting(dict(HEADS_UP_CHOICES).get(snap.heads_up_hours or 0))
     buttons = [
-        InlineKeyboardButton(("✅ " if (snap.heads_up_hours or 0) == h else "") + label,
-                                callback_data=kb.encode(kb.SITES, "hu", h))
+        InlineKeyboardButton(
+            ("✅ " if (snap.heads_up_hours or 0) == h else "") + label,
+            callback_data=kb.encode(kb.SITES, "hu", h),
+        )
         for h, label in HEADS_UP_CHOICES
-    ]  # fmt: skip
+    ]
     m = snap.monitoring
     checkin = "off"
     if m.checkin_weekday is not None and m.checkin_time is not None:

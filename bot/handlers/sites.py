@@ -22,10 +22,12 @@ REST_CHOICES = (3, 5, 7, 10, 14)
 
 def _menu() -> InlineKeyboardMarkup:
     return kb.rows(
-        [InlineKeyboardButton(label, callback_data=kb.encode(kb.SITES, action))
-         for action, label in texts.buttons.SITES_MENU],
+        [
+            InlineKeyboardButton(label, callback_data=kb.encode(kb.SITES, action))
+            for action, label in texts.buttons.SITES_MENU
+        ],
         2,
-    )  # fmt: skip
+    )
 
 
 async def show(update: Update, context: BotContext) -> None:
@@ -35,10 +37,13 @@ async def show(update: Update, context: BotContext) -> None:
         return
     now = context.services.clock()
     rows = [
-        (site, texts.ago(snap.last_used.get(site), now, ZoneInfo(snap.plan.timezone)),
-         " ⚠️ open reaction" if site in snap.reaction_sites else "")
+        (
+            site,
+            texts.ago(snap.last_used.get(site), now, ZoneInfo(snap.plan.timezone)),
+            " ⚠️ open reaction" if site in snap.reaction_sites else "",
+        )
         for site in snap.plan.sites
-    ]  # fmt: skip
+    ]
     chat = update.effective_chat
     if update.callback_query is None and chat is not None:  # the picture with /sites, not after every button
         png = await context.services.pictures.body_map(snap)
@@ -87,8 +92,10 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             await services.conversations.save(chat.id, FLOW, RENAME_TO, {"site": sites[index]})
             await reply(update, texts.ASK_RENAME_TO.format(site=sites[index]))
         case "rest" if index is None:
-            buttons = [InlineKeyboardButton(f"{d} days", callback_data=kb.encode(kb.SITES, "rest", d))
-                       for d in REST_CHOICES]  # fmt: skip
+            buttons = [
+                InlineKeyboardButton(f"{d} days", callback_data=kb.encode(kb.SITES, "rest", d))
+                for d in REST_CHOICES
+            ]
             await services.conversations.save(chat.id, FLOW, REST, {})
             await reply(update, texts.ASK_REST, kb.rows(buttons, 5))
         case "rest" if index in REST_CHOICES:

@@ -59,9 +59,11 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     log.error(
-        "handler failed update_id=%s error=%s", update_id, type(error).__name__,
+        "handler failed update_id=%s error=%s",
+        update_id,
+        type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error else None,
-    )  # fmt: skip
+    )
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(update.effective_chat.id, texts.TRY_AGAIN_LATER)

@@ -55,10 +55,18 @@ def dose_due(
     notes: list[str] | None = None,
 ) -> Message:
     text = texts.dose_due(
-        facts.plan, dose.phase_index, dose.number_in_phase, facts.site, facts.site_last_used, now,
-        phase_changed=dose.phase_changed, late_due=late_due, notes=notes or [],
-        clinician_check=facts.clinician_check, tally=tally(facts.plan, facts.progress, dose.phase_index),
-    )  # fmt: skip
+        facts.plan,
+        dose.phase_index,
+        dose.number_in_phase,
+        facts.site,
+        facts.site_last_used,
+        now,
+        phase_changed=dose.phase_changed,
+        late_due=late_due,
+        notes=notes or [],
+        clinician_check=facts.clinician_check,
+        tally=tally(facts.plan, facts.progress, dose.phase_index),
+    )
     return Message(text, dose_buttons(dose.id, facts.clinician_check))
 
 

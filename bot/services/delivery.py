@@ -220,9 +220,13 @@ class ReminderService:
             ctx = contexts.get(patient_id)
             dose = doses.get(reminder.dose_id or 0)
             if (
-                ctx is None or ctx.plan is None or ctx.blocked or ctx.paused
-                or dose is None or dose.status not in OPEN_DOSE_STATUSES
-            ):  # fmt: skip
+                ctx is None
+                or ctx.plan is None
+                or ctx.blocked
+                or ctx.paused
+                or dose is None
+                or dose.status not in OPEN_DOSE_STATUSES
+            ):
                 rest.add(patient_id)
                 continue
             site = suggest_site(ctx.plan.sites, ctx.last_used, ctx.reaction_sites)
@@ -277,9 +281,15 @@ class ReminderService:
                 await self.safety.nudge_sent(snap.patient_id, source.nudge_id, last)
 
     async def _send(
-        self, patient_id: int, chat_id: int, group: list[ClaimedReminder], ids: list[int], message: Message,
-        *, finish: bool = True,
-    ) -> bool:  # fmt: skip
+        self,
+        patient_id: int,
+        chat_id: int,
+        group: list[ClaimedReminder],
+        ids: list[int],
+        message: Message,
+        *,
+        finish: bool = True,
+    ) -> bool:
         """Send one message; True when Telegram took it (otherwise its reminders are retried).
         With `finish`, its reminders are marked sent at once (else the caller does, in bulk)."""
         try:
@@ -299,8 +309,10 @@ class ReminderService:
             await self._retry(ids, backoff)
             log.warning(
                 "send failed patient_id=%s error=%s retry_in=%ss",
-                patient_id, type(exc).__name__, int(backoff.total_seconds()),
-            )  # fmt: skip
+                patient_id,
+                type(exc).__name__,
+                int(backoff.total_seconds()),
+            )
         else:
             if finish:
                 await self.repo.reminders.finish_reminders(ids, ReminderState.SENT, self.clock())

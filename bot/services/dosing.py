@@ -199,9 +199,13 @@ class Dosing:
             older = await self._missed_dose_for(snap, given)
             if older is not None:
                 return await self._close(
-                    snap, older, DoseStatus.DONE, from_statuses=(DoseStatus.MISSED,),
-                    given_at=given, site=site,
-                )  # fmt: skip
+                    snap,
+                    older,
+                    DoseStatus.DONE,
+                    from_statuses=(DoseStatus.MISSED,),
+                    given_at=given,
+                    site=site,
+                )
         target = self.target_for(snap, dose_id)
         if isinstance(target, str):
             if dose_id is not None:
@@ -249,8 +253,13 @@ class Dosing:
             return None
         if dose.due_at <= self.clock():
             return (await self.mark_missed(snap, dose)).next_dose
-        current = NextDose(dose.phase_index, dose.number_in_phase, dose.due_at, dose.phase_changed,
-                           snap.progress.phase_started_on or dose.due_at.date())  # fmt: skip
+        current = NextDose(
+            dose.phase_index,
+            dose.number_in_phase,
+            dose.due_at,
+            dose.phase_changed,
+            snap.progress.phase_started_on or dose.due_at.date(),
+        )
         specs = self.reminders_for(snap.plan, current, snap.heads_up_hours)
         await self.repo.doses.rearm_dose(dose.id, patient_id, specs)
         self.timer.arm([spec.due_at for spec in specs])

@@ -153,9 +153,12 @@ class Monitor:
     async def set_stock(self, snap: Snapshot, stock: Stock) -> RunOut | None:
         """New stock counts (or None to stop tracking): the refill and expiry warnings follow."""
         await self.repo.patients.set_patient_settings(
-            snap.patient_id, stock_doses=stock.doses, stock_syringes=stock.syringes,
-            vial_expires_on=stock.expires_on, refill_warned_at=None,
-        )  # fmt: skip
+            snap.patient_id,
+            stock_doses=stock.doses,
+            stock_syringes=stock.syringes,
+            vial_expires_on=stock.expires_on,
+            refill_warned_at=None,
+        )
         fresh = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
         return await self.plan_supplies(fresh)
 

@@ -99,12 +99,19 @@ class Safety:
         # a question about the dose is answered at once ("ask your clinician"): no daily repeats
         nudging = result.level >= Level.CLINICIAN and with_plan and set(signs) != {Sign.UNSURE}
         report_id, nudge_id = await self.repo.reports.add_report(
-            patient_id, now, signs=sign_keys, site=site,
-            severity=severity.name.lower() if severity else None, since_at=since_at, words=words,
-            level=result.level.key, rule_ids=result.rule_ids, follow_up_at=follow_up_at,
+            patient_id,
+            now,
+            signs=sign_keys,
+            site=site,
+            severity=severity.name.lower() if severity else None,
+            since_at=since_at,
+            words=words,
+            level=result.level.key,
+            rule_ids=result.rule_ids,
+            follow_up_at=follow_up_at,
             nudge=(NudgeReason.REPORT, sign_keys, nudge_at) if nudging else None,
             hold=needs_clinician_check(result, signs),
-        )  # fmt: skip
+        )
         self.timer.arm([t for t in (follow_up_at, nudge_at if nudge_id else None) if t])
         return Recorded(report_id, nudge_id, result)
 
@@ -150,10 +157,13 @@ class Safety:
         nudge_at = now + NUDGE_REPEAT
         nudging = raised and level >= Level.CLINICIAN
         updated, nudge_id = await self.repo.reports.update_report(
-            report_id, patient_id, now, changes=changes,
+            report_id,
+            patient_id,
+            now,
+            changes=changes,
             nudge=(NudgeReason.REPORT, changes["signs"], nudge_at) if nudging else None,  # type: ignore[arg-type]
             hold=needs_clinician_check(result, all_signs),
-        )  # fmt: skip
+        )
         if updated is None:
             return None
         if nudge_id:
@@ -214,9 +224,10 @@ class Safety:
         rule = "F2-worse-at-follow-up" if answer is Answer.WORSE else "F1-same-at-48h"
         nudge_at = now + NUDGE_REPEAT
         ok, nudge_id = await self.repo.reports.follow_up_answered(
-            report_id, now,
+            report_id,
+            now,
             escalate=(Level.CLINICIAN.key, [rule], (NudgeReason.FOLLOW_UP, report.signs, nudge_at)),
-        )  # fmt: skip
+        )
         if ok:
             self.timer.arm([nudge_at])
         return FollowedUp(ok=ok, nudge_id=nudge_id)

@@ -68,8 +68,11 @@ class TimerJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 
         return pickle.dumps(state, self.pickle_protocol)
 
     def add_job(self, job: Job) -> None:
-        row = {"id": job.id, "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
-               "job_state": self._state(job)}  # fmt: skip
+        row = {
+            "id": job.id,
+            "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
+            "job_state": self._state(job),
+        }
         with self.engine.begin() as connection:
             try:
                 connection.execute(self.jobs_t.insert().values(**row))

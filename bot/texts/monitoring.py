@@ -108,8 +108,11 @@ def labs_trend(labs: Sequence[LabView], last: int | None = 6) -> str:
     """One line per test over time, its `last` values (all with None)."""
     rows = []
     for key, analyte in ANALYTES.items():
-        values = [f"{show(key, lab.values[key])} ({lab.taken_on.day} {lab.taken_on:%b %Y})"
-                  for lab in labs if key in lab.values]  # fmt: skip
+        values = [
+            f"{show(key, lab.values[key])} ({lab.taken_on.day} {lab.taken_on:%b %Y})"
+            for lab in labs
+            if key in lab.values
+        ]
         if values:
             rows.append((analyte.label, values[-last:] if last else values))
     return lab_trend(rows) if rows else LABS_NONE

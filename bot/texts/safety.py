@@ -83,9 +83,12 @@ def emergency_recorded(plan: Plan | None) -> str:
 
 
 def clinician_advice(
-    plan: Plan | None, signs: tuple[str, ...], why: tuple[str, ...], number: str | None = None,
+    plan: Plan | None,
+    signs: tuple[str, ...],
+    why: tuple[str, ...],
+    number: str | None = None,
     out_of_hours: str | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """A clinician-level report: contact them now, named, before any question; who to call when
     they are closed, and the emergency number if it gets worse."""
     reason = f" {why[0]}" if why else ""

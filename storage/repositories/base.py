@@ -72,10 +72,21 @@ def monitoring_view(row: Patient) -> Monitoring:
 
 def report_view(row: SideEffectReport) -> ReportView:
     return ReportView(
-        row.id, row.created_at, tuple(row.signs), row.site, row.severity, row.since_at,
-        row.words, row.level, tuple(row.rule_ids), ReportStatus(row.status), row.follow_ups,
-        row.outcome, row.closed_at, row.asked_at,
-    )  # fmt: skip
+        row.id,
+        row.created_at,
+        tuple(row.signs),
+        row.site,
+        row.severity,
+        row.since_at,
+        row.words,
+        row.level,
+        tuple(row.rule_ids),
+        ReportStatus(row.status),
+        row.follow_ups,
+        row.outcome,
+        row.closed_at,
+        row.asked_at,
+    )
 
 
 def nudge_view(row: ClinicianNudge) -> NudgeView:
@@ -147,9 +158,12 @@ def phase_progress(plan_row: Plan | None, counts: tuple[int, int, int]) -> Progr
         return Progress()
     given, skipped, missed = counts
     return Progress(
-        phase_index=plan_row.phase_index, given_in_phase=given, phase_started_on=plan_row.phase_started_on,
-        skipped_in_phase=skipped, missed_in_phase=missed,
-    )  # fmt: skip
+        phase_index=plan_row.phase_index,
+        given_in_phase=given,
+        phase_started_on=plan_row.phase_started_on,
+        skipped_in_phase=skipped,
+        missed_in_phase=missed,
+    )
 
 
 async def hold_next_doses(s: AsyncSession, patient_id: int, now: datetime) -> None:

@@ -98,9 +98,17 @@ class PatientRepository(Repository):
         }
         if plan_row is None:
             return Snapshot(
-                patient.id, patient.chat_id, patient.blocked_at is not None, None, None,
-                Progress(), None, last_used, last_site, **settings,  # type: ignore[arg-type]
-            )  # fmt: skip
+                patient.id,
+                patient.chat_id,
+                patient.blocked_at is not None,
+                None,
+                None,
+                Progress(),
+                None,
+                last_used,
+                last_site,
+                **settings,  # type: ignore[arg-type]
+            )
         open_row = await s.scalar(
             select(Dose)
             .where(Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES))
@@ -244,9 +252,14 @@ class PatientRepository(Repository):
         """The patient's own rows, table by table (never another patient's)."""
         tables: dict[str, list[dict[str, Any]]] = {}
         async with self._sessions() as s:
-            for name, model in (("plans", Plan), ("doses", Dose), ("reports", SideEffectReport),
-                                ("nudges", ClinicianNudge), ("symptom_checkins", SymptomCheckIn),
-                                ("lab_results", LabResult)):  # fmt: skip
+            for name, model in (
+                ("plans", Plan),
+                ("doses", Dose),
+                ("reports", SideEffectReport),
+                ("nudges", ClinicianNudge),
+                ("symptom_checkins", SymptomCheckIn),
+                ("lab_results", LabResult),
+            ):
                 rows = await s.scalars(select(model).where(model.patient_id == patient_id).order_by(model.id))
                 tables[name] = [
                     {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "patient_id"}

@@ -75,10 +75,18 @@ class ReminderRepository(Repository):
                 .execution_options(synchronize_session=False)
             )
             claimed = [
-                ClaimedReminder(r.id, r.patient_id, r.dose_id, ReminderKind(r.kind), r.due_at,
-                                r.attempts, r.report_id, r.nudge_id)
+                ClaimedReminder(
+                    r.id,
+                    r.patient_id,
+                    r.dose_id,
+                    ReminderKind(r.kind),
+                    r.due_at,
+                    r.attempts,
+                    r.report_id,
+                    r.nudge_id,
+                )
                 for r in rows
-            ]  # fmt: skip
+            ]
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
     async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> None:
@@ -217,11 +225,13 @@ class ReminderRepository(Repository):
         for patient_id, patient in patients.items():
             plan_row = plans.get(patient_id)
             contexts[patient_id] = DueContext(
-                patient.chat_id, patient.blocked_at is not None,
+                patient.chat_id,
+                patient.blocked_at is not None,
                 plan_to_domain(plan_row) if plan_row else None,
                 plan_row is not None and plan_row.paused_at is not None,
-                last_used[patient_id], frozenset(reactions[patient_id]),
+                last_used[patient_id],
+                frozenset(reactions[patient_id]),
                 patient.clinician_check_at is not None,
                 phase_progress(plan_row, counts.get(patient_id, (0, 0, 0))),
-            )  # fmt: skip
+            )
         return contexts

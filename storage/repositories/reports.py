@@ -57,10 +57,18 @@ class ReportRepository(Repository):
             if hold:
                 await hold_next_doses(s, patient_id, now)
             report = SideEffectReport(
-                patient_id=patient_id, created_at=now, signs=list(signs), site=site,
-                severity=severity, since_at=since_at, words=words, level=level,
-                rule_ids=list(rule_ids), status=ReportStatus.OPEN, follow_ups=0,
-            )  # fmt: skip
+                patient_id=patient_id,
+                created_at=now,
+                signs=list(signs),
+                site=site,
+                severity=severity,
+                since_at=since_at,
+                words=words,
+                level=level,
+                rule_ids=list(rule_ids),
+                status=ReportStatus.OPEN,
+                follow_ups=0,
+            )
             s.add(report)
             await s.flush()
             if follow_up_at is not None:
@@ -217,13 +225,23 @@ class ReportRepository(Repository):
             return True, None
 
     async def _add_nudge(
-        self, s: AsyncSession, patient_id: int, report_id: int | None, reason: str,
-        signs: Sequence[str], now: datetime, due: datetime,
-    ) -> int:  # fmt: skip
+        self,
+        s: AsyncSession,
+        patient_id: int,
+        report_id: int | None,
+        reason: str,
+        signs: Sequence[str],
+        now: datetime,
+        due: datetime,
+    ) -> int:
         nudge = ClinicianNudge(
-            patient_id=patient_id, report_id=report_id, reason=reason, signs=list(signs),
-            status=NudgeStatus.OPEN, created_at=now,
-        )  # fmt: skip
+            patient_id=patient_id,
+            report_id=report_id,
+            reason=reason,
+            signs=list(signs),
+            status=NudgeStatus.OPEN,
+            created_at=now,
+        )
         s.add(nudge)
         await s.flush()
         await remind(s, patient_id, ReminderKind.NUDGE, due, nudge_id=nudge.id)

@@ -127,10 +127,16 @@ def _read(text: str, tokens: list[str]) -> Reading:
         None,
     )
     return Reading(
-        frozenset(signs), frozenset(modifiers), severity, _hours(" ".join(tokens)) or _days_between(text),
-        hedged=hedged(tokens), question=question, settled=settled(tokens),
-        resolved=frozenset(resolved - signs), symptom_like=not signs and _sounds_like_a_symptom(tokens),
-    )  # fmt: skip
+        frozenset(signs),
+        frozenset(modifiers),
+        severity,
+        _hours(" ".join(tokens)) or _days_between(text),
+        hedged=hedged(tokens),
+        question=question,
+        settled=settled(tokens),
+        resolved=frozenset(resolved - signs),
+        symptom_like=not signs and _sounds_like_a_symptom(tokens),
+    )
 
 
 def _sounds_like_a_symptom(tokens: list[str]) -> bool:
@@ -297,8 +303,19 @@ _DID = lexicon.words(
     "spoke spoken speak rang rung called phoned saw seen been went visited talked told said says saying "
     "emailed messaged checked"
 )
-_CARRY_ON = ("carry on", "keep going", "continue", "fine to", "ok to", "safe to", "go ahead", "keep taking",
-             "keep injecting", "fine to carry", "no problem to")  # fmt: skip
+_CARRY_ON = (
+    "carry on",
+    "keep going",
+    "continue",
+    "fine to",
+    "ok to",
+    "safe to",
+    "go ahead",
+    "keep taking",
+    "keep injecting",
+    "fine to carry",
+    "no problem to",
+)
 
 
 def spoke_to_clinician(text: str) -> tuple[bool, bool]:

@@ -76,9 +76,17 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_reminder_patient_kind", table_name="reminder")
     with op.batch_alter_table("patient", schema=None) as batch_op:
-        for column in ("refill_warned_at", "vial_expires_on", "stock_syringes", "stock_doses",
-                       "lab_recheck_on", "review_suggested_at", "review_weeks", "checkin_time",
-                       "checkin_weekday"):  # fmt: skip
+        for column in (
+            "refill_warned_at",
+            "vial_expires_on",
+            "stock_syringes",
+            "stock_doses",
+            "lab_recheck_on",
+            "review_suggested_at",
+            "review_weeks",
+            "checkin_time",
+            "checkin_weekday",
+        ):
             batch_op.drop_column(column)
     op.drop_index(op.f("ix_lab_result_patient_id"), table_name="lab_result")
     op.drop_table("lab_result")
