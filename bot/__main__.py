@@ -14,8 +14,10 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
 from bot.config import BotMode, ConfigError, load_settings
+from storage.migrate import SchemaAhead
 
 log = logging.getLogger("bot")
+DATABASE_PROBLEM = 4  # as `check`; the systemd unit does not restart on it
 HEALTHY_WITHIN = 120.0  # seconds; the bot touches its heartbeat file every 30 s
 USAGE = """usage: python -m bot [check [--dry-run] | console [--database FILE] [--files DIR]]
 
@@ -60,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if settings.bot_mode is BotMode.WEBHOOK:
             assert settings.webhook_url is not None
+            from bot.webhook import cap_request_bodies
+
+            cap_request_bodies()
             app.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
@@ -81,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         where = settings.telegram_base_url or "api.telegram.org"
         print(f"error: cannot reach Telegram at {where} ({type(exc).__name__}).", file=sys.stderr)
         return 3
+    except SchemaAhead as exc:  # restarting cannot help: systemd's RestartPreventExitStatus=4
+        print(f"error: {exc}.", file=sys.stderr)
+        return DATABASE_PROBLEM
     return 0
 
 

@@ -83,6 +83,7 @@ def build_application(
         clock,
         lease=timedelta(seconds=settings.claim_lease_seconds),
         late_after=timedelta(minutes=settings.late_after_minutes),
+        allowed=settings.allowed_user_ids,
     )
     leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
     patients = Patients(repo, dosing, monitor, timer, clock)

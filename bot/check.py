@@ -24,7 +24,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
 from storage.database import create_sync_db_engine, sqlite_file
-from storage.migrate import all_revisions, pending, upgrade
+from storage.migrate import SchemaAhead, all_revisions, pending, upgrade
 
 READY, PENDING, BAD_SETTINGS, NO_TELEGRAM, NO_DATABASE = 0, 1, 2, 3, 4
 
@@ -53,6 +53,9 @@ def _database(settings: Settings, dry_run: bool, out: TextIO) -> int:
         upgrade(settings.database_url)
         print(f"migrations: applied {', '.join(todo)}" if todo else "migrations: up to date", file=out)
         return READY
+    except SchemaAhead as exc:
+        print(f"database: FAILED, {exc}", file=out)
+        return NO_DATABASE
     except SQLAlchemyError as exc:
         print(f"database: FAILED ({type(exc).__name__}) at {engine.url}", file=out)
         return NO_DATABASE

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     bot_mode: BotMode = BotMode.POLLING
     webhook_url: str | None = None  # the public https URL Telegram posts updates to
     webhook_secret: SecretStr = Field(default=SecretStr(""))
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind the reverse proxy; a container sets 0.0.0.0
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     heartbeat_file: str | None = None  # touched every 30 s while the bot and its database work
 

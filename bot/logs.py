@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 
 from bot.config import LogFormat, Settings
@@ -40,6 +41,21 @@ class LibraryTracebacks(logging.Filter):
         return True
 
 
+class LibraryArguments(logging.Filter):
+    """A library's log line keeps its wording but not its arguments: python-telegram-bot logs an
+    update it cannot read with the whole update (the patient's words) at CRITICAL, and a driver's
+    error can quote the statement's parameters. Our own loggers ("bot") log ids only."""
+
+    TRUSTED = ("bot", "apscheduler", "alembic")  # these never see what a patient wrote
+    PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*(\d+|\*)?(\.(\d+|\*))?[diouxXeEfFgGcrsa]")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and not record.name.startswith(self.TRUSTED):
+            record.msg = self.PLACEHOLDER.sub("<hidden>", str(record.msg)).replace("%%", "%")
+            record.args = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -56,6 +72,7 @@ class JsonFormatter(logging.Formatter):
 def configure(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactToken(settings.bot_token.get_secret_value()))
+    handler.addFilter(LibraryArguments())
     handler.addFilter(LibraryTracebacks(debug=logging.getLevelName(settings.log_level) == logging.DEBUG))
     if settings.log_format is LogFormat.JSON:
         handler.setFormatter(JsonFormatter())

@@ -13,6 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# A stalled database must not hang a reply for ever: a connection is given up after CONNECT_TIMEOUT,
+# a statement after STATEMENT_TIMEOUT (server side, and client side for the bot's own driver).
+CONNECT_TIMEOUT = 5
+STATEMENT_TIMEOUT = 10
+POOL_TIMEOUT = 10
+# A failed statement's message would carry its parameters: patients' words, sites, symptoms.
+PRIVATE = {"hide_parameters": True}
 
 
 def _with_driver(url: str | URL, drivers: dict[str, str]) -> URL:
@@ -82,10 +89,24 @@ def create_async_db_engine(url: str | URL) -> AsyncEngine:
     ensure_sqlite_directory(url)
     target = async_url(url)
     if is_sqlite(target):
-        engine = create_async_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **PRIVATE
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(target, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(
+        target,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=POOL_TIMEOUT,
+        connect_args={
+            "timeout": CONNECT_TIMEOUT,
+            "command_timeout": STATEMENT_TIMEOUT,
+            "server_settings": {"statement_timeout": str(STATEMENT_TIMEOUT * 1000)},
+        },
+        **PRIVATE,
+    )
 
 
 def create_sync_db_engine(url: str | URL) -> Engine:
@@ -93,10 +114,21 @@ def create_sync_db_engine(url: str | URL) -> Engine:
     ensure_sqlite_directory(url)
     target = sync_url(url)
     if is_sqlite(target):
-        engine = create_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(target, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **PRIVATE)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(target, pool_pre_ping=True, pool_size=2, max_overflow=2)
+    return create_engine(
+        target,
+        pool_pre_ping=True,
+        pool_size=2,
+        max_overflow=2,
+        pool_timeout=POOL_TIMEOUT,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT * 1000}",
+        },
+        **PRIVATE,
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

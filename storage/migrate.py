@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from storage.database import create_sync_db_engine
 
@@ -27,13 +27,34 @@ def alembic_config(url: str) -> Config:
 MIGRATION_LOCK = 0x6231325F6D6967  # "b12_mig"
 
 
+class SchemaAhead(RuntimeError):
+    """The database was migrated by a newer b12bot than this one (a rollback without a downgrade):
+    this code must not touch it."""
+
+    def __init__(self, revisions: set[str]) -> None:
+        super().__init__(
+            f"the database is at schema revision {', '.join(sorted(revisions))}, which this version of "
+            "b12bot does not know (it was upgraded by a newer version): run that version again, or "
+            "downgrade the database with it first"
+        )
+
+
+def _refuse_unknown(connection: Connection) -> None:
+    known = set(all_revisions())
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    if unknown := current - known:
+        raise SchemaAhead(unknown)
+
+
 def upgrade(url: str) -> None:
-    """Bring the database at `url` to the newest schema (creates it on first run)."""
+    """Bring the database at `url` to the newest schema (creates it on first run). A database at
+    a revision this code does not know raises SchemaAhead and is left as it is."""
     engine = create_sync_db_engine(url)
     try:
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            _refuse_unknown(connection)
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -53,6 +74,7 @@ def pending(url: str) -> list[str]:
     engine = create_sync_db_engine(url)
     try:
         with engine.connect() as connection:
+            _refuse_unknown(connection)
             current = set(MigrationContext.configure(connection).get_current_heads())
     finally:
         engine.dispose()

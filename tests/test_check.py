@@ -158,3 +158,55 @@ async def test_health_follows_the_heartbeat_of_a_running_bot(
     old = time.time() - 600
     os.utime(beat, (old, old))  # a bot that stopped beating ten minutes ago
     assert main(["health"]) == 1
+
+
+def _from_the_future(url: str) -> None:
+    """A database a newer b12bot migrated (then the operator rolled the code back)."""
+    from sqlalchemy import text
+
+    from storage.migrate import upgrade
+
+    upgrade(url)
+    engine = create_sync_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    engine.dispose()
+
+
+def test_a_database_from_a_newer_version_is_refused_with_one_line_and_exit_4(
+    env: str, http_api: tuple[BotApiFake, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14.8: no alembic traceback and exit 1 (which systemd restarts in a loop): one line,
+    exit 4, which the unit's RestartPreventExitStatus=4 does not restart."""
+    _api, base_url = http_api
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", base_url)
+    _from_the_future(env)
+    code, out = check("--dry-run")
+    assert code == NO_DATABASE and "0099_from_the_future" in out and "newer version" in out, out
+    environment = {
+        **os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": base_url, "DATABASE_URL": env,
+        "LOG_LEVEL": "INFO",
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("error: the database is at schema revision 0099_from_the_future"), last
+    unit = (Path(__file__).parents[1] / "deploy" / "b12bot.service").read_text()
+    assert "RestartPreventExitStatus=4" in unit
+    engine = create_sync_db_engine(env)  # and it was left as it was
+    with engine.connect() as connection:
+        from sqlalchemy import text
+
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            "0099_from_the_future"
+        )
+    engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,21 +20,27 @@ from bot.domain.labs import ANALYTES, show
 from bot.domain.symptoms import LEVELS, SYMPTOMS
 from bot.handlers.common import patient_with_plan, reply
 
+log = logging.getLogger(__name__)
 REFUSED_KEY = "refused_users"  # users told once that this deployment is private
 
 
 async def gate(update: Update, context: BotContext) -> None:
-    """Runs before every handler when ALLOWED_USER_IDS is set: others get one polite refusal."""
+    """Runs before every handler when ALLOWED_USER_IDS is set: others get one polite refusal.
+    Fails closed: whatever goes wrong here (the stranger blocked the bot, Telegram is down), the
+    update goes no further."""
     allowed = context.services.settings.allowed_user_ids
     user = update.effective_user
     if not allowed or (user is not None and user.id in allowed):
         return
-    refused: set[int] = context.bot_data.setdefault(REFUSED_KEY, set())
-    if user is not None and user.id not in refused and update.effective_chat is not None:
-        refused.add(user.id)
-        await context.bot.send_message(update.effective_chat.id, texts.NOT_ALLOWED)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    try:
+        refused: set[int] = context.bot_data.setdefault(REFUSED_KEY, set())
+        if user is not None and user.id not in refused and update.effective_chat is not None:
+            refused.add(user.id)
+            await context.bot.send_message(update.effective_chat.id, texts.NOT_ALLOWED)
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+    except Exception as exc:
+        log.warning("refusal not delivered update_id=%s error=%s", update.update_id, type(exc).__name__)
     raise ApplicationHandlerStop
 
 

@@ -42,11 +42,26 @@ log = logging.getLogger(__name__)
 
 
 async def once(update: Update, context: BotContext) -> None:
-    """First in line: an update id seen before (a webhook retry) is not processed again."""
-    services = context.services
-    if not await services.patients.first_delivery(update.update_id):
+    """First in line: an update id seen before (a webhook retry) is not processed again. Fails
+    closed: when the database cannot say whether it was seen, the update is not processed (Telegram
+    delivers it again for a webhook; the patient is asked to try again), never processed twice."""
+    try:
+        first = await context.services.patients.first_delivery(update.update_id)
+    except Exception as exc:
+        log.warning("update not processed update_id=%s error=%s", update.update_id, type(exc).__name__)
+        await _try_again_later(update, context)
+        raise ApplicationHandlerStop from None
+    if not first:
         log.info("duplicate update ignored update_id=%s", update.update_id)
         raise ApplicationHandlerStop
+
+
+async def _try_again_later(update: object, context: BotContext) -> None:
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, texts.TRY_AGAIN_LATER)
+        except Exception:
+            log.warning("could not send the error reply update_id=%s", update.update_id)
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
@@ -64,11 +79,7 @@ async def on_error(update: object, context: BotContext) -> None:
         type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await context.bot.send_message(update.effective_chat.id, texts.TRY_AGAIN_LATER)
-        except Exception:
-            log.warning("could not send the error reply update_id=%s", update_id)
+    await _try_again_later(update, context)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

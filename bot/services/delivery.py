@@ -83,8 +83,10 @@ class ReminderService:
         clock: Callable[[], datetime],
         lease: timedelta,
         late_after: timedelta,
+        allowed: frozenset[int] = frozenset(),
     ) -> None:
         self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
+        self.allowed = allowed  # ALLOWED_USER_IDS: someone taken off it gets nothing more
         self.safety, self.monitor = safety, monitor
         self.clock, self.lease, self.late_after = clock, lease, late_after
         self.effects = DueEffects(repo, dosing, safety, monitor, clock, lease, late_after)
@@ -224,6 +226,7 @@ class ReminderService:
                 or ctx.plan is None
                 or ctx.blocked
                 or ctx.paused
+                or not self.may_send(ctx.chat_id)
                 or dose is None
                 or dose.status not in OPEN_DOSE_STATUSES
             ):
@@ -249,11 +252,14 @@ class ReminderService:
         await self.repo.reminders.finish_reminders(sent, ReminderState.SENT, self.clock())
         return rest
 
+    def may_send(self, chat_id: int) -> bool:
+        return not self.allowed or chat_id in self.allowed
+
     async def _deliver_to_patient(self, patient_id: int, group: list[ClaimedReminder]) -> None:
         """Dose reminders become (at most) one message; each safety reminder its own."""
         try:
             snap = await self.repo.patients.snapshot_by_id(patient_id)
-            if snap is None or snap.plan is None or snap.blocked:
+            if snap is None or snap.plan is None or snap.blocked or not self.may_send(snap.chat_id):
                 await self.repo.reminders.finish_reminders(
                     [r.id for r in group], ReminderState.CANCELLED, self.clock()
                 )

@@ -1,0 +1,120 @@
+"""Issue 14, hold under fire: gates that fail closed, logs without health data on error paths,
+everything kept in the export, nothing left behind after /delete. Through the real Application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+
+from bot import logs, texts
+from bot.config import Settings
+from storage.models import Draft, Patient
+from tests.fake_telegram import ApiError, BotApiFake
+from tests.flows import set_up
+from tests.harness import TOKEN, Harness
+
+DUE = "Time for your B12 injection"
+
+
+async def count(bot: Harness, model: Any) -> int:
+    async with bot.services.repo.sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def outage(*_: object, **__: object) -> None:
+    raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+
+# --- 5: gates fail closed ----------------------------------------------------------------------------
+
+
+async def test_a_stranger_who_blocked_the_bot_gets_no_further_than_the_gate(
+    api: BotApiFake, db_url: str, clock: object
+) -> None:
+    """The refusal fails (403: they blocked the bot); before, the next handler group ran and
+    /start left a draft row for a stranger."""
+    bot = Harness(api, db_url, clock, allowed_user_ids=frozenset({1001}))  # type: ignore[arg-type]
+    await bot.start()
+    try:
+        api.fail_next("sendMessage", ApiError(403, "Forbidden: bot was blocked by the user"))
+        await bot.chat(6666, "Eve").send("/start")
+        assert await count(bot, Draft) == 0 and await count(bot, Patient) == 0
+        assert not api.sent_to(6666)
+    finally:
+        await bot.stop()
+
+
+async def test_when_the_duplicate_guard_cannot_reach_the_database_nothing_runs(
+    bot: Harness, api: BotApiFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed: the update is not processed (no help, no draft) and the patient is asked to try
+    again; before, the next groups ran, and two instances both answered one /help."""
+    monkeypatch.setattr(bot.services.repo.patients, "first_delivery", outage)
+    chat = bot.chat(1001)
+    replies = await chat.send("/start")
+    assert [m.text for m in replies] == [texts.TRY_AGAIN_LATER]
+    assert await count(bot, Draft) == 0
+    monkeypatch.undo()
+    assert "Which B12 product" in (await chat.send("/start"))[-1].text  # back to normal
+
+
+async def test_a_patient_taken_off_the_allow_list_gets_no_more_reminders(
+    api: BotApiFake, db_url: str, clock: Any
+) -> None:
+    bot = Harness(api, db_url, clock, allowed_user_ids=frozenset({1001, 1002}))
+    await bot.start()
+    try:
+        for chat_id in (1001, 1002):
+            await set_up(bot.chat(chat_id))
+        await bot.stop()
+        bot = Harness(api, db_url, clock, allowed_user_ids=frozenset({1001}))  # 1002 removed
+        await bot.start()
+        before = len(api.sent_to(1002))
+        await bot.advance(days=2)
+        assert any(DUE in m.text for m in api.sent_to(1001))
+        assert api.sent_to(1002)[before:] == []
+    finally:
+        await bot.stop()
+
+
+# --- 6: no health data in logs on error paths ----------------------------------------------------------
+
+
+BREAK_REPORT_INSERTS = {
+    "sqlite": [
+        "CREATE TRIGGER broken BEFORE INSERT ON side_effect_report "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION broken() RETURNS trigger "
+        "AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER broken BEFORE INSERT ON side_effect_report FOR EACH ROW EXECUTE FUNCTION broken()",
+    ],
+}
+
+
+async def test_a_failed_statement_logs_no_parameters(
+    bot: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A statement that fails is logged with its SQL but without its parameters (before: the
+    patient's words, sites and symptoms, in the traceback of the error handler's log line)."""
+    chat = bot.chat(1001, "Patricia")
+    await set_up(chat)
+    logs.configure(Settings(bot_token=TOKEN, log_level="INFO", _env_file=None))
+    try:
+        async with bot.services.repo.sessions() as s:  # the report's INSERT fails
+            for statement in BREAK_REPORT_INSERTS[s.bind.dialect.name]:
+                await s.execute(text(statement))
+            await s.commit()
+        replies = await chat.send("my left thigh is really itchy and puffy since the jab")
+        assert replies[-1].text == texts.TRY_AGAIN_LATER
+    finally:
+        logging.getLogger().handlers[:] = []
+    err = capsys.readouterr().err
+    assert "handler failed" in err and "INSERT INTO side_effect_report" in err  # the error was logged...
+    for secret in ("itchy", "puffy", "Thigh left", "Patricia", "Rivera"):
+        assert secret not in err, f"{secret!r} appeared in the logs"  # ...without what was written
