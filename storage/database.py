@@ -76,12 +76,14 @@ def ensure_sqlite_directory(url: str | URL) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the job store read while the bot writes; the busy timeout makes writers queue
-    # instead of failing; foreign keys make deleting a patient delete everything about them.
+    # instead of failing; foreign keys make deleting a patient delete everything about them;
+    # secure_delete overwrites what was deleted.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # a deleted patient's words do not linger in free pages
     cursor.close()
 
 

@@ -3,7 +3,9 @@ everything kept in the export, nothing left behind after /delete. Through the re
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +14,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot import logs, texts
 from bot.config import Settings
-from storage.models import Draft, Patient
+from storage.models import Draft, Patient, ProcessedUpdate
 from tests.fake_telegram import ApiError, BotApiFake
 from tests.flows import set_up
-from tests.harness import TOKEN, Harness
+from tests.harness import TOKEN, Harness, sqlite_url
 
 DUE = "Time for your B12 injection"
 
@@ -118,3 +120,58 @@ async def test_a_failed_statement_logs_no_parameters(
     assert "handler failed" in err and "INSERT INTO side_effect_report" in err  # the error was logged...
     for secret in ("itchy", "puffy", "Thigh left", "Patricia", "Rivera"):
         assert secret not in err, f"{secret!r} appeared in the logs"  # ...without what was written
+
+
+# --- 9: the export is everything kept; nothing lingers after /delete -------------------------------------
+
+
+async def test_the_export_holds_settings_pending_reminders_and_a_conversation_in_progress(
+    bot: Harness,
+) -> None:
+    chat = bot.chat(1001, "Pat")
+    await set_up(chat)
+    await chat.send("/supplies")
+    await chat.press("Update my supplies")
+    await chat.send("3")
+    await chat.press("5")
+    await chat.send("16")
+    await chat.send("2026-05")
+    await chat.send("/sites")
+    await chat.press("Add a site")  # a conversation left half-way
+    await chat.send("/export")
+    files = {m.file_name: m.file_bytes for m in chat.messages() if m.file_name}
+    data = json.loads(files["b12bot-export.json"] or b"")
+    (me,) = data["patient"]
+    assert me["stock_doses"] == 15 and me["stock_syringes"] == 16 and me["chat_id"] == 1001
+    assert "checkin_weekday" in me and "lab_recheck_on" in me
+    pending = [r for r in data["reminders"] if r["state"] == "pending"]
+    assert {r["kind"] for r in pending} >= {"dose_due", "re_remind", "missed_check"}
+    assert [(d["flow"], d["step"]) for d in data["conversation_in_progress"]] == [("sites", "add")]
+
+
+async def test_after_delete_the_patients_words_are_not_left_in_the_sqlite_files(
+    api: BotApiFake, tmp_path: Path, clock: Any
+) -> None:
+    """Before: the words stayed in the -wal file until a checkpoint (and in freed pages after it)."""
+    bot = Harness(api, sqlite_url(tmp_path), clock)
+    await bot.start()
+    try:
+        chat = bot.chat(1001, "Pat")
+        await set_up(chat)
+        await chat.send("my arm has a zorblax rash, Quillfeather here")
+        await chat.send("/delete")
+        await chat.press("Erase everything")
+        assert chat.last_reply().text == texts.DELETED
+        for file in tmp_path.rglob("*.sqlite3*"):
+            content = file.read_bytes()
+            for word in (b"zorblax", b"Quillfeather", b"Rivera"):
+                assert word not in content, f"{word!r} is still in {file.name}"
+    finally:
+        await bot.stop()
+
+
+async def test_update_ids_are_forgotten_after_a_few_days(bot: Harness) -> None:
+    await bot.chat(1001).send("/help")
+    assert await count(bot, ProcessedUpdate) == 1
+    await bot.advance(days=3)
+    assert await count(bot, ProcessedUpdate) == 0

@@ -1,4 +1,4 @@
-"""Setup as a state machine (diagram: docs/setup.mmd): the product and dose as written, the
+"""Setup as a state machine (diagram: docs/conversations/setup.mmd): the product and dose as written, the
 schedule (`setup_schedule.py`), the reminder time and zone, the sites, the clinician, the first
 dose, then the summary to confirm. One small handler per step; `ask`, `typed`, `pressed` and
 `accepts` are what the Telegram side calls."""

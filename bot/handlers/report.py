@@ -1,4 +1,4 @@
-"""Side-effect reports, advice first (diagram: report.mmd).
+"""Side-effect reports, advice first (diagram: docs/conversations/report.mmd).
 
 Every way in (typed words anywhere, the /report buttons, the red-flag screen) goes through one
 triage, and the first reply carries the level's advice: the emergency instruction, "contact your

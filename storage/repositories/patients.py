@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, select, update
+from sqlalchemy import and_, case, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -246,15 +246,34 @@ class PatientRepository(Repository):
             for model in (Reminder, ClinicianNudge, SideEffectReport, Dose, Plan, SymptomCheckIn, LabResult):
                 await s.execute(delete(model).where(model.patient_id == patient_id))
             await s.execute(delete(Patient).where(Patient.id == patient_id))
-            return True
+        await self._scrub()
+        return True
+
+    async def _scrub(self) -> None:
+        """SQLite keeps deleted rows in its write-ahead log until a checkpoint: copy it into the
+        file now (where secure_delete has zeroed the freed pages) and empty it."""
+        async with self._sessions() as s:
+            if s.get_bind().dialect.name == "sqlite":
+                await s.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     async def export_rows(self, patient_id: int) -> dict[str, list[dict[str, Any]]]:
-        """The patient's own rows, table by table (never another patient's)."""
+        """Everything kept about the patient, table by table (never another patient's): their own
+        row (settings: stock, re-check date, check-in day), plans, doses, reminders (pending ones
+        too), reports, nudges, check-ins, lab results, and a conversation in progress."""
         tables: dict[str, list[dict[str, Any]]] = {}
         async with self._sessions() as s:
+            patient = await s.get(Patient, patient_id)
+            if patient is None:
+                return tables
+            tables["patient"] = [{c.key: getattr(patient, c.key) for c in Patient.__table__.columns}]
+            drafts = await s.scalars(select(Draft).where(Draft.chat_id == patient.chat_id))
+            tables["conversation_in_progress"] = [
+                {c.key: getattr(row, c.key) for c in Draft.__table__.columns} for row in drafts
+            ]
             for name, model in (
                 ("plans", Plan),
                 ("doses", Dose),
+                ("reminders", Reminder),
                 ("reports", SideEffectReport),
                 ("nudges", ClinicianNudge),
                 ("symptom_checkins", SymptomCheckIn),
