@@ -22,6 +22,10 @@ from tests.harness import TOKEN, Harness, sqlite_url
 DUE = "Time for your B12 injection"
 
 
+def files_under(folder: Path) -> list[tuple[Path, bytes]]:
+    return [(file, file.read_bytes()) for file in folder.rglob("*.sqlite3*")]
+
+
 async def count(bot: Harness, model: Any) -> int:
     async with bot.services.repo.sessions() as s:
         return int(await s.scalar(select(func.count()).select_from(model)) or 0)
@@ -162,8 +166,7 @@ async def test_after_delete_the_patients_words_are_not_left_in_the_sqlite_files(
         await chat.send("/delete")
         await chat.press("Erase everything")
         assert chat.last_reply().text == texts.DELETED
-        for file in tmp_path.rglob("*.sqlite3*"):
-            content = file.read_bytes()
+        for file, content in files_under(tmp_path):
             for word in (b"zorblax", b"Quillfeather", b"Rivera"):
                 assert word not in content, f"{word!r} is still in {file.name}"
     finally:
