@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.leader import Leadership
 from bot.ratelimit import PatientRateLimiter
+from bot.routing.emergency import is_urgent
 from bot.services.conversations import Conversations
 from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
@@ -27,6 +28,7 @@ from bot.services.patients import Patients
 from bot.services.pictures import Pictures
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
+from bot.updates import ChatQueues
 from storage.database import (
     create_async_db_engine,
     create_sync_db_engine,
@@ -61,9 +63,11 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if settings.rate_limit:
-        limiter = PatientRateLimiter(max_retries=3)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # PTB's generic is too narrow
+    queues = ChatQueues()
+    builder = builder.concurrent_updates(queues)
+    # always a limiter (reminder sends name their lane); RATE_LIMIT=false lets everything through
+    limiter = PatientRateLimiter(max_retries=3, limited=settings.rate_limit)
+    builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # PTB's generic is too narrow
     app: AnyApp = builder.build()
 
     engine = create_async_db_engine(settings.database_url)
@@ -106,7 +110,13 @@ def build_application(
         clock=clock,
     )
     routing.register(app)
+    queues.urgent = is_urgent
+    queues.on_flood = lambda chat_id: _flood_notice(app, chat_id)
     return app
+
+
+async def _flood_notice(app: AnyApp, chat_id: int) -> None:
+    await app.bot.send_message(chat_id, texts.FLOOD)
 
 
 async def _on_startup(app: AnyApp) -> None:

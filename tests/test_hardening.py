@@ -3,6 +3,7 @@ everything kept in the export, nothing left behind after /delete. Through the re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
+from telegram import Update
 
 from bot import logs, texts
 from bot.config import Settings
@@ -178,3 +180,65 @@ async def test_update_ids_are_forgotten_after_a_few_days(bot: Harness) -> None:
     assert await count(bot, ProcessedUpdate) == 1
     await bot.advance(days=3)
     assert await count(bot, ProcessedUpdate) == 0
+
+
+# --- 1: no patient waits behind another; the emergency instruction never waits -------------------------
+
+
+async def wait_until(check: Any, timeout: float) -> float:
+    """Real seconds until `check()` holds (the update queue runs in the background)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while not check():
+        if loop.time() - start > timeout:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.01)
+    return loop.time() - start
+
+
+async def test_one_chat_flooding_holds_up_no_one_else_and_is_told_once(
+    api: BotApiFake, db_url: str, clock: Any
+) -> None:
+    """Through the update queue, with Telegram's limits on. Before: updates were handled one at a
+    time, each reply waiting on the flooding chat's 1-a-second limit, so the second patient's
+    /help waited minutes."""
+    bot = Harness(api, db_url, clock, rate_limit=True)
+    await bot.start()
+    try:
+        bot.app.update_processor.flood_queue = 4  # type: ignore[attr-defined]
+        flooder, other = bot.chat(1001, "Flo"), bot.chat(2002, "Pat")
+        for i in range(150):
+            await bot.app.update_queue.put(Update.de_json(flooder.message_update(f"hello {i}"), bot.app.bot))
+        await asyncio.sleep(0.05)
+        await bot.app.update_queue.put(Update.de_json(other.message_update("/help"), bot.app.bot))
+        waited = await wait_until(lambda: api.sent_to(2002), 10)
+        assert waited < 1.0, f"the other patient waited {waited:.1f} s"
+        await bot.app.update_queue.put(
+            Update.de_json(flooder.message_update("my throat is closing up i cant breathe"), bot.app.bot)
+        )
+        waited = await wait_until(lambda: any("🚨" in m.text for m in api.sent_to(1001)), 10)
+        assert waited < 1.0, f"the emergency instruction waited {waited:.1f} s"
+        await wait_until(lambda: sum(m.text == texts.FLOOD for m in api.sent_to(1001)) == 1, 10)
+        await asyncio.sleep(6)  # what was kept of the flood is answered, at the chat's own pace
+        assert sum(m.text == texts.FLOOD for m in api.sent_to(1001)) == 1  # told once
+        assert len(api.sent_to(1001)) < 15  # the rest was dropped, not answered one by one
+    finally:
+        await bot.stop()
+
+
+async def test_the_emergency_instruction_needs_no_database(
+    bot: Harness, api: BotApiFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the database gone the duplicate guard stops the update (fail closed), but the
+    instruction was already sent, with the number of the patient's country."""
+    chat = bot.chat(1001)
+    await set_up(chat)
+    await chat.send("/next")  # this process has read the plan: Berlin
+    monkeypatch.setattr(bot.services.repo.patients, "first_delivery", outage)
+    monkeypatch.setattr(bot.services.repo.patients, "snapshot", outage)
+    replies = await chat.send("my lips and tongue are swelling and i feel faint")
+    assert replies[0].text.startswith("🚨 Please call 112")
+    assert replies[-1].text == texts.TRY_AGAIN_LATER
+    monkeypatch.undo()
+    replies = await chat.send("my lips and tongue are swelling and i feel faint")  # once per message
+    assert [m.text.startswith("🚨") for m in replies].count(True) == 1

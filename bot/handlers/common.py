@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -9,9 +11,30 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
+from bot.domain.emergency import emergency_number
 from bot.domain.records import Snapshot
+from bot.domain.triage import OTHER_EMERGENCIES, Sign
 
 MAX_WORDS = 1000  # of a patient's own words kept with a report
+EMERGENCY_SENT_KEY = "emergency_sent"  # update ids whose emergency instruction went out first
+KEEP_SENT_IDS = 1000
+
+
+def emergency_instruction(zone: str | None, signs: Iterable[Sign] = ()) -> str:
+    """The emergency instruction with the number of the patient's country (from their time zone),
+    worded for an allergic reaction unless only chest pain or a stroke was described."""
+    allergy = not set(signs) or bool(set(signs) - OTHER_EMERGENCIES)
+    return texts.emergency(emergency_number(zone), allergy)
+
+
+def mark_emergency_sent(context: BotContext, update_id: int) -> None:
+    sent: deque[int] = context.bot_data.setdefault(EMERGENCY_SENT_KEY, deque(maxlen=KEEP_SENT_IDS))
+    sent.append(update_id)
+
+
+def emergency_sent(update: Update, context: BotContext) -> bool:
+    """Did the emergency lane already send this update's instruction (before the database)?"""
+    return update.update_id in context.bot_data.get(EMERGENCY_SENT_KEY, ())
 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:

@@ -26,7 +26,6 @@ from bot.domain.replies import match_sites
 from bot.domain.triage import (
     BUTTON_SIGNS,
     LOCAL_SIGNS,
-    OTHER_EMERGENCIES,
     Assessment,
     Level,
     Modifier,
@@ -36,7 +35,7 @@ from bot.domain.triage import (
     read,
     triage,
 )
-from bot.handlers.common import MAX_WORDS, reply
+from bot.handlers.common import MAX_WORDS, emergency_instruction, emergency_sent, reply
 from bot.services.safety import Recorded
 
 FLOW = "report"
@@ -65,10 +64,7 @@ def in_button_order(signs: Iterable[str]) -> list[str]:
 
 
 def instruction(plan: Plan | None, signs: Iterable[Sign] = ()) -> str:
-    """The emergency instruction with the number of the patient's country (from the plan's zone),
-    worded for an allergic reaction unless only chest pain or a stroke was described."""
-    allergy = not set(signs) or bool(set(signs) - OTHER_EMERGENCIES)
-    return texts.emergency(emergency_number(plan.timezone if plan else None), allergy)
+    return emergency_instruction(plan.timezone if plan else None, signs)
 
 
 def _zone(plan: Plan | None) -> str | None:
@@ -104,7 +100,7 @@ async def advise(
         if assessment
         else triage(Report(frozenset(ordered), modifiers=modifiers or frozenset())).level
     )
-    if level is Level.EMERGENCY:
+    if level is Level.EMERGENCY and not emergency_sent(update, context):
         await reply(update, instruction(plan, ordered))  # before anything is written
     chat = update.effective_chat
     assert chat is not None

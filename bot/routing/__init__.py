@@ -36,6 +36,7 @@ from bot.handlers import (
     symptoms,
 )
 from bot.routing.buttons import BUTTONS, decoded, on_stale_button
+from bot.routing.emergency import emergency_first
 from bot.routing.typed import on_text
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ async def on_error(update: object, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, emergency_first), group=-3)
     app.add_handler(TypeHandler(Update, once), group=-2)
     app.add_handler(TypeHandler(Update, privacy.gate), group=-1)
     app.add_handler(CommandHandler("start", setup.start, filters=private))

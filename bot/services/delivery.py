@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -27,9 +27,8 @@ from apscheduler.events import (
     JobExecutionEvent,
     JobSubmissionEvent,
 )
-from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
 from bot.domain.records import ClaimedReminder, DueContext
 from bot.domain.rotation import suggest_site
@@ -39,6 +38,7 @@ from bot.domain.status import (
     ReminderKind,
     ReminderState,
 )
+from bot.ratelimit import BULK, retry_after_seconds
 from bot.services import composer
 from bot.services.composer import Message
 from bot.services.dosing import Dosing
@@ -61,14 +61,6 @@ MAX_BACKOFF = timedelta(minutes=15)
 KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram retries a webhook delivery for far less
 
 
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """Seconds Telegram asked us to wait (PTB 22 warns about int vs timedelta; either works)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-
-
 class ReminderService:
     """Claims due reminders, turns them into (at most) one message per patient, sends them."""
 
@@ -79,7 +71,7 @@ class ReminderService:
         timer: ReminderTimer,
         safety: Safety,
         monitor: Monitor,
-        bot: Bot,
+        bot: ExtBot[Any],
         clock: Callable[[], datetime],
         lease: timedelta,
         late_after: timedelta,
@@ -299,7 +291,9 @@ class ReminderService:
         """Send one message; True when Telegram took it (otherwise its reminders are retried).
         With `finish`, its reminders are marked sent at once (else the caller does, in bulk)."""
         try:
-            await self.bot.send_message(chat_id, message.text, reply_markup=message.keyboard)
+            await self.bot.send_message(
+                chat_id, message.text, reply_markup=message.keyboard, rate_limit_args=BULK
+            )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
             await self._retry(ids, timedelta(seconds=seconds + 1))

@@ -13,6 +13,7 @@ from bot.services.monitoring import Monitor
 from bot.services.timer import ReminderTimer
 from storage.repositories import Repositories
 
+KNOWN_ZONES = 100_000
 SAFETY_RESUME_AFTER = timedelta(hours=1)  # follow-ups and nudges, after the patient comes back
 
 
@@ -26,9 +27,20 @@ class Patients:
         clock: Callable[[], datetime],
     ) -> None:
         self.repo, self.dosing, self.monitor, self.timer, self.clock = repo, dosing, monitor, timer, clock
+        self._zones: dict[int, str] = {}
 
     async def snapshot(self, chat_id: int) -> Snapshot | None:
-        return await self.repo.patients.snapshot(chat_id)
+        snap = await self.repo.patients.snapshot(chat_id)
+        if snap is not None and snap.plan is not None:
+            if len(self._zones) >= KNOWN_ZONES:
+                self._zones.clear()
+            self._zones[chat_id] = snap.plan.timezone
+        return snap
+
+    def known_zone(self, chat_id: int) -> str | None:
+        """The time zone of the patient's plan as this process last read it, without the database
+        (the emergency lane's ambulance number)."""
+        return self._zones.get(chat_id)
 
     async def ensure(self, chat_id: int) -> int:
         """The patient's id, registering them on first contact."""

@@ -152,6 +152,10 @@ NOT_UNDERSTOOD = (
     '"skip" or "snooze". If something doesn\'t feel right, tap /report. /help lists everything.'
 )
 NEED_SETUP = "You haven't set up a plan yet. Tap /start and I'll walk you through it (about 2 minutes)."
+FLOOD = (
+    "That's a lot of messages at once – I'll answer the ones I have, and skip the rest for a moment. "
+    "If something is urgent, type it again in a few seconds."
+)
 TRY_AGAIN_LATER = "Sorry, something went wrong on my side. Nothing was lost – please try again in a minute."
 STALE_BUTTON = "That button is out of date – nothing was changed."
 CANCELLED = "Okay, stopped. Nothing half-finished was saved."
