@@ -13,7 +13,7 @@ from telegram import BotCommand
 from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import routing, texts
+from bot import routing, texts, watchdog
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
@@ -90,6 +90,7 @@ def build_application(
         allowed=settings.allowed_user_ids,
     )
     leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
+    reminders.fence = leadership
     patients = Patients(repo, dosing, monitor, timer, clock)
     conversations = Conversations(repo.drafts, clock)
     pictures = Pictures(dosing, monitor, safety, clock)
@@ -128,10 +129,13 @@ async def _on_startup(app: AnyApp) -> None:
     await services.leadership.start()  # the leader resumes the timer and catches up
     if services.settings.heartbeat_file:
         app.bot_data[HEARTBEAT_KEY] = asyncio.create_task(_heartbeat(services), name="b12bot-heartbeat")
+    if (every := watchdog.interval()) is not None:
+        app.bot_data[WATCHDOG_KEY] = asyncio.create_task(watchdog.keep_alive(every), name="b12bot-watchdog")
+    watchdog.notify("READY=1")
     log.info("started leader=%s", services.leadership.leader)
 
 
-HEARTBEAT_KEY = "heartbeat"
+HEARTBEAT_KEY, WATCHDOG_KEY = "heartbeat", "watchdog"
 HEARTBEAT_EVERY = 30.0
 
 
@@ -150,9 +154,10 @@ async def _heartbeat(services: Services) -> None:
 async def _on_shutdown(app: AnyApp) -> None:
     """Let a delivery in progress finish, stop the scheduler, close the database."""
     services = services_of(app)
-    heartbeat = app.bot_data.pop(HEARTBEAT_KEY, None)
-    if heartbeat is not None:
-        heartbeat.cancel()
+    watchdog.notify("STOPPING=1")
+    for key in (HEARTBEAT_KEY, WATCHDOG_KEY):
+        if (task := app.bot_data.pop(key, None)) is not None:
+            task.cancel()
     await services.leadership.stop()
     await services.reminders.stop()
     await services.engine.dispose()

@@ -157,6 +157,7 @@ class Reminder(Base):
     lease_until: Mapped[datetime | None]
     retry_at: Mapped[datetime | None]  # set after a failed send: back off until then
     sent_at: Mapped[datetime | None]
+    claim_token: Mapped[int | None] = mapped_column(BigInteger)  # the leader's fencing token
 
     __table_args__ = (
         UniqueConstraint("kind", "dose_id", "due_at"),
@@ -166,6 +167,18 @@ class Reminder(Base):
         Index("ix_reminder_dose", "dose_id"),
         Index("ix_reminder_patient_kind", "patient_id", "kind"),
     )
+
+
+class LeaderLease(Base):
+    """Who fires reminders (PostgreSQL): one row; the holder renews it, a standby takes it once it
+    has expired, and every taking raises the token, so claims made under an older one are stale."""
+
+    __tablename__ = "leader_lease"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    token: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime]
 
 
 class SideEffectReport(Base):

@@ -185,12 +185,12 @@ async def test_update_ids_are_forgotten_after_a_few_days(bot: Harness) -> None:
 # --- 1: no patient waits behind another; the emergency instruction never waits -------------------------
 
 
-async def wait_until(check: Any, timeout: float) -> float:
+async def wait_until(check: Any, within: float) -> float:
     """Real seconds until `check()` holds (the update queue runs in the background)."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     while not check():
-        if loop.time() - start > timeout:
+        if loop.time() - start > within:
             raise AssertionError("timed out")
         await asyncio.sleep(0.01)
     return loop.time() - start

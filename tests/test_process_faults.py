@@ -6,9 +6,10 @@ needs no real minutes; processes started with the same offset share one clock.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,87 @@ def test_two_instances_send_each_reminder_once_and_the_standby_takes_over(
             stop_bot(second)
             if first.poll() is None:
                 kill_bot(first)
+
+
+# --- issue 14: a frozen leader, a crash mid-batch -------------------------------------------------------
+
+
+def due_counts(api: BotApiFake, chats: range) -> dict[int, int]:
+    return {c: sum(DUE in m.text for m in api.sent_to(c)) for c in chats}
+
+
+def test_a_frozen_leader_is_replaced_and_sends_nothing_when_it_wakes(
+    tmp_path: Path, http_api: tuple[BotApiFake, str]
+) -> None:
+    """Issue 14.3: a leader alive but stuck (SIGSTOP) kept its advisory lock, so the standby never
+    took over. Now its lease runs out, the standby takes it within 30 s, and the frozen one, woken,
+    finds its lease gone before it sends anything."""
+    from bench.seed import seed
+
+    api, base = http_api
+    with fresh_postgres_database() as url:
+        start = clock(7, 59, 0)
+        offset = offset_to(start)
+        due = start + timedelta(seconds=45)
+        seed(url, 20, lambda i: due, first_chat=900)
+        logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
+        for name in logs:
+            (tmp_path / name).mkdir()
+        first = start_bot(tmp_path / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
+        wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
+        second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+        try:
+            wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
+            first.send_signal(signal.SIGSTOP)
+            frozen = time.monotonic()
+            wait_for(lambda: "reminder leader acquired" in logs["b"].read_text(), 40, "the takeover")
+            took = time.monotonic() - frozen
+            assert took <= 30, f"took over after {took:.0f} s"
+            wait_for(lambda: all(due_counts(api, range(900, 920)).values()), 60, "the reminders")
+            first.send_signal(signal.SIGCONT)
+            wait_for(lambda: "leadership lost" in logs["a"].read_text(), 30, "the woken one to step down")
+            time.sleep(3)
+            assert set(due_counts(api, range(900, 920)).values()) == {1}  # each once, from the standby
+        finally:
+            first.send_signal(signal.SIGCONT)
+            stop_bot(second)
+            stop_bot(first)  # type: ignore[arg-type]
+
+
+def test_killed_mid_batch_the_new_leader_sends_the_rest_at_once(
+    tmp_path: Path, http_api: tuple[BotApiFake, str]
+) -> None:
+    """Issue 14.4: kill -9 during a batch of 200 re-sent all already sent, and the rest waited out
+    the claim lease. Now each wave is marked sent as Telegram takes it (duplicates: at most the
+    sends in flight), and the new leader takes the dead one's claims at once (their token is old)."""
+    from bench.seed import seed
+
+    api, base = http_api
+    with fresh_postgres_database() as url:
+        start = clock(7, 59, 0)
+        offset = offset_to(start)
+        due = start + timedelta(seconds=25)
+        seed(url, 200, lambda i: due, first_chat=1000)
+        logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
+        for name in logs:
+            (tmp_path / name).mkdir()
+        first = start_bot(tmp_path / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
+        wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
+        second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+        try:
+            wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
+            wait_for(lambda: sum(due_counts(api, range(1000, 1200)).values()) >= 60, 60, "60 sent")
+            kill_bot(first)  # type: ignore[arg-type]
+            before = due_counts(api, range(1000, 1200))
+            wait_for(lambda: "reminder leader acquired" in logs["b"].read_text(), 40, "the takeover")
+            took_over = time.monotonic()
+            wait_for(lambda: all(due_counts(api, range(1000, 1200)).values()), 30, "the rest")
+            rest = time.monotonic() - took_over
+            assert rest <= 10, f"the rest took {rest:.0f} s after the takeover"
+            time.sleep(2)
+            counts = due_counts(api, range(1000, 1200))
+            duplicates = sum(n - 1 for n in counts.values())
+            assert duplicates <= 32, f"{duplicates} sent twice"  # at most one wave in flight
+            assert sum(before.values()) < 200  # it was killed mid-batch
+        finally:
+            stop_bot(second)

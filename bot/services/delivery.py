@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -61,6 +61,22 @@ MAX_BACKOFF = timedelta(minutes=15)
 KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram retries a webhook delivery for far less
 
 
+class Fence(Protocol):
+    """The leadership as delivery sees it: the fencing token claims are made under, and whether
+    this process may send right now."""
+
+    token: int | None
+
+    def valid(self) -> bool: ...
+
+
+class AlwaysLeader:
+    token: int | None = None
+
+    def valid(self) -> bool:
+        return True
+
+
 class ReminderService:
     """Claims due reminders, turns them into (at most) one message per patient, sends them."""
 
@@ -79,9 +95,12 @@ class ReminderService:
     ) -> None:
         self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
         self.allowed = allowed  # ALLOWED_USER_IDS: someone taken off it gets nothing more
+        self.fence: Fence = AlwaysLeader()  # the leadership, once the app has built it
         self.safety, self.monitor = safety, monitor
         self.clock, self.lease, self.late_after = clock, lease, late_after
-        self.effects = DueEffects(repo, dosing, safety, monitor, clock, lease, late_after)
+        self.effects = DueEffects(
+            repo, dosing, safety, monitor, clock, lease, late_after, lambda: self.fence.token
+        )
         self._run_lock = asyncio.Lock()
         self._rearming: asyncio.Task[None] | None = None
         self._jobs_running = 0
@@ -170,8 +189,12 @@ class ReminderService:
             handled = 0
             limit = asyncio.Semaphore(PARALLEL_PATIENTS)
             while True:
+                if not self.fence.valid():  # not (or no longer) the leader: send nothing
+                    return handled
                 now = self.clock()
-                batch = await self.repo.reminders.claim_due(now, now + self.lease, CLAIM_BATCH)
+                batch = await self.repo.reminders.claim_due(
+                    now, now + self.lease, CLAIM_BATCH, self.fence.token
+                )
                 if not batch:
                     return handled
                 by_patient: dict[int, list[ClaimedReminder]] = defaultdict(list)
@@ -240,8 +263,14 @@ class ReminderService:
                 ):
                     sent.append(reminder.id)
 
-        await asyncio.gather(*(send(*item) for item in ready))
-        await self.repo.reminders.finish_reminders(sent, ReminderState.SENT, self.clock())
+        # in waves as wide as the sends in flight, each wave marked sent as soon as it is through:
+        # a crash re-sends at most one wave, and the rest of the batch is not re-sent
+        for start in range(0, len(ready), PARALLEL_PATIENTS):
+            await asyncio.gather(*(send(*item) for item in ready[start : start + PARALLEL_PATIENTS]))
+            await self.repo.reminders.finish_reminders(
+                sent, ReminderState.SENT, self.clock(), self.fence.token
+            )
+            sent.clear()
         return rest
 
     def may_send(self, chat_id: int) -> bool:
@@ -253,7 +282,7 @@ class ReminderService:
             snap = await self.repo.patients.snapshot_by_id(patient_id)
             if snap is None or snap.plan is None or snap.blocked or not self.may_send(snap.chat_id):
                 await self.repo.reminders.finish_reminders(
-                    [r.id for r in group], ReminderState.CANCELLED, self.clock()
+                    [r.id for r in group], ReminderState.CANCELLED, self.clock(), self.fence.token
                 )
                 return
             outgoing: list[tuple[Message | None, list[int], ClaimedReminder | None]] = []
@@ -270,7 +299,9 @@ class ReminderService:
             return
         for message, ids, source in outgoing:
             if message is None:
-                await self.repo.reminders.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+                await self.repo.reminders.finish_reminders(
+                    ids, ReminderState.CANCELLED, self.clock(), self.fence.token
+                )
                 continue
             sent = await self._send(snap.patient_id, snap.chat_id, group, ids, message)
             if sent and source is not None and source.nudge_id is not None:
@@ -290,6 +321,8 @@ class ReminderService:
     ) -> bool:
         """Send one message; True when Telegram took it (otherwise its reminders are retried).
         With `finish`, its reminders are marked sent at once (else the caller does, in bulk)."""
+        if not self.fence.valid():  # the lease ran out (a frozen process waking up): the claim is stale
+            return False
         try:
             await self.bot.send_message(
                 chat_id, message.text, reply_markup=message.keyboard, rate_limit_args=BULK
@@ -301,7 +334,9 @@ class ReminderService:
         except Forbidden:
             # Blocked: pause this patient (no retry loop); unblocking re-plans without a backlog.
             await self.repo.patients.set_blocked(patient_id, self.clock())
-            await self.repo.reminders.finish_reminders(ids, ReminderState.CANCELLED, self.clock())
+            await self.repo.reminders.finish_reminders(
+                ids, ReminderState.CANCELLED, self.clock(), self.fence.token
+            )
             log.warning("patient blocked the bot patient_id=%s", patient_id)
         except (NetworkError, TelegramError) as exc:
             attempts = max(r.attempts for r in group)
@@ -315,12 +350,14 @@ class ReminderService:
             )
         else:
             if finish:
-                await self.repo.reminders.finish_reminders(ids, ReminderState.SENT, self.clock())
+                await self.repo.reminders.finish_reminders(
+                    ids, ReminderState.SENT, self.clock(), self.fence.token
+                )
             log.info("reminder sent patient_id=%s reminders=%s", patient_id, len(ids))
             return True
         return False
 
     async def _retry(self, ids: list[int], after: timedelta) -> None:
         at = self.clock() + after
-        await self.repo.reminders.release_reminders(ids, at)
+        await self.repo.reminders.release_reminders(ids, at, self.fence.token)
         self.timer.arm([at])

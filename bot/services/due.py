@@ -38,8 +38,10 @@ class DueEffects:
         clock: Callable[[], datetime],
         lease: timedelta,
         late_after: timedelta,
+        token: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.repo, self.dosing, self.safety, self.monitor = repo, dosing, safety, monitor
+        self.token = token  # the leader's fencing token, for claims made while composing
         self.clock, self.lease, self.late_after = clock, lease, late_after
 
     async def other_message(self, snap: Snapshot, reminder: ClaimedReminder) -> Message | None:
@@ -137,7 +139,7 @@ class DueEffects:
         if dose is None or dose.due_at > now:
             return None
         ids += await self.repo.reminders.claim_reminders_of(
-            dose.id, ReminderKind.DOSE_DUE, now, now + self.lease
+            dose.id, ReminderKind.DOSE_DUE, now, now + self.lease, self.token()
         )
         await self.repo.doses.mark_dose_due(dose.id)
         return await self.repo.doses.dose(dose.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 
 from bot.domain.records import (
     ClaimedReminder,
@@ -21,6 +21,7 @@ from bot.domain.status import (
 from storage.models import (
     ClinicianNudge,
     Dose,
+    LeaderLease,
     Patient,
     Plan,
     Reminder,
@@ -35,16 +36,40 @@ from storage.repositories.base import (
 )
 
 
+def _fenced(token: int | None) -> list[ColumnElement[bool]]:
+    """Under a fencing token: only while that token still holds the lease (by the database's
+    clock); an older leader's writes do nothing."""
+    if token is None:
+        return []
+    current = select(LeaderLease.id).where(
+        LeaderLease.id == 1, LeaderLease.token == token, LeaderLease.expires_at > func.now()
+    )
+    return [current.exists()]
+
+
+def _owned(token: int | None) -> list[ColumnElement[bool]]:
+    return [] if token is None else [Reminder.claim_token == token]
+
+
 class ReminderRepository(Repository):
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[ClaimedReminder]:
-        """Claim reminders that are due (or whose claim lease ran out), oldest first."""
-        claimable = or_(
-            and_(
-                Reminder.state == ReminderState.PENDING,
-                Reminder.due_at <= now,
-                or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now),
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int, token: int | None = None
+    ) -> list[ClaimedReminder]:
+        """Claim reminders that are due, oldest first; also claims whose lease ran out, or that an
+        older leader made (`token`: ours; its claims are stale the moment we lead)."""
+        stale = Reminder.lease_until < now
+        if token is not None:
+            stale = or_(stale, Reminder.claim_token.is_(None), Reminder.claim_token < token)
+        claimable = and_(
+            or_(
+                and_(
+                    Reminder.state == ReminderState.PENDING,
+                    Reminder.due_at <= now,
+                    or_(Reminder.retry_at.is_(None), Reminder.retry_at <= now),
+                ),
+                and_(Reminder.state == ReminderState.CLAIMED, stale),
             ),
-            and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+            *_fenced(token),
         )
         async with self._sessions.begin() as s:
             ids = (
@@ -61,6 +86,7 @@ class ReminderRepository(Repository):
                     state=ReminderState.CLAIMED,
                     lease_until=lease_until,
                     attempts=Reminder.attempts + 1,
+                    claim_token=token,
                 )
                 .returning(
                     Reminder.id,
@@ -89,14 +115,17 @@ class ReminderRepository(Repository):
             ]
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
-    async def finish_reminders(self, ids: Sequence[int], state: ReminderState, now: datetime) -> None:
-        """Mark claimed reminders sent (or cancelled when there was nothing left to say)."""
+    async def finish_reminders(
+        self, ids: Sequence[int], state: ReminderState, now: datetime, token: int | None = None
+    ) -> None:
+        """Mark claimed reminders sent (or cancelled when there was nothing left to say); with
+        `token`, only the claims made under it."""
         if not ids:
             return
         async with self._sessions.begin() as s:
             await s.execute(
                 update(Reminder)
-                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED)
+                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED, *_owned(token))
                 .values(
                     state=state,
                     sent_at=now if state is ReminderState.SENT else None,
@@ -104,19 +133,21 @@ class ReminderRepository(Repository):
                 )
             )
 
-    async def release_reminders(self, ids: Sequence[int], retry_at: datetime) -> None:
+    async def release_reminders(
+        self, ids: Sequence[int], retry_at: datetime, token: int | None = None
+    ) -> None:
         """Give claimed reminders back after a failed send; tried again from `retry_at`."""
         if not ids:
             return
         async with self._sessions.begin() as s:
             await s.execute(
                 update(Reminder)
-                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED)
+                .where(Reminder.id.in_(list(ids)), Reminder.state == ReminderState.CLAIMED, *_owned(token))
                 .values(state=ReminderState.PENDING, retry_at=retry_at, lease_until=None)
             )
 
     async def claim_reminders_of(
-        self, dose_id: int, kind: ReminderKind, now: datetime, lease_until: datetime
+        self, dose_id: int, kind: ReminderKind, now: datetime, lease_until: datetime, token: int | None = None
     ) -> list[int]:
         """Claim one dose's pending reminders of `kind` due by `now` (sent together with others)."""
         async with self._sessions.begin() as s:
@@ -127,11 +158,13 @@ class ReminderRepository(Repository):
                     Reminder.kind == kind,
                     Reminder.state == ReminderState.PENDING,
                     Reminder.due_at <= now,
+                    *_fenced(token),
                 )
                 .values(
                     state=ReminderState.CLAIMED,
                     lease_until=lease_until,
                     attempts=Reminder.attempts + 1,
+                    claim_token=token,
                 )
                 .returning(Reminder.id)
                 .execution_options(synchronize_session=False)
