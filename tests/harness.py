@@ -92,9 +92,11 @@ class Harness:
         """Let the scheduler run whatever is due now, and wait until it has finished."""
         scheduler = self.services.timer.scheduler
         for _ in range(50):
-            scheduler.wakeup()
-            await asyncio.sleep(0)  # wakeup runs on the next loop turn and submits due jobs
+            await self.services.timer.armed()  # wake-ups asked for are written
+            await scheduler.process_now()  # due jobs submitted (the job store is read off the loop)
+            await asyncio.sleep(0)
             await self.services.reminders.idle()
+            await self.services.timer.armed()  # what the jobs armed (a retry, the next dose)
             now = self.now()
             due = [j for j in self._jobs() if j.next_run_time and j.next_run_time <= now]
             if not due:

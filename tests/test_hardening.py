@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from telegram import Update
 
@@ -20,6 +23,8 @@ from storage.models import Draft, Patient, ProcessedUpdate
 from tests.fake_telegram import ApiError, BotApiFake
 from tests.flows import set_up
 from tests.harness import TOKEN, Harness, sqlite_url
+from tests.pg import fresh_postgres_database
+from tests.tcp_proxy import StallingProxy
 
 DUE = "Time for your B12 injection"
 
@@ -242,3 +247,51 @@ async def test_the_emergency_instruction_needs_no_database(
     monkeypatch.undo()
     replies = await chat.send("my lips and tongue are swelling and i feel faint")  # once per message
     assert [m.text.startswith("🚨") for m in replies].count(True) == 1
+
+
+# --- 2: a stalled database delays reminders, never replies or the emergency instruction ------------------
+
+
+async def test_a_stalled_database_freezes_nothing_but_itself(api: BotApiFake, clock: Any) -> None:
+    """PostgreSQL behind a proxy that stops passing bytes. Before: APScheduler's synchronous job
+    store ran on the event loop, so a stalled wake-up froze every reply for the whole stall."""
+    with fresh_postgres_database() as url:
+        parsed = make_url(url)
+        proxy = StallingProxy((parsed.host or "127.0.0.1", parsed.port or 5432))
+        bot = Harness(api, parsed.set(port=proxy.port).render_as_string(hide_password=False), clock)
+        await bot.start()
+        try:
+            chat = bot.chat(1001)
+            await set_up(chat)
+            await chat.send("/next")
+            loop = asyncio.get_running_loop()
+            gaps: list[float] = []
+
+            async def ticker() -> None:
+                last = loop.time()
+                while True:
+                    await asyncio.sleep(0.05)
+                    gaps.append(loop.time() - last)
+                    last = loop.time()
+
+            ticking = asyncio.create_task(ticker())
+            proxy.stalled = True
+            bot.services.timer.arm([bot.now() + timedelta(days=3)])  # a job-store write, now stuck
+            bot.services.timer.scheduler.wakeup()  # and a job-store read
+            started = time.monotonic()
+            update = Update.de_json(
+                chat.message_update("my throat is closing up and my lips are swelling"), bot.app.bot
+            )
+            sending = asyncio.create_task(bot.app.process_update(update))  # not waiting for the timer
+            instruction = await wait_until(lambda: any("🚨" in m.text for m in api.sent_to(1001)[-3:]), 5)
+            assert instruction < 1.0, f"the emergency instruction waited {instruction:.1f} s"
+            await asyncio.wait_for(asyncio.shield(sending), 15)
+            assert api.sent_to(1001)[-1].text == texts.TRY_AGAIN_LATER  # fail closed, promptly
+            assert time.monotonic() - started < 8
+            assert max(gaps) < 0.5, f"the event loop stood still for {max(gaps):.1f} s"
+            proxy.stalled = False
+            ticking.cancel()
+        finally:
+            proxy.stalled = False
+            await bot.stop()
+            proxy.close()

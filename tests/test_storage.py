@@ -22,7 +22,8 @@ async def test_arming_a_wake_up_during_an_open_write_transaction_does_not_lock(b
     async with bot.services.repo.sessions.begin() as session:
         await session.execute(update(Patient).values(blocked_at=None))  # holds SQLite's write lock
         at = bot.now() + timedelta(hours=1)
-        bot.services.timer.arm([at])  # synchronous job-store write, on the event loop
+        bot.services.timer.arm([at])  # a job-store write, in its own thread
+        await bot.services.timer.armed()
         assert bot.services.timer.has_job(at)
 
 

@@ -3,6 +3,7 @@ delivery, the allow-list); commands, buttons (`buttons.py`) and typed text (`typ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -40,14 +41,22 @@ from bot.routing.emergency import emergency_first
 from bot.routing.typed import on_text
 
 log = logging.getLogger(__name__)
+GUARD_SECONDS = 3.0  # a stalled database: "try again" after this, not after the statement time-out
 
 
 async def once(update: Update, context: BotContext) -> None:
     """First in line: an update id seen before (a webhook retry) is not processed again. Fails
     closed: when the database cannot say whether it was seen, the update is not processed (Telegram
-    delivers it again for a webhook; the patient is asked to try again), never processed twice."""
+    delivers it again for a webhook; the patient is asked to try again), never processed twice. A
+    database that does not answer within GUARD_SECONDS counts as one that cannot say."""
+    recording = asyncio.ensure_future(context.services.patients.first_delivery(update.update_id))
     try:
-        first = await context.services.patients.first_delivery(update.update_id)
+        # not wait_for: cancelling a statement on a stalled connection waits for the connection
+        done, _ = await asyncio.wait({recording}, timeout=GUARD_SECONDS)
+        if not done:
+            recording.add_done_callback(_consume)  # it finishes (or fails) on its own
+            raise TimeoutError
+        first = recording.result()
     except Exception as exc:
         log.warning("update not processed update_id=%s error=%s", update.update_id, type(exc).__name__)
         await _try_again_later(update, context)
@@ -55,6 +64,11 @@ async def once(update: Update, context: BotContext) -> None:
     if not first:
         log.info("duplicate update ignored update_id=%s", update.update_id)
         raise ApplicationHandlerStop
+
+
+def _consume(task: asyncio.Future[bool]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.info("late update-id record failed error=%s", type(task.exception()).__name__)
 
 
 async def _try_again_later(update: object, context: BotContext) -> None:

@@ -19,14 +19,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from apscheduler.events import (
-    EVENT_JOB_ERROR,
-    EVENT_JOB_EXECUTED,
-    EVENT_JOB_MISSED,
-    EVENT_JOB_SUBMITTED,
-    JobExecutionEvent,
-    JobSubmissionEvent,
-)
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -103,13 +95,6 @@ class ReminderService:
         )
         self._run_lock = asyncio.Lock()
         self._rearming: asyncio.Task[None] | None = None
-        self._jobs_running = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-        timer.scheduler.add_listener(
-            self._on_job_event,
-            EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED,
-        )
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -121,7 +106,7 @@ class ReminderService:
     async def lead(self) -> None:
         """This process leads: fire wake-ups, and catch up on anything overdue."""
         self.timer.scheduler.resume()
-        existing = self.timer.readable_job_ids()  # also purges jobs that cannot be unpickled
+        existing = await self.timer.readable_job_ids()  # also purges jobs that cannot be unpickled
         caught_up = await self.sweep()
         self._rearming = asyncio.create_task(self._rearm_ahead(existing), name="b12bot-rearm")
         log.info("firing reminders caught_up=%s", caught_up)
@@ -130,10 +115,13 @@ class ReminderService:
         """Re-make the wake-ups of the next two days that the job store does not have, one at a
         time so patients' updates are answered meanwhile."""
         now = self.clock()
-        for at in await self.repo.reminders.pending_due_times(now + STARTUP_REARM):
-            if at > now and job_id(at) not in existing:
-                self.timer.arm([at])
-                await asyncio.sleep(0)
+        missing = [
+            at
+            for at in await self.repo.reminders.pending_due_times(now + STARTUP_REARM)
+            if at > now and job_id(at) not in existing
+        ]
+        self.timer.arm(missing)  # written in the job-store thread, off the event loop
+        await self.timer.armed()
 
     async def rearmed(self) -> None:
         """Wait until the start-up re-arming is done (tests and the benchmark)."""
@@ -160,17 +148,10 @@ class ReminderService:
             scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the next loop turn
 
-    def _on_job_event(self, event: JobSubmissionEvent | JobExecutionEvent) -> None:
-        self._jobs_running += 1 if event.code == EVENT_JOB_SUBMITTED else -1
-        if self._jobs_running <= 0:
-            self._jobs_running = 0
-            self._idle.set()
-        else:
-            self._idle.clear()
-
     async def idle(self) -> None:
         """Wait until no scheduler job is running (used by shutdown and by tests)."""
-        await self._idle.wait()
+        if self.timer.scheduler.running:
+            await self.timer.scheduler.idle()
 
     # --- delivery -------------------------------------------------------------------------------
 
@@ -180,7 +161,7 @@ class ReminderService:
         now = self.clock()
         await self.repo.patients.forget_updates_before(now - KEEP_UPDATE_IDS)
         wanted = [t for t in await self.repo.reminders.pending_due_times(now + REARM_WINDOW) if t > now]
-        self.timer.arm(t for t in wanted if not self.timer.has_job(t))
+        self.timer.arm(wanted)  # only those without a wake-up, in the job-store thread
         return await self.deliver_due()
 
     async def deliver_due(self) -> int:

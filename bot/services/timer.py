@@ -9,13 +9,16 @@ so a wake-up finds the delivery service through its own arguments, not a module 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import pickle
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -27,6 +30,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "due:"
+RETRY_SECONDS = 10.0  # after the job store failed to answer
 SWEEP_JOB = "sweep"
 
 
@@ -97,12 +101,80 @@ class TimerJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 
         return job
 
 
+class OffLoopExecutor(AsyncIOExecutor):  # type: ignore[misc]
+    """Runs a wake-up's coroutine on the event loop, whichever thread submits it, and knows when
+    none is running (`idle`)."""
+
+    def start(self, scheduler: Any, alias: str) -> None:
+        super().start(scheduler, alias)
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
+        self._eventloop.call_soon_threadsafe(self._submit_here, job, run_times)
+
+    def _submit_here(self, job: Job, run_times: list[datetime]) -> None:
+        super()._do_submit_job(job, run_times)
+        for future in list(self._pending_futures):
+            self.idle.clear()
+            future.add_done_callback(self._maybe_idle)  # after the base class's own callback
+
+    def _maybe_idle(self, _future: object) -> None:
+        if not self._pending_futures:
+            self.idle.set()
+
+
+class OffLoopScheduler(AsyncIOScheduler):  # type: ignore[misc]
+    """AsyncIOScheduler whose job-store reads and writes run in one worker thread, never on the
+    event loop: APScheduler 3's job store is synchronous, and a stalled database there froze every
+    reply with it. A stall now only delays wake-ups; the jobs themselves run on the loop."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.io = ThreadPoolExecutor(1, thread_name_prefix="b12bot-jobstore")
+
+    def wakeup(self) -> None:
+        loop = self._eventloop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        if self._eventloop is None:
+            return
+        self._stop_timer()
+        self._eventloop.run_in_executor(self.io, self._process_jobs).add_done_callback(self._processed)
+
+    def _processed(self, future: asyncio.Future[float | None]) -> None:
+        if future.cancelled() or self._eventloop is None:
+            return
+        if (error := future.exception()) is not None:
+            log.warning("wake-ups not processed error=%s (retrying)", type(error).__name__)
+            self._start_timer(RETRY_SECONDS)
+            return
+        self._start_timer(future.result())
+
+    async def idle(self) -> None:
+        """Wait until no wake-up is running."""
+        executor = self._lookup_executor("default")
+        if isinstance(executor, OffLoopExecutor) and hasattr(executor, "idle"):
+            await executor.idle.wait()
+
+    async def process_now(self) -> None:
+        """Process due jobs now and return once they are submitted (tests, the console)."""
+        self._stop_timer()
+        wait = await asyncio.get_running_loop().run_in_executor(self.io, self._process_jobs)
+        self._start_timer(wait)
+
+    def _create_default_executor(self) -> OffLoopExecutor:
+        return OffLoopExecutor()
+
+
 class ReminderTimer:
     """Arms APScheduler wake-ups; the scheduler's job store lives in the bot's database."""
 
     def __init__(self, sync_engine: Engine, sweep_seconds: int) -> None:
         self.target: Target | None = None
-        self.scheduler = AsyncIOScheduler(
+        self.scheduler = OffLoopScheduler(
             jobstores={"default": TimerJobStore(self, sync_engine)},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             timezone=UTC,
@@ -113,9 +185,15 @@ class ReminderTimer:
         raise TypeError("the reminder timer is not stored with its jobs")
 
     def arm(self, times: Iterable[datetime]) -> None:
-        """Best effort: if the job store cannot be written, the sweep re-arms (and delivers)
-        from the reminder table, so a patient's action never fails because of the timer."""
-        for at in sorted(set(times)):
+        """Best effort, in the job-store thread (the caller does not wait): if the job store
+        cannot be written, the sweep re-arms (and delivers) from the reminder table, so a
+        patient's action never fails or waits because of the timer."""
+        wanted = sorted(set(times))
+        if wanted:
+            self.scheduler.io.submit(self._arm, wanted)
+
+    def _arm(self, wanted: list[datetime]) -> None:
+        for at in wanted:
             run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
             if self.has_job(at):  # a read: most due seconds (08:00 tomorrow) are shared by many patients
                 continue
@@ -127,13 +205,21 @@ class ReminderTimer:
                 log.warning("could not arm a wake-up error=%s (the sweep will)", type(exc).__name__)
                 return
 
-    def readable_job_ids(self) -> set[str]:
+    async def armed(self) -> None:
+        """Wait until every wake-up asked for so far is written (tests)."""
+        await asyncio.get_running_loop().run_in_executor(self.scheduler.io, lambda: None)
+
+    async def readable_job_ids(self) -> set[str]:
         """Ids of the jobs that load. Loading every job once also makes APScheduler purge any it
         cannot unpickle, so the caller can re-arm those (used at start-up)."""
-        try:
-            return {job.id for job in self.scheduler.get_jobs()}
-        except SQLAlchemyError:
-            return set()
+
+        def load() -> set[str]:
+            try:
+                return {job.id for job in self.scheduler.get_jobs()}
+            except SQLAlchemyError:
+                return set()
+
+        return await asyncio.get_running_loop().run_in_executor(self.scheduler.io, load)
 
     def has_job(self, at: datetime) -> bool:
         """Is there a loadable wake-up for `at`? An unreadable one counts as missing."""
