@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
                 stop_signals=stop_signals,
             )
         else:
+            from bot.app import POLL_KEY
+
+            app.bot_data[POLL_KEY] = {"allowed_updates": Update.ALL_TYPES, "drop_pending_updates": False}
             app.run_polling(
                 allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals, drop_pending_updates=False
             )

@@ -15,7 +15,7 @@ from telegram.request import BaseRequest
 
 from bot import routing, texts, watchdog
 from bot.clock import utcnow
-from bot.config import Settings
+from bot.config import BotMode, Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.leader import Leadership
 from bot.ratelimit import PatientRateLimiter
@@ -89,7 +89,20 @@ def build_application(
         late_after=timedelta(minutes=settings.late_after_minutes),
         allowed=settings.allowed_user_ids,
     )
-    leadership = Leadership(settings.database_url, reminders.lead, reminders.follow)
+    polling = settings.bot_mode is BotMode.POLLING and request is None  # tests drive updates directly
+
+    async def gained() -> None:
+        await reminders.lead()
+        started = app.bot_data.get(STARTED_KEY) and app.bot_data.get(POLL_KEY)
+        if polling and started and app.updater is not None and not app.updater.running:
+            await app.updater.start_polling(**app.bot_data[POLL_KEY])  # a standby that now leads
+
+    async def lost() -> None:
+        await reminders.follow()
+        if polling and app.updater is not None and app.updater.running:
+            await app.updater.stop()  # a second poller would only get 409 Conflict
+
+    leadership = Leadership(settings.database_url, gained, lost)
     reminders.fence = leadership
     patients = Patients(repo, dosing, monitor, timer, clock)
     conversations = Conversations(repo.drafts, clock)
@@ -133,9 +146,16 @@ async def _on_startup(app: AnyApp) -> None:
         app.bot_data[WATCHDOG_KEY] = asyncio.create_task(watchdog.keep_alive(every), name="b12bot-watchdog")
     watchdog.notify("READY=1")
     log.info("started leader=%s", services.leadership.leader)
+    if services.settings.bot_mode is BotMode.POLLING and app.bot_data.get(POLL_KEY) is not None:
+        # Telegram gives updates to one poller only: a standby waits here, not polling, until
+        # it leads (the leadership loop keeps trying); run_polling starts polling after this.
+        await services.leadership.leading.wait()
+    app.bot_data[STARTED_KEY] = True
 
 
 HEARTBEAT_KEY, WATCHDOG_KEY = "heartbeat", "watchdog"
+STARTED_KEY = "started"
+POLL_KEY = "polling"  # run_polling's arguments (set by __main__), to poll again after a takeover
 HEARTBEAT_EVERY = 30.0
 
 

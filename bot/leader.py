@@ -43,6 +43,7 @@ class Leadership:
         self.on_gain, self.on_loss = on_gain, on_loss
         self.check_every, self.lease_seconds = check_every, lease_seconds
         self.leader = False
+        self.leading = asyncio.Event()  # set while this process leads
         self.token: int | None = None  # the fencing token while leading (None on SQLite)
         self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}"
         self._valid_until = 0.0  # monotonic
@@ -142,11 +143,13 @@ class Leadership:
 
     async def _gain(self) -> None:
         self.leader = True
+        self.leading.set()
         log.info("reminder leader acquired pid=%s token=%s", os.getpid(), self.token)
         await self.on_gain()
 
     async def _lose(self) -> None:
         self.leader = False
+        self.leading.clear()
         self._valid_until = 0.0
         log.warning("reminder leadership lost pid=%s", os.getpid())
         await self.on_loss()
