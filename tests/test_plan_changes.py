@@ -108,3 +108,23 @@ async def test_moving_to_the_next_phase_when_the_clinician_says_so(bot: Harness)
     await bot.advance_to(datetime(2026, 5, 3, 6, 1, tzinfo=UTC))  # 08:01 Berlin summer time
     last = [m for m in chat.messages() if DUE in m.text][-1]
     assert "New phase: from now on, every 2 months" in last.text
+
+
+async def test_an_old_time_zone_button_neither_moves_the_plan_nor_ends_a_setup(bot: Harness) -> None:
+    """Found by a patient walk: a zone button of an earlier /timezone message, tapped during
+    "Set up again", changed the current plan's zone and silently dropped the setup in progress."""
+    chat = bot.chat()
+    await set_up(chat)
+    await chat.send("/timezone")
+    old = chat.last_reply()
+    await chat.send("Europe/Berlin")  # answered by typing; the buttons stay on the old message
+    await chat.send("/start")
+    await chat.press("Set up again")
+    question = chat.last_reply().text
+    replies = await chat.press("Europe/London", old)
+    assert not replies  # only the "out of date" toast
+    snap = await bot.services.patients.snapshot(chat.chat_id)
+    assert snap is not None and snap.plan is not None and snap.plan.timezone == "Europe/Berlin"
+    draft = await bot.services.conversations.current(chat.chat_id)
+    assert draft is not None and draft.flow == "setup"  # the setup goes on
+    assert chat.last_reply().text == question

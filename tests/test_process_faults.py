@@ -6,7 +6,9 @@ needs no real minutes; processes started with the same offset share one clock.
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import socket
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
@@ -240,3 +242,43 @@ def test_killed_mid_batch_the_new_leader_sends_the_rest_at_once(
             assert sum(before.values()) < 200  # it was killed mid-batch
         finally:
             stop_bot(second)
+
+
+def test_the_systemd_watchdog_hears_from_a_running_loop_and_not_from_a_frozen_one(
+    tmp_path: Path, http_api: tuple[BotApiFake, str]
+) -> None:
+    """Issue 14.3: a process alive but stuck must be restarted. Under systemd (Type=notify,
+    WatchdogSec) the bot says READY=1, then WATCHDOG=1 from its event loop; frozen, it goes quiet,
+    which is what makes systemd restart it."""
+    _api, base = http_api
+    address = str(tmp_path / "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(address)
+    listener.settimeout(0.2)
+    heard: list[tuple[float, str]] = []
+
+    def listen(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            with contextlib.suppress(TimeoutError):
+                heard.append((time.monotonic(), listener.recv(256).decode()))
+
+    bot = start_bot(tmp_path, base, NOTIFY_SOCKET=address, WATCHDOG_USEC="3000000")
+    try:
+        listen(8)
+        assert any(m == "READY=1" for _, m in heard)
+        pings = [t for t, m in heard if m == "WATCHDOG=1"]
+        assert len(pings) >= 5  # every second (a third of the 3 s watchdog)
+        bot.send_signal(signal.SIGSTOP)
+        frozen = time.monotonic()
+        listen(4)
+        assert not [t for t, m in heard if m == "WATCHDOG=1" and t > frozen + 0.5]
+        bot.send_signal(signal.SIGCONT)
+        listen(3)
+        assert [t for t, m in heard if m == "WATCHDOG=1" and t > frozen + 4]  # alive again
+    finally:
+        bot.send_signal(signal.SIGCONT)
+        stop_bot(bot)
+        listener.close()
+    unit = (Path(__file__).parents[1] / "deploy" / "b12bot.service").read_text()
+    assert "Type=notify" in unit and "WatchdogSec=" in unit

@@ -17,7 +17,7 @@ from bot.domain.parsing import parse_date, parse_timezone
 from bot.domain.records import Snapshot
 from bot.domain.schedule import local_slot
 from bot.domain.status import DoseStatus
-from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.common import flow_state, patient_with_plan, reply
 
 PAUSE_FLOW, ZONE_FLOW = "pause", "zone"
 UNTIL = "until"
@@ -114,6 +114,19 @@ async def timezone(update: Update, context: BotContext) -> None:
     )
     text = texts.ASK_TIMEZONE_NOW.format(time=f"{snap.plan.time_of_day:%H:%M}")
     await reply(update, text, buttons)
+
+
+async def on_zone_button(update: Update, context: BotContext, zone: str) -> None:
+    """A zone button: only while /timezone's question is open. An old message's button must not
+    move the plan, nor end another conversation (a setup in progress)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    step, _ = await flow_state(context, chat.id, ZONE_FLOW)
+    if step is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await set_zone(update, context, zone)
 
 
 async def set_zone(update: Update, context: BotContext, text: str) -> None:

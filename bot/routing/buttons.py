@@ -65,8 +65,7 @@ async def _on_setup_again(update: Update, context: BotContext, callback: kb.Call
 
 
 async def _on_zone(update: Update, context: BotContext, callback: kb.Callback) -> None:
-    await _answered(update)
-    await plan_changes.set_zone(update, context, ":".join(callback.parts[1:]))
+    await plan_changes.on_zone_button(update, context, ":".join(callback.parts[1:]))
 
 
 async def _on_keep(update: Update, context: BotContext, callback: kb.Callback) -> None:
