@@ -52,7 +52,7 @@ class RemoteChat:
             if data is not None:
                 self._push(callback_update(self.chat_id, "Pat", message, data))
                 return
-        raise AssertionError(f"no button {label!r}")
+        raise AssertionError(f"no button {label!r} after {[m.text[:80] for m in self.messages()[-3:]]}")
 
     def messages(self) -> list[SentMessage]:
         return self.api.sent_to(self.chat_id)

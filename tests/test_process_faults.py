@@ -122,9 +122,13 @@ def test_killed_after_telegram_accepted_but_before_the_commit(
 def test_two_instances_send_each_reminder_once_and_the_standby_takes_over(
     tmp_path: Path, http_api: tuple[BotApiFake, str]
 ) -> None:
+    from bench.seed import seed
+
     api, base = http_api
     with fresh_postgres_database() as url:
-        offset = offset_to(clock(7, 59, 20))
+        offset = offset_to(clock(7, 59, 30))
+        seed(url, 3, lambda i: clock(8, 0), first_chat=720)  # besides the one who sets up by chat
+        seed(url, 3, lambda i: clock(8, 0, 40), first_chat=710)
         logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
         for name in logs:
             (tmp_path / name).mkdir()
@@ -133,21 +137,22 @@ def test_two_instances_send_each_reminder_once_and_the_standby_takes_over(
         second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
         try:
             wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
-            early = [patient(api, 700 + i, offset, clock(8, 0)) for i in range(3)]
-            late = [patient(api, 710 + i, offset, clock(8, 1)) for i in range(3)]
+            chats = [patient(api, 700, offset, clock(8, 0))]  # answered by the leader (the one polling)
+            early = chats + [RemoteChat(api, 720 + i) for i in range(3)]
+            late = [RemoteChat(api, 710 + i) for i in range(3)]
             wait_for(lambda: all(c.due() for c in early), 60, "the 08:00 reminders")
             time.sleep(2)
-            assert [len(c.due()) for c in early] == [1, 1, 1]  # both running: exactly once each
+            assert [len(c.due()) for c in early] == [1, 1, 1, 1]  # both running: exactly once each
             assert not any(c.due() for c in late)
 
             kill_bot(first)  # the leader dies
             killed = time.monotonic()
             wait_for(lambda: "reminder leader acquired" in logs["b"].read_text(), 30, "the takeover")
             assert time.monotonic() - killed <= 30
-            wait_for(lambda: all(c.due() for c in late), 60, "the 08:01 reminders from the standby")
+            wait_for(lambda: all(c.due() for c in late), 60, "the 08:00:40 reminders from the standby")
             time.sleep(2)
             assert [len(c.due()) for c in late] == [1, 1, 1]
-            assert [len(c.due()) for c in early] == [1, 1, 1]  # nothing re-sent by the new leader
+            assert [len(c.due()) for c in early] == [1, 1, 1, 1]  # nothing re-sent by the new leader
         finally:
             stop_bot(second)
             if first.poll() is None:
@@ -173,7 +178,7 @@ def test_a_frozen_leader_is_replaced_and_sends_nothing_when_it_wakes(
     with fresh_postgres_database() as url:
         start = clock(7, 59, 0)
         offset = offset_to(start)
-        due = start + timedelta(seconds=45)
+        due = start + timedelta(seconds=30)
         seed(url, 20, lambda i: due, first_chat=900)
         logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
         for name in logs:
@@ -216,7 +221,7 @@ def test_killed_mid_batch_the_new_leader_sends_the_rest_at_once(
     with fresh_postgres_database() as url:
         start = clock(7, 59, 0)
         offset = offset_to(start)
-        due = start + timedelta(seconds=25)
+        due = start + timedelta(seconds=15)
         seed(url, 200, lambda i: due, first_chat=1000)
         logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
         for name in logs:
