@@ -10,6 +10,7 @@ import contextlib
 import signal
 import socket
 import sqlite3
+import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,6 +120,25 @@ def test_killed_after_telegram_accepted_but_before_the_commit(
     assert reminder_states(tmp_path) == [("dose_due", "sent")]
 
 
+def leader_and_standby(
+    folder: Path, base: str, url: str, offset: float
+) -> tuple[subprocess.Popen[str], subprocess.Popen[str], dict[str, Path]]:
+    """Two bot processes on one PostgreSQL database: "a" leads, "b" stands by."""
+    logs = {name: folder / f"{name}.log" for name in ("a", "b")}
+    for name in logs:
+        (folder / name).mkdir()
+    first = start_bot(folder / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
+    wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
+    second = start_bot(folder / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+    try:
+        wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
+    except AssertionError:
+        kill_bot(first)
+        kill_bot(second)
+        raise
+    return first, second, logs
+
+
 def test_two_instances_send_each_reminder_once_and_the_standby_takes_over(
     tmp_path: Path, http_api: tuple[BotApiFake, str]
 ) -> None:
@@ -129,14 +149,8 @@ def test_two_instances_send_each_reminder_once_and_the_standby_takes_over(
         offset = offset_to(clock(7, 59, 30))
         seed(url, 3, lambda i: clock(8, 0), first_chat=720)  # besides the one who sets up by chat
         seed(url, 3, lambda i: clock(8, 0, 40), first_chat=710)
-        logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
-        for name in logs:
-            (tmp_path / name).mkdir()
-        first = start_bot(tmp_path / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
-        wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
-        second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+        first, second, logs = leader_and_standby(tmp_path, base, url, offset)
         try:
-            wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
             chats = [patient(api, 700, offset, clock(8, 0))]  # answered by the leader (the one polling)
             early = chats + [RemoteChat(api, 720 + i) for i in range(3)]
             late = [RemoteChat(api, 710 + i) for i in range(3)]
@@ -180,14 +194,8 @@ def test_a_frozen_leader_is_replaced_and_sends_nothing_when_it_wakes(
         offset = offset_to(start)
         due = start + timedelta(seconds=30)
         seed(url, 20, lambda i: due, first_chat=900)
-        logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
-        for name in logs:
-            (tmp_path / name).mkdir()
-        first = start_bot(tmp_path / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
-        wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
-        second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+        first, second, logs = leader_and_standby(tmp_path, base, url, offset)
         try:
-            wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
             first.send_signal(signal.SIGSTOP)
             frozen = time.monotonic()
             time.sleep(1)
@@ -206,7 +214,7 @@ def test_a_frozen_leader_is_replaced_and_sends_nothing_when_it_wakes(
         finally:
             first.send_signal(signal.SIGCONT)
             stop_bot(second)
-            stop_bot(first)  # type: ignore[arg-type]
+            stop_bot(first)
 
 
 def test_killed_mid_batch_the_new_leader_sends_the_rest_at_once(
@@ -223,16 +231,10 @@ def test_killed_mid_batch_the_new_leader_sends_the_rest_at_once(
         offset = offset_to(start)
         due = start + timedelta(seconds=15)
         seed(url, 200, lambda i: due, first_chat=1000)
-        logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
-        for name in logs:
-            (tmp_path / name).mkdir()
-        first = start_bot(tmp_path / "a", base, offset=offset, log=logs["a"], DATABASE_URL=url)
-        wait_for(lambda: "reminder leader acquired" in logs["a"].read_text(), 30, "a leader")
-        second = start_bot(tmp_path / "b", base, offset=offset, log=logs["b"], DATABASE_URL=url)
+        first, second, logs = leader_and_standby(tmp_path, base, url, offset)
         try:
-            wait_for(lambda: "started leader=False" in logs["b"].read_text(), 30, "a standby")
             wait_for(lambda: sum(due_counts(api, range(1000, 1200)).values()) >= 60, 60, "60 sent")
-            kill_bot(first)  # type: ignore[arg-type]
+            kill_bot(first)
             before = due_counts(api, range(1000, 1200))
             wait_for(lambda: "reminder leader acquired" in logs["b"].read_text(), 40, "the takeover")
             took_over = time.monotonic()
