@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.domain.triage import lexicon
 from bot.domain.triage.context import Context, hedged, settled
@@ -149,8 +149,11 @@ def _sounds_like_a_symptom(tokens: list[str]) -> bool:
     return not (set(tokens) & lexicon.GOOD_NEWS and not uneasy)
 
 
+@lru_cache(maxsize=1024)
 def assess(text: str) -> Assessment:
-    """The reading and, when it describes a problem, its level."""
+    """The reading and, when it describes a problem, its level. Pure, so cached: one message is
+    read by the update queue (is it urgent?), the emergency lane and the typed-text router, and
+    is triaged once. (The result is frozen; its tokens are never changed by a caller.)"""
     tokens = normalise(text, vocabulary())
     reading = _read(text, tokens)
     return Assessment(reading, triage(reading.report) if reading.is_report else None, tokens)
