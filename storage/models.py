@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -274,3 +275,80 @@ class Draft(Base):
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+
+
+class ReportPhoto(Base):
+    """A photo of a reaction, kept with its report: Telegram's file id, and the bytes downloaded
+    once (size-capped) for the clinician's summary. Erased with the patient."""
+
+    __tablename__ = "report_photo"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("side_effect_report.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_unique_id: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: could not be downloaded
+
+    __table_args__ = (Index("ix_report_photo_report", "report_id"), Index("ix_report_photo_patient", "patient_id"))
+
+
+class CareInvite(Base):
+    """A one-use invite link for a caregiver (48 h). Only the code's hash is kept."""
+
+    __tablename__ = "care_invite"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))  # the patient, as the caregiver will see them
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class CareLink(Base):
+    """A caregiver looking after a patient: pending until the patient confirms them, then active.
+    Removing it (either side, or /delete) deletes the row and every alert queued for it."""
+
+    __tablename__ = "care_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    caregiver_chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    caregiver_name: Mapped[str] = mapped_column(String(64))  # their Telegram first name
+    display_name: Mapped[str] = mapped_column(String(64))
+    zone: Mapped[str] = mapped_column(String(64))  # the caregiver's time zone (quiet hours)
+    switches: Mapped[list[Any]]  # the alerts they get (bot.domain.care.Alert), and "details"
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("patient_id", "caregiver_chat_id"),)
+
+
+class CareAlert(Base):
+    """One message owed to one caregiver about one event (unique per link and event key); a
+    `care_alert` reminder row at its due time delivers it through the usual pipeline."""
+
+    __tablename__ = "care_alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("care_link.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    event_key: Mapped[str] = mapped_column(String(64))
+    event_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    subject_id: Mapped[int | None] = mapped_column(Integer)  # the report or nudge, checked when due
+    signs: Mapped[list[Any]]  # only when the patient shares details
+    words: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("link_id", "event_key"),
+        Index("ix_care_alert_patient_state_due", "patient_id", "state", "due_at"),
+    )

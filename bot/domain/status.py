@@ -32,6 +32,7 @@ class ReminderKind(StrEnum):
     LAB_DAY = "lab_day"  # blood test re-check today
     REFILL = "refill"  # supplies run out soon
     EXPIRY = "expiry"  # vials expire soon
+    CARE_ALERT = "care_alert"  # caregivers' alerts about this patient due now (bot/services/care_alerts.py)
 
 
 DOSE_REMINDERS = (
