@@ -20,11 +20,14 @@ from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.leader import Leadership
 from bot.ratelimit import PatientRateLimiter
 from bot.routing.emergency import is_urgent
+from bot.services.care import Care
+from bot.services.care_alerts import CareAlerts
 from bot.services.conversations import Conversations
 from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
 from bot.services.patients import Patients
+from bot.services.photos import Photos
 from bot.services.pictures import Pictures
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
@@ -106,7 +109,10 @@ def build_application(
     reminders.fence = leadership
     patients = Patients(repo, dosing, monitor, timer, clock)
     conversations = Conversations(repo.drafts, clock)
-    pictures = Pictures(dosing, monitor, safety, clock)
+    photos = Photos(repo, clock, settings.photo_max_mb * 1024 * 1024)
+    pictures = Pictures(dosing, monitor, safety, clock, photos)
+    care_alerts = CareAlerts(repo, timer, clock, app.bot, allowed=settings.allowed_user_ids)
+    safety.care = patients.care = reminders.care = care_alerts  # the decisions caregivers hear about
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
@@ -122,6 +128,9 @@ def build_application(
         reminders=reminders,
         leadership=leadership,
         clock=clock,
+        care=Care(repo, care_alerts, clock),
+        care_alerts=care_alerts,
+        photos=photos,
     )
     routing.register(app)
     queues.urgent = is_urgent

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"  # behind the reverse proxy; a container sets 0.0.0.0
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     heartbeat_file: str | None = None  # touched every 30 s while the bot and its database work
+    photo_max_mb: int = Field(default=5, ge=1, le=20)  # a photo of a reaction is kept up to this size
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> Settings:

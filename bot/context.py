@@ -13,11 +13,14 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.leader import Leadership
+from bot.services.care import Care
+from bot.services.care_alerts import CareAlerts
 from bot.services.conversations import Conversations
 from bot.services.delivery import ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
 from bot.services.patients import Patients
+from bot.services.photos import Photos
 from bot.services.pictures import Pictures
 from bot.services.safety import Safety
 from bot.services.timer import ReminderTimer
@@ -42,6 +45,9 @@ class Services:
     reminders: ReminderService
     leadership: Leadership
     clock: Callable[[], datetime]
+    care: Care
+    care_alerts: CareAlerts
+    photos: Photos
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -28,6 +28,8 @@ SITES = "t"  # t:<action>[:<value>]: /sites and /settings
 SYMPTOMS = "y"  # y:q:<answers so far>, y:skip, y:note:<id>, y:day:<0-6|off>, y:at:<day>:<HHMM>, y:rw:<weeks>
 LABS = "l"  # l:<action>[:<value>]: /labs
 SUPPLIES = "v"  # v:<action>[:<value>]: /supplies
+PHOTO = "k"  # k:t:<sign>, k:done, k:add:<report_id>: what a photo shows
+CARE = "g"  # g:<action>[:<link_id>[:<value>]]: /caregiver, an invite opened, /stop
 PREFIXES = frozenset(
     {
         DOSE,
@@ -44,6 +46,8 @@ PREFIXES = frozenset(
         SYMPTOMS,
         LABS,
         SUPPLIES,
+        PHOTO,
+        CARE,
     }
 )
 

@@ -292,7 +292,10 @@ class ReportPhoto(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: could not be downloaded
 
-    __table_args__ = (Index("ix_report_photo_report", "report_id"), Index("ix_report_photo_patient", "patient_id"))
+    __table_args__ = (
+        Index("ix_report_photo_report", "report_id"),
+        Index("ix_report_photo_patient", "patient_id"),
+    )
 
 
 class CareInvite(Base):
@@ -342,9 +345,8 @@ class CareAlert(Base):
     event_key: Mapped[str] = mapped_column(String(64))
     event_at: Mapped[datetime]
     due_at: Mapped[datetime]
-    subject_id: Mapped[int | None] = mapped_column(Integer)  # the report or nudge, checked when due
-    signs: Mapped[list[Any]]  # only when the patient shares details
-    words: Mapped[str | None] = mapped_column(Text)
+    # the report or nudge it is about: read when it is due (details only if the patient shares them)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16))
     sent_at: Mapped[datetime | None]
 

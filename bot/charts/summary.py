@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from bot.charts.photos import draw_photos
 from bot.charts.timeline import ChartData, draw_timeline
 from bot.texts import pictures as words
 
@@ -26,6 +27,7 @@ class Summary:
     symptoms: Sequence[str]
     labs: Sequence[str]
     chart: ChartData
+    photos: Sequence[tuple[str, bytes]] = ()  # (the reaction's words, its latest photo)
 
 
 def _section(
@@ -47,7 +49,7 @@ COLUMN = 72  # characters of 7.5 pt text in half an A4 page
 
 def summary_figure(summary: Summary) -> Figure:
     """One A4 page for the clinician: the plan as written, adherence, rotation, reactions,
-    symptom and lab trends, and the timeline chart."""
+    symptom and lab trends, photos of open or recent reactions, and the timeline chart."""
     figure = Figure(figsize=(8.27, 11.69))
     FigureCanvasAgg(figure)
     figure.text(0.06, 0.965, summary.title, fontsize=14, weight="bold", va="top")
@@ -59,6 +61,7 @@ def summary_figure(summary: Summary) -> Figure:
     y = min(left, right)
     y = _section(figure, y, words.SYMPTOM_TREND, summary.symptoms)
     y = _section(figure, y, words.BLOOD_TESTS, summary.labs)
+    y = draw_photos(figure, y, words.REACTION_PHOTOS, summary.photos)
     bottom, top = 0.05, min(y - 0.04, 0.55)
     grid = figure.add_gridspec(
         3, 1, left=0.08, right=0.92, bottom=bottom, top=top, hspace=0.55, height_ratios=[1, 1.5, 1.3]

@@ -87,9 +87,7 @@ class NewAlert:
     key: str
     event_at: datetime
     due_at: datetime
-    subject_id: int | None = None  # the report or nudge it is about (checked again when due)
-    signs: tuple[str, ...] = ()  # only kept when the patient shares details
-    words: str | None = None
+    subject_id: int | None = None  # the report or nudge it is about (read again when due)
 
 
 @dataclass(frozen=True)
@@ -100,8 +98,6 @@ class AlertView:
     event_at: datetime
     due_at: datetime
     subject_id: int | None
-    signs: tuple[str, ...]
-    words: str | None
 
 
 def hash_code(code: str) -> str:

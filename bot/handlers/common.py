@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot import keyboards as kb
 from bot import texts
@@ -15,6 +17,7 @@ from bot.domain.emergency import emergency_number
 from bot.domain.records import Snapshot
 from bot.domain.triage import OTHER_EMERGENCIES, Sign
 
+log = logging.getLogger(__name__)
 MAX_WORDS = 1000  # of a patient's own words kept with a report
 EMERGENCY_SENT_KEY = "emergency_sent"  # update ids whose emergency instruction went out first
 KEEP_SENT_IDS = 1000
@@ -42,6 +45,19 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     message = update.effective_message
     assert message is not None
     await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+
+
+async def tell(
+    context: BotContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> bool:
+    """A message to another chat (a caregiver, or the patient they look after): best effort, since
+    that person may have blocked the bot; False when it did not go."""
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    except TelegramError as exc:
+        log.info("message to the other side not delivered error=%s", type(exc).__name__)
+        return False
+    return True
 
 
 async def flow_state(context: BotContext, chat_id: int, flow: str) -> tuple[str | None, dict[str, Any]]:

@@ -18,7 +18,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.domain.labs import ANALYTES, show
 from bot.domain.symptoms import LEVELS, SYMPTOMS
-from bot.handlers.common import patient_with_plan, reply
+from bot.handlers.common import patient_with_plan, reply, tell
 
 log = logging.getLogger(__name__)
 REFUSED_KEY = "refused_users"  # users told once that this deployment is private
@@ -57,8 +57,16 @@ async def on_delete_button(update: Update, context: BotContext, erase: bool) -> 
     if not erase:
         await query.edit_message_text(texts.KEPT)
         return
-    erased = await context.services.patients.erase(chat.id)
+    services = context.services
+    snap = await services.patients.snapshot(chat.id)
+    circle = await services.care.before_erase(chat.id, snap.patient_id if snap else None)
+    erased = await services.patients.erase(chat.id)
     await query.edit_message_text(texts.DELETED if erased else texts.NOTHING_TO_DELETE)
+    for link in circle:  # the other side of each link knows it has ended
+        if link.patient_chat_id == chat.id:
+            await tell(context, link.caregiver_chat_id, texts.removed_you(link.display_name))
+        else:
+            await tell(context, link.patient_chat_id, texts.caregiver_left(link.caregiver_name))
 
 
 def _plain(value: Any) -> Any:
@@ -70,13 +78,22 @@ def _plain(value: Any) -> Any:
 async def export(update: Update, context: BotContext) -> None:
     """/export: the patient's own data as JSON (everything), as CSV (doses, reports, check-ins,
     lab values), and a one-page PDF summary for their clinician."""
-    snap = await patient_with_plan(update, context)
     chat = update.effective_chat
-    if snap is None or chat is None:
+    assert chat is not None
+    services = context.services
+    if (await services.patients.snapshot(chat.id)) is None and await services.care.looked_after(chat.id):
+        tables = await services.patients.export(None, chat.id)  # a caregiver who is not a patient
+        await context.bot.send_document(
+            chat.id,
+            InputFile(_as_json(tables), filename="b12bot-export.json"),
+            caption=texts.EXPORT_CAPTION.format(what="everything, as JSON"),
+        )
         return
-    tables = await context.services.patients.export(snap)
-    clean = {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
-    as_json = json.dumps(clean, indent=2, ensure_ascii=False).encode()
+    snap = await patient_with_plan(update, context)
+    if snap is None:
+        return
+    tables = await services.patients.export(snap, chat.id)
+    as_json = _as_json(tables)
     pdf = await context.services.pictures.summary(snap)
     files = (
         (as_json, "b12bot-export.json", "everything, as JSON"),
@@ -90,6 +107,11 @@ async def export(update: Update, context: BotContext) -> None:
     for data, name, what in files:
         caption = texts.EXPORT_CAPTION.format(what=what)
         await context.bot.send_document(chat.id, InputFile(data, filename=name), caption=caption)
+
+
+def _as_json(tables: dict[str, list[dict[str, Any]]]) -> bytes:
+    clean = {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
+    return json.dumps(clean, indent=2, ensure_ascii=False).encode()
 
 
 def records_csv(tables: dict[str, list[dict[str, Any]]], tz: ZoneInfo) -> bytes:

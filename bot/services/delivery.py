@@ -32,6 +32,7 @@ from bot.domain.status import (
 )
 from bot.ratelimit import BULK, retry_after_seconds
 from bot.services import composer
+from bot.services.care_alerts import CareAlerts
 from bot.services.composer import Message
 from bot.services.dosing import Dosing
 from bot.services.due import DueEffects
@@ -88,6 +89,7 @@ class ReminderService:
         self.repo, self.dosing, self.timer, self.bot = repo, dosing, timer, bot
         self.allowed = allowed  # ALLOWED_USER_IDS: someone taken off it gets nothing more
         self.fence: Fence = AlwaysLeader()  # the leadership, once the app has built it
+        self.care: CareAlerts | None = None  # caregivers' alerts ride on this pipeline (issue 16)
         self.safety, self.monitor = safety, monitor
         self.clock, self.lease, self.late_after = clock, lease, late_after
         self.effects = DueEffects(
@@ -259,6 +261,12 @@ class ReminderService:
 
     async def _deliver_to_patient(self, patient_id: int, group: list[ClaimedReminder]) -> None:
         """Dose reminders become (at most) one message; each safety reminder its own."""
+        care = [r for r in group if r.kind is ReminderKind.CARE_ALERT]
+        if care and self.care is not None:  # to caregivers' chats, even while the patient blocks us
+            await self.care.deliver(care, self.fence.token)
+            group = [r for r in group if r.kind is not ReminderKind.CARE_ALERT]
+            if not group:
+                return
         try:
             snap = await self.repo.patients.snapshot_by_id(patient_id)
             if snap is None or snap.plan is None or snap.blocked or not self.may_send(snap.chat_id):
@@ -319,6 +327,8 @@ class ReminderService:
                 ids, ReminderState.CANCELLED, self.clock(), self.fence.token
             )
             log.warning("patient blocked the bot patient_id=%s", patient_id)
+            if self.care is not None:
+                await self.care.patient_blocked(patient_id)
         except (NetworkError, TelegramError) as exc:
             attempts = max(r.attempts for r in group)
             backoff = min(timedelta(seconds=15 * 2 ** min(attempts, 10)), MAX_BACKOFF)

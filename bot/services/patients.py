@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.records import Snapshot
+from bot.services.care_alerts import CareAlerts
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
 from bot.services.timer import ReminderTimer
@@ -28,6 +29,7 @@ class Patients:
     ) -> None:
         self.repo, self.dosing, self.monitor, self.timer, self.clock = repo, dosing, monitor, timer, clock
         self._zones: dict[int, str] = {}
+        self.care: CareAlerts | None = None
 
     async def snapshot(self, chat_id: int) -> Snapshot | None:
         snap = await self.repo.patients.snapshot(chat_id)
@@ -53,8 +55,10 @@ class Patients:
     # --- blocking the bot and coming back ---------------------------------------------------
 
     async def blocked(self, snap: Snapshot) -> None:
-        """Every reminder pauses while the bot is blocked."""
+        """Every reminder pauses while the bot is blocked (a caregiver may hear of it)."""
         await self.repo.patients.set_blocked(snap.patient_id, self.clock())
+        if self.care is not None:
+            await self.care.patient_blocked(snap.patient_id)
 
     async def came_back(self, snap: Snapshot) -> tuple[Snapshot | None, bool]:
         """Unblocked: reminders resume without a backlog burst (an overdue dose is closed as
@@ -91,10 +95,16 @@ class Patients:
 
     # --- their data ----------------------------------------------------------------------------
 
-    async def export(self, snap: Snapshot) -> dict[str, list[dict[str, Any]]]:
-        """Every row recorded about the patient, table by table."""
-        return await self.repo.patients.export_rows(snap.patient_id)
+    async def export(self, snap: Snapshot | None, chat_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row recorded about the patient, table by table, with their caregivers, photos and
+        the patients this chat looks after (a caregiver who is not a patient gets those alone)."""
+        tables = await self.repo.patients.export_rows(snap.patient_id) if snap is not None else {}
+        tables.update(await self.repo.care.export_rows(snap.patient_id if snap else None, chat_id))
+        tables["photos"] = await self.repo.photos.export_rows(snap.patient_id) if snap else []
+        return tables
 
     async def erase(self, chat_id: int) -> bool:
-        """Everything about the patient, gone; False when there was nothing."""
-        return await self.repo.patients.erase_patient(chat_id)
+        """Everything about the patient (their caregivers and photos too) and the links where this
+        chat is someone's caregiver, gone; False when there was nothing."""
+        left = await self.repo.care.forget_caregiver(chat_id)
+        return await self.repo.patients.erase_patient(chat_id) or bool(left)

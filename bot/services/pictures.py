@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -18,14 +18,23 @@ from bot.domain.records import Snapshot
 from bot.domain.status import DoseStatus
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
+from bot.services.photos import Photos
 from bot.services.safety import Safety
+
+RECENT = timedelta(days=30)  # a closed reaction this recent still has its photo in the summary
 
 
 class Pictures:
     def __init__(
-        self, dosing: Dosing, monitor: Monitor, safety: Safety, clock: Callable[[], datetime]
+        self,
+        dosing: Dosing,
+        monitor: Monitor,
+        safety: Safety,
+        clock: Callable[[], datetime],
+        photos: Photos | None = None,
     ) -> None:
         self.dosing, self.monitor, self.safety, self.clock = dosing, monitor, safety, clock
+        self.photos = photos
 
     async def chart_data(self, snap: Snapshot) -> ChartData:
         assert snap.plan is not None
@@ -85,12 +94,22 @@ class Pictures:
         rotation = [texts.summary_site(site, sites.get(site, 0)) for site in plan.sites]
         rotation += [texts.summary_site(site, n) for site, n in sites.items() if site not in plan.sites]
         rotation.append(texts.summary_repeats(repeats))
+        reports = list(reversed(await self.safety.reports(snap.patient_id, 50)))
         reactions = [
             texts.summary_reaction(
                 r.created_at.astimezone(tz).date(), r.signs, r.site, r.level, r.status, r.outcome
             )
-            for r in reversed(await self.safety.reports(snap.patient_id, 50))
+            for r in reports
         ]
+        photos: list[tuple[str, bytes]] = []
+        worth = [r for r in reversed(reports) if r.status == "open" or now - r.created_at <= RECENT]
+        kept = await self.photos.latest_bytes([r.id for r in worth]) if self.photos else {}
+        for r in worth:
+            if r.id in kept:
+                on = r.created_at.astimezone(tz).date()
+                photos.append(
+                    (texts.summary_reaction(on, r.signs, r.site, r.level, r.status, r.outcome), kept[r.id])
+                )
         checkins = await monitor.check_ins(snap)
         symptom_lines = []
         if checkins:
@@ -115,5 +134,6 @@ class Pictures:
             symptoms=symptom_lines,
             labs=lab_lines,
             chart=await self.chart_data(snap),
+            photos=photos,
         )
         return await asyncio.to_thread(summary_pdf, content)

@@ -28,6 +28,7 @@ from bot.domain.triage import (
     read,
     triage,
 )
+from bot.services.care_alerts import CareAlerts
 from bot.services.dosing import Timer
 from storage.repositories import Repositories
 
@@ -72,6 +73,18 @@ class FollowedUp:
 class Safety:
     def __init__(self, repo: Repositories, timer: Timer, clock: Callable[[], datetime]) -> None:
         self.repo, self.timer, self.clock = repo, timer, clock
+        self.care: CareAlerts | None = None  # caregivers hear about some of these decisions
+
+    async def _tell_care(
+        self, patient_id: int, *, nudge_id: int | None, at: datetime, emergency: int | None = None
+    ) -> None:
+        """The caregivers' side of a decision: an emergency at once; a nudge if still open in 2 days."""
+        if self.care is None:
+            return
+        if emergency is not None:
+            await self.care.emergency(patient_id, emergency)
+        if nudge_id is not None:
+            await self.care.nudge_made(patient_id, nudge_id, at)
 
     async def record(
         self,
@@ -113,6 +126,8 @@ class Safety:
             hold=needs_clinician_check(result, signs),
         )
         self.timer.arm([t for t in (follow_up_at, nudge_at if nudge_id else None) if t])
+        emergency = report_id if result.level is Level.EMERGENCY else None
+        await self._tell_care(patient_id, nudge_id=nudge_id, at=now, emergency=emergency)
         return Recorded(report_id, nudge_id, result)
 
     async def add_details(
@@ -168,6 +183,8 @@ class Safety:
             return None
         if nudge_id:
             self.timer.arm([nudge_at])
+        emergency = report_id if raised and level is Level.EMERGENCY else None
+        await self._tell_care(patient_id, nudge_id=nudge_id, at=now, emergency=emergency)
         shown = result if raised else Triage(old_level, report.rule_ids)
         return Recorded(report_id, nudge_id, shown, raised=raised)
 
@@ -230,6 +247,7 @@ class Safety:
         )
         if ok:
             self.timer.arm([nudge_at])
+            await self._tell_care(patient_id, nudge_id=nudge_id, at=now)
         return FollowedUp(ok=ok, nudge_id=nudge_id)
 
     async def contacted(self, patient_id: int, nudge_id: int) -> bool:
@@ -299,6 +317,9 @@ class Safety:
         nudge_id = await self.repo.reports.add_nudge(snap.patient_id, reason, [], now, now)
         if nudge_id is not None:
             self.timer.arm([now])
+            if self.care is not None:  # the same decision reaches the caregivers
+                await self.care.missed(snap.patient_id, nudge_id)
+            await self._tell_care(snap.patient_id, nudge_id=nudge_id, at=now)
         return nudge_id
 
 

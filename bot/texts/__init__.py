@@ -7,9 +7,11 @@ name with an underscore, say) is shown exactly as written.
 """
 
 from bot.texts import buttons as buttons
+from bot.texts.care import *  # noqa: F403
 from bot.texts.common import *  # noqa: F403
 from bot.texts.doses import *  # noqa: F403
 from bot.texts.monitoring import *  # noqa: F403
+from bot.texts.photos import *  # noqa: F403
 from bot.texts.plans import *  # noqa: F403
 from bot.texts.records import *  # noqa: F403
 from bot.texts.safety import *  # noqa: F403

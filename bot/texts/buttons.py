@@ -71,3 +71,10 @@ PAUSE_CHOICES = (
 )
 CLINICIAN_SAID_SO, NOT_NOW = "Yes, my clinician said so", "Not now"
 ERASE_EVERYTHING, KEEP_MY_DATA = "Erase everything", "Keep my data"
+
+# --- the care circle (and photos) -------------------------------------------------------------------
+INVITE_SOMEONE = "➕ Invite someone"
+CONFIRM_CAREGIVER, REMOVE_CAREGIVER = "✅ Yes, that's them", "❌ Remove"
+REMOVE_NAMED = "❌ Remove {name}"
+ACCEPT_INVITE, DECLINE_INVITE = "✅ Accept", "No thanks"
+SOMETHING_NEW = "Something new"

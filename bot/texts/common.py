@@ -104,7 +104,7 @@ HELP = (
     "/plan – show the plan you entered\n"
     "/next – when and where your next dose is\n"
     "/history – your last 10 doses\n"
-    "/report, /reports – tell me about a side effect or a problem; your reports\n"
+    "/report, /reports – tell me about a side effect or a problem (a photo helps); your reports\n"
     "/sites – your injection sites and rest period\n"
     "/settings – a heads-up before each dose\n"
     "/pause, /resume – pause reminders (e.g. a hospital stay), and start again\n"
@@ -116,6 +116,8 @@ HELP = (
     "/supplies – vials and syringes left\n"
     "/chart – a picture of your progress\n"
     "/export – your data, and a summary for your clinician\n"
+    "/caregiver – someone close to you hears from me when it matters\n"
+    "/stop – stop getting messages about someone you look after\n"
     "/delete – erase everything I keep about you\n"
     "/cancel – stop what we're doing (nothing half-done is saved)\n"
     "/help – this list\n\n"
@@ -142,9 +144,11 @@ COMMANDS = [
     ("labs", "Blood test results and re-check"),
     ("supplies", "Vials and syringes left"),
     ("chart", "A picture of my progress"),
+    ("caregiver", "Someone who hears when it matters"),
     ("export", "A copy of my data"),
     ("delete", "Erase my data"),
     ("cancel", "Stop what we're doing"),
+    ("stop", "Stop messages about someone I look after"),
     ("help", "What I can do"),
 ]
 NOT_UNDERSTOOD = (

@@ -20,6 +20,7 @@ PLAN_AS_WRITTEN = "Plan as written"
 ADHERENCE = "Adherence per phase"
 SITE_ROTATION = "Site rotation"
 REACTIONS = "Reactions reported"
+REACTION_PHOTOS = "Photos of open or recent reactions (latest of each; taken by the patient)"
 SYMPTOM_TREND = "Symptoms (first check-in → latest)"
 FOOTER = "Recorded by the patient with b12bot. The plan is the clinician's; the bot gives no medical advice."
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.care import CareRepository
 from storage.repositories.doses import DoseRepository
 from storage.repositories.drafts import DraftRepository
 from storage.repositories.monitoring import MonitoringRepository
 from storage.repositories.patients import PatientRepository
+from storage.repositories.photos import PhotoRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.reports import ReportRepository
 
@@ -25,6 +27,8 @@ class Repositories:
     reminders: ReminderRepository
     reports: ReportRepository
     monitoring: MonitoringRepository
+    care: CareRepository
+    photos: PhotoRepository
 
     @classmethod
     def connect(cls, sessions: async_sessionmaker[AsyncSession]) -> Repositories:
@@ -36,6 +40,8 @@ class Repositories:
             ReminderRepository(sessions),
             ReportRepository(sessions),
             MonitoringRepository(sessions),
+            CareRepository(sessions),
+            PhotoRepository(sessions),
         )
 
     async def ping(self) -> None:
@@ -45,10 +51,12 @@ class Repositories:
 
 
 __all__ = [
+    "CareRepository",
     "DoseRepository",
     "DraftRepository",
     "MonitoringRepository",
     "PatientRepository",
+    "PhotoRepository",
     "ReminderRepository",
     "ReportRepository",
     "Repositories",

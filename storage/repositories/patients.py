@@ -20,9 +20,13 @@ from bot.domain.schedule import NextDose, Progress
 from bot.domain.status import (
     OPEN_DOSE_STATUSES,
     DoseStatus,
+    ReminderKind,
     ReportStatus,
 )
 from storage.models import (
+    CareAlert,
+    CareInvite,
+    CareLink,
     ClinicianNudge,
     Dose,
     Draft,
@@ -31,6 +35,7 @@ from storage.models import (
     Plan,
     ProcessedUpdate,
     Reminder,
+    ReportPhoto,
     SideEffectReport,
     SymptomCheckIn,
 )
@@ -232,7 +237,9 @@ class PatientRepository(Repository):
         async with self._sessions.begin() as s:
             await s.execute(update(Patient).where(Patient.id == patient_id).values(blocked_at=at))
             if at is not None:
-                await cancel_reminders(s, Reminder.patient_id == patient_id)
+                # caregivers' alerts are not the patient's reminders: they still go (issue 16)
+                mine = Reminder.kind != ReminderKind.CARE_ALERT
+                await cancel_reminders(s, Reminder.patient_id == patient_id, mine)
 
     async def erase_patient(self, chat_id: int) -> bool:
         """Delete everything about the patient in this chat (foreign keys cascade to plans,
@@ -243,8 +250,10 @@ class PatientRepository(Repository):
             if patient_id is None:
                 return False
             # explicit, children first: does not depend on the database enforcing cascades
-            for model in (Reminder, ClinicianNudge, SideEffectReport, Dose, Plan, SymptomCheckIn, LabResult):
+            care = (CareAlert, CareLink, CareInvite, ReportPhoto)  # the circle and photos (issue 16)
+            for model in (*care, Reminder, ClinicianNudge, SideEffectReport, Dose, Plan, SymptomCheckIn):
                 await s.execute(delete(model).where(model.patient_id == patient_id))
+            await s.execute(delete(LabResult).where(LabResult.patient_id == patient_id))
             await s.execute(delete(Patient).where(Patient.id == patient_id))
         await self._scrub()
         return True

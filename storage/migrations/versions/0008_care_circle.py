@@ -93,8 +93,6 @@ def upgrade() -> None:
         sa.Column("event_at", UTC_DATETIME, nullable=False),
         sa.Column("due_at", UTC_DATETIME, nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=True),
-        sa.Column("signs", sa.JSON(), nullable=False),
-        sa.Column("words", sa.Text(), nullable=True),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("sent_at", UTC_DATETIME, nullable=True),
         sa.ForeignKeyConstraint(
