@@ -44,6 +44,15 @@ class LinkStatus(StrEnum):
     ACTIVE = "active"
 
 
+class Refusal(StrEnum):
+    """Why accepting an invite did nothing."""
+
+    GONE = "gone"  # used, expired, or never was: one neutral answer for all three
+    SELF = "self"  # the patient opened their own link
+    FULL = "full"  # the patient has MAX_CAREGIVERS already
+    ALREADY = "already"  # this chat is in their circle already
+
+
 class AlertState(StrEnum):
     PENDING = "pending"
     SENT = "sent"

@@ -87,6 +87,7 @@ async def advise(
     details: bool = True,
     watch_reply: bool = True,
     offer_setup: bool = True,
+    note: str | None = None,
 ) -> Recorded:
     """Record a report and reply with its level's advice, the emergency instruction before anything
     is written; then offer the optional details (with a plan and `details`) or the set-up (without
@@ -119,6 +120,8 @@ async def advise(
     if not watch_reply and recorded.result.level is Level.WATCH:
         return recorded
     await _advice(update, plan, recorded, ordered, site, words)
+    if note is not None:  # after the advice, before any question (a photo kept with the report)
+        await reply(update, note)
     if plan is None:
         if offer_setup:  # not when they are setting up right now
             await reply(update, texts.NO_PLAN_YET)
@@ -175,13 +178,14 @@ async def on_typed_report(
     site: str | None = None,
     details: bool = True,
     offer_setup: bool = True,
-) -> None:
+    note: str | None = None,
+) -> Recorded:
     """Typed words that describe a problem: advice first, then (with `details`) the details."""
     if site is None and snap is not None and snap.plan is not None:
         found = match_sites(text, snap.plan.sites)
         site = found[0] if len(found) == 1 else None
     signs = assessment.reading.signs
-    await advise(
+    return await advise(
         update,
         context,
         snap,
@@ -191,6 +195,7 @@ async def on_typed_report(
         assessment=assessment,
         details=details,
         offer_setup=offer_setup,
+        note=note,
     )
 
 
@@ -332,19 +337,23 @@ def _typed_detail(step: str, text: str, snap: Snapshot) -> Detail:
     return detail
 
 
-async def on_detail_text(update: Update, context: BotContext, step: str, data: Data) -> None:
-    """A typed answer to a details question (anything else in it is added to the report too)."""
+async def on_detail_text(
+    update: Update, context: BotContext, step: str, data: Data, text: str | None = None
+) -> None:
+    """A typed answer to a details question (anything else in it is added to the report too);
+    `text`: words that came another way (a photo's caption)."""
     message, chat = update.effective_message, update.effective_chat
-    assert message is not None and message.text is not None and chat is not None
+    text = text if text is not None else message.text if message is not None else None
+    assert text is not None and chat is not None
     snap = await context.services.patients.snapshot(chat.id)
     if step == WHAT or snap is None:
         await context.services.conversations.end(chat.id)
         await reply(update, texts.USE_BUTTONS if step == WHAT else texts.NOT_UNDERSTOOD)
         return
-    if message.text.strip().lower().rstrip(".!") in STOP_WORDS:  # "skip" typed: stop, as the button
+    if text.strip().lower().rstrip(".!") in STOP_WORDS:  # "skip" typed: stop, as the button
         await _detail_answer(update, context, snap, step, data, None)
         return
-    await _detail_answer(update, context, snap, step, data, _typed_detail(step, message.text.strip(), snap))
+    await _detail_answer(update, context, snap, step, data, _typed_detail(step, text.strip(), snap))
 
 
 async def _detail_answer(

@@ -22,6 +22,8 @@ from telegram.ext import (
 from bot import texts
 from bot.context import BotContext
 from bot.handlers import (
+    care,
+    caregiver,
     commands,
     follow_ups,
     labs,
@@ -38,6 +40,7 @@ from bot.handlers import (
 )
 from bot.routing.buttons import BUTTONS, decoded, on_stale_button
 from bot.routing.emergency import emergency_first
+from bot.routing.photos import on_photo
 from bot.routing.typed import on_text
 
 log = logging.getLogger(__name__)
@@ -102,6 +105,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, emergency_first), group=-3)
     app.add_handler(TypeHandler(Update, once), group=-2)
     app.add_handler(TypeHandler(Update, privacy.gate), group=-1)
+    invite_link = filters.Regex(r"^/start(@\w+)? care-")  # a caregiver's invite (bot/handlers/caregiver.py)
+    app.add_handler(CommandHandler("start", caregiver.start_link, filters=private & invite_link))
     app.add_handler(CommandHandler("start", setup.start, filters=private))
     app.add_handler(CommandHandler("help", commands.help_, filters=private))
     app.add_handler(CommandHandler("plan", commands.plan, filters=private))
@@ -123,10 +128,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("chart", pictures.chart, filters=private))
     app.add_handler(CommandHandler("export", privacy.export, filters=private))
     app.add_handler(CommandHandler("delete", privacy.ask_delete, filters=private))
+    app.add_handler(CommandHandler("caregiver", care.caregiver, filters=private))
+    app.add_handler(CommandHandler("stop", caregiver.stop, filters=private))
     for pattern, handle in BUTTONS:
         app.add_handler(CallbackQueryHandler(decoded(handle), pattern=pattern))
     app.add_handler(CallbackQueryHandler(on_stale_button))
     app.add_handler(ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(private & (filters.PHOTO | filters.Document.IMAGE), on_photo))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     app.add_error_handler(on_error)

@@ -11,9 +11,12 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.handlers import (
+    care,
+    caregiver,
     dose,
     follow_ups,
     labs,
+    photos,
     plan_changes,
     privacy,
     report,
@@ -108,6 +111,9 @@ BUTTONS: tuple[tuple[str, Button], ...] = (
         _on_delete,
     ),
     (rf"^{kb.MENU}:keep$", _on_keep),
+    (rf"^{kb.PHOTO}:", lambda u, c, cb: photos.on_button(u, c, cb, report.advise)),
+    (rf"^{kb.CARE}:(acc|no|tz|stop)(:|$)", caregiver.on_button),
+    (rf"^{kb.CARE}:", care.on_button),
 )
 
 

@@ -24,17 +24,19 @@ log = logging.getLogger(__name__)
 def is_urgent(update: Update) -> bool:
     """Is this update a patient typing an emergency? (Cheap: no I/O.)"""
     message = update.message
-    return message is not None and bool(message.text) and assess(message.text or "").level is Level.EMERGENCY
+    words = message.text or message.caption if message is not None else None  # a photo's caption too
+    return bool(words) and assess(words or "").level is Level.EMERGENCY
 
 
 async def emergency_first(update: Update, context: BotContext) -> None:
     message, chat, user = update.message, update.effective_chat, update.effective_user
-    if message is None or not message.text or chat is None or chat.type != chat.PRIVATE:
+    words = (message.text or message.caption) if message is not None else None  # a photo's caption too
+    if not words or chat is None or chat.type != chat.PRIVATE:
         return
     allowed = context.services.settings.allowed_user_ids
     if allowed and (user is None or user.id not in allowed):
         return  # the gate refuses them
-    assessment = assess(message.text)
+    assessment = assess(words)
     if assessment.level is not Level.EMERGENCY:
         return
     zone = context.services.patients.known_zone(chat.id)

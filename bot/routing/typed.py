@@ -17,9 +17,12 @@ from bot.domain.triage import ALLERGY_SIGNS, Assessment, Level, assess
 from bot.domain.triage.reader import follow_up_answer, spoke_to_clinician
 from bot.flows.setup_draft import FREE_TEXT_STEPS, NAME_STEPS
 from bot.handlers import (
+    care,
+    caregiver,
     dose,
     follow_ups,
     labs,
+    photos,
     plan_changes,
     report,
     screen,
@@ -46,6 +49,10 @@ async def on_text(update: Update, context: BotContext) -> None:
     assessment = assess(text)
     level = assessment.level
     draft = await services.conversations.current(chat.id)
+    if draft is not None and draft.flow == photos.FLOW:  # words about a photo just sent
+        if await photos.on_words(update, context, draft, text, assessment, report.on_typed_report):
+            return
+        draft = None  # a dose reply: the photo question is let go
     if (
         draft is not None
         and level is not Level.EMERGENCY
@@ -108,7 +115,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     await message.reply_text(texts.NEED_SETUP if snap is None or snap.plan is None else texts.NOT_UNDERSTOOD)
 
 
-WORDS_FLOWS = frozenset({dose.SKIP_FLOW, symptoms.NOTE_FLOW, sites.FLOW, report.FLOW})
+WORDS_FLOWS = frozenset({dose.SKIP_FLOW, symptoms.NOTE_FLOW, sites.FLOW, report.FLOW, care.FLOW})
 
 
 def _interrupts_at(draft: DraftView) -> Level:
@@ -159,6 +166,10 @@ async def _continue_flow(
             await labs.on_text(update, context, step, data)
         case supplies.FLOW:
             await supplies.on_text(update, context, step, data)
+        case care.FLOW:  # the name a caregiver sees
+            await care.on_name_text(update, context, message.text)
+        case caregiver.ZONE_FLOW:
+            await caregiver.on_zone_text(update, context, data, message.text)
         case _:  # the red-flag screen waits for a tap; anything else typed starts afresh
             await context.services.conversations.end(chat.id)
             await message.reply_text(texts.NOT_UNDERSTOOD)

@@ -24,6 +24,7 @@ from bot.domain.care import (
     START_PREFIX,
     InviteView,
     LinkView,
+    Refusal,
     hash_code,
 )
 from bot.services.care_alerts import CareAlerts
@@ -120,7 +121,7 @@ class Care:
         snap = await self.repo.patients.snapshot_by_id(patient_id)
         return snap.plan.timezone if snap is not None and snap.plan is not None else "UTC"
 
-    async def accept(self, invite_id: int, chat_id: int, caregiver_name: str) -> LinkView | str:
+    async def accept(self, invite_id: int, chat_id: int, caregiver_name: str) -> LinkView | Refusal:
         """The caregiver accepts: the invite is used up, the link waits for the patient. Their
         time zone starts as the one they gave before (another patient's), else the patient's."""
         invite_zone = await self._zone_of(chat_id)

@@ -145,7 +145,8 @@ class CareAlerts:
         """One caregiver's due alerts as one message. True when it should be tried again."""
         link = items[0].link
         lines: list[str] = []
-        sent, dropped = [], []
+        sent: list[int] = []
+        dropped: list[int] = []
         for alert in items:
             line = await self._line(alert, now) if alert.kind.value in link.switches else None
             (sent if line else dropped).append(alert.id)

@@ -130,6 +130,18 @@ def circle_is_full(name: str) -> str:
     return f"{name} already has 3 people in their circle. They'd need to remove someone first."
 
 
+def refused(reason: str, name: str) -> str:
+    """Accept did nothing: used or expired meanwhile (neutral), their own link, a full circle."""
+    match reason:
+        case "self":
+            return OWN_INVITE
+        case "full":
+            return circle_is_full(name)
+        case "already":
+            return already_linked(name)
+    return INVITE_GONE
+
+
 DECLINED = "Okay – nothing was set up, and you won't hear from me about them."
 
 

@@ -22,7 +22,7 @@ PHOTO_NOT_SAVED = (
 )
 
 
-def too_big(megabytes: int) -> str:
+def photo_too_big(megabytes: int) -> str:
     return (
         f"That picture is too big for me (over {megabytes} MB). Please send it as a photo rather than "
         "a file – Telegram makes it smaller."

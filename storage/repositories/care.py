@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,13 +17,13 @@ from bot.domain.care import (
     LinkStatus,
     LinkView,
     NewAlert,
+    Refusal,
 )
 from bot.domain.status import ReminderKind
 from storage.models import CareAlert, CareInvite, CareLink, Patient
 from storage.repositories.base import Repository, remind
 
-# why accepting an invite did nothing (the caller words one neutral reply for most of them)
-GONE, SELF, FULL, ALREADY = "gone", "self", "full", "already"
+GONE, SELF, FULL, ALREADY = Refusal.GONE, Refusal.SELF, Refusal.FULL, Refusal.ALREADY
 
 
 def _link(row: CareLink, patient_chat_id: int) -> LinkView:
@@ -89,10 +89,10 @@ class CareRepository(Repository):
         caregiver_chat_id: int,
         caregiver_name: str,
         zone: str,
-        switches: Sequence[str],
+        switches: Iterable[str],
         now: datetime,
         max_links: int,
-    ) -> LinkView | str:
+    ) -> LinkView | Refusal:
         """Use the invite (once) and add the caregiver, pending the patient's confirmation. A
         refusal says why: GONE (used, expired, or never was), SELF, FULL or ALREADY."""
         try:
