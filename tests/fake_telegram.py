@@ -35,6 +35,7 @@ class SentMessage:
     edits: int = 0
     file_name: str | None = None  # for documents and photos
     file_bytes: bytes | None = None
+    file_id: str | None = None  # a photo sent again by its Telegram file id (/reports)
     at: datetime = field(default_factory=lambda: datetime.now(UTC))  # when it was sent
 
     @property
@@ -87,6 +88,8 @@ class BotApiFake:
         self.webhook: dict[str, Any] = {}
         self.hangs: dict[str, float] = {}
         self.holds: dict[str, float] = {}
+        self.files: dict[str, tuple[str, bytes, int]] = {}  # file id -> (path, bytes, declared size)
+        self.downloads: list[str] = []  # file paths the bot downloaded
         self._next_id = 1
 
     # --- fault injection --------------------------------------------------------------------------
@@ -95,6 +98,28 @@ class BotApiFake:
         """The next call of `method` answers with `error` (or runs it: it may raise)."""
         with self.lock:
             self.failures.append((method, error))
+
+    # --- files the patient sends ------------------------------------------------------------------
+
+    def register_file(self, data: bytes, size: int | None = None) -> dict[str, Any]:
+        """A file a user sends (a photo): its ids and size as Telegram gives them in an update.
+        `size` declares a different size than the bytes (to try the size cap cheaply)."""
+        with self.lock:
+            number = len(self.files) + 1
+            file_id, unique = f"photo-{number}-{len(data)}", f"uq{number}"
+            declared = len(data) if size is None else size
+            self.files[file_id] = (f"photos/file_{number}.jpg", data, declared)
+            return {"file_id": file_id, "file_unique_id": unique, "file_size": declared}
+
+    def download(self, url: str) -> tuple[int, bytes]:
+        """A file download (`<base file url>/<file_path>`), served only for paths getFile gave."""
+        path = url.split("/file/bot", 1)[1].split("/", 1)[1]
+        with self.lock:
+            for stored, data, _size in self.files.values():
+                if stored == path:
+                    self.downloads.append(path)
+                    return 200, data
+        return 404, b'{"ok": false, "error_code": 404, "description": "Not Found"}'
 
     # --- what the patient sees --------------------------------------------------------------------
 
@@ -154,7 +179,14 @@ class BotApiFake:
             if answer is None:
                 self.unknown.append(method)
                 return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-            return 200, {"ok": True, "result": answer(params)}
+            try:
+                return 200, {"ok": True, "result": answer(params)}
+            except ApiError as refused:  # e.g. getFile with a file id it never gave out
+                return refused.code, {
+                    "ok": False,
+                    "error_code": refused.code,
+                    "description": refused.description,
+                }
 
     def _getMe(self, p: dict[str, Any]) -> Any:
         return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False,
@@ -193,6 +225,8 @@ class BotApiFake:
 
     def _send_file(self, p: dict[str, Any], kind: str) -> Any:
         chat_id = int(p["chat_id"])
+        if str(p.get(kind, "")) in self.files:  # sent again by its file id, no upload
+            return self._send_known(chat_id, str(p[kind]), str(p.get("caption", "")), _keyboard(p))
         attach = str(p.get(kind, kind)).removeprefix("attach://")  # inline upload: the field name
         name, data, _mime = p.get("_files", {}).get(attach, ("?", b"", ""))
         message = SentMessage(chat_id, self._next_id, str(p.get("caption", "")), _keyboard(p),
@@ -207,6 +241,29 @@ class BotApiFake:
         else:
             result["photo"] = [{**ids, "width": 800, "height": 600}]
         return result
+
+    def _send_known(self, chat_id: int, file_id: str, caption: str, keyboard: list[Any]) -> Any:
+        message = SentMessage(chat_id, self._next_id, caption, keyboard, file_id=file_id)
+        self._next_id += 1
+        self.messages[(chat_id, message.message_id)] = message
+        self.outbox.append(message)
+        _path, _data, size = self.files[file_id]
+        return {**message.as_api(), "photo": [{"file_id": file_id, "file_unique_id": "u" + file_id,
+                                               "width": 800, "height": 600, "file_size": size}]}  # fmt: skip
+
+    def _sendMediaGroup(self, p: dict[str, Any]) -> Any:
+        media = p["media"]
+        items = json.loads(media) if isinstance(media, str) else list(media)
+        return [self._send_known(int(p["chat_id"]), str(m["media"]), str(m.get("caption", "")), [])
+                for m in items]  # fmt: skip
+
+    def _getFile(self, p: dict[str, Any]) -> Any:
+        found = self.files.get(str(p["file_id"]))
+        if found is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, _data, size = found
+        return {"file_id": p["file_id"], "file_unique_id": "u" + str(p["file_id"]), "file_size": size,
+                "file_path": path}  # fmt: skip
 
     def _sendDocument(self, p: dict[str, Any]) -> Any:
         return self._send_file(p, "document")
@@ -273,6 +330,8 @@ class FakeRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download (File.download_*), not a Bot API method
+            return self.api.download(url)
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:

@@ -8,6 +8,7 @@ firing the real scheduler's jobs at their own times. `Chat` makes tests read lik
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,6 +143,25 @@ class Chat:
         """The patient types `text`; returns what the bot sent or edited in reply."""
         return await self._process(self.message_update(text))
 
+    async def send_photo(
+        self,
+        data: bytes | None = None,
+        caption: str | None = None,
+        *,
+        as_file: bool = False,
+        size: int | None = None,
+        album: str | None = None,
+    ) -> list[SentMessage]:
+        """The user sends a photo (`as_file`: an image sent as a document), with or without a
+        caption; the fake Bot API serves its bytes to getFile and the download."""
+        file = self.bot.api.register_file(data if data is not None else png(), size)
+        update = photo_update(self.chat_id, self.first_name, file, self.bot.now(), caption, as_file, album)
+        return await self._process(update)
+
+    async def open_link(self, link: str) -> list[SentMessage]:
+        """The user taps a t.me link to the bot (`https://t.me/<bot>?start=<param>`)."""
+        return await self._process(start_update(self.chat_id, self.first_name, link, self.bot.now()))
+
     def callback_update(self, message: SentMessage, data: str) -> dict[str, Any]:
         return callback_update(self.chat_id, self.first_name, message, data)
 
@@ -216,3 +236,52 @@ def callback_update(chat_id: int, first_name: str, message: SentMessage, data: s
             "data": data,
         },
     }
+
+
+def png(
+    marker: str = "", size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 60, 60)
+) -> bytes:
+    """A small real picture (PNG); `marker` is written into it as text, to look for it later."""
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    if marker:
+        info.add_text("note", marker)
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def photo_update(
+    chat_id: int,
+    first_name: str,
+    file: dict[str, Any],
+    now: datetime,
+    caption: str | None = None,
+    as_file: bool = False,
+    album: str | None = None,
+) -> dict[str, Any]:
+    """A Bot API `Update` with a private photo message (two sizes, as Telegram sends them), or an
+    image sent as a file (a document)."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids) + 500_000,
+        "date": int(now.timestamp()),
+        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+        "from": _user(chat_id, first_name),
+    }
+    if as_file:
+        message["document"] = {**file, "file_name": "reaction.jpg", "mime_type": "image/jpeg"}
+    else:
+        small = {**file, "file_size": min(file["file_size"], 2000), "width": 90, "height": 67}
+        message["photo"] = [small, {**file, "width": 800, "height": 600}]
+    if caption is not None:
+        message["caption"] = caption
+    if album is not None:
+        message["media_group_id"] = album
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def start_update(chat_id: int, first_name: str, link: str, now: datetime) -> dict[str, Any]:
+    """Tapping `https://t.me/<bot>?start=<param>`: Telegram sends `/start <param>`."""
+    param = link.rsplit("?start=", 1)[-1]
+    return message_update(chat_id, first_name, f"/start {param}", now)

@@ -53,7 +53,8 @@ def test_dry_run_lists_pending_migrations_then_check_applies_them_and_asks_teleg
     monkeypatch.setenv("TELEGRAM_BASE_URL", base_url)
     code, out = check("--dry-run")
     assert code == PENDING
-    assert "migrations: 8 pending (0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008); not applied (--dry-run)" in out
+    pending = "migrations: 8 pending (0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008)"
+    assert f"{pending}; not applied (--dry-run)" in out
     assert "patient" not in tables(env)  # nothing changed
     code, out = check()
     assert code == READY, out

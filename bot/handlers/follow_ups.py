@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import InputMediaPhoto, Update
 
 from bot import keyboards as kb
 from bot import texts
@@ -13,6 +13,8 @@ from bot.context import BotContext
 from bot.domain.records import Snapshot
 from bot.handlers.common import reply
 from bot.services.safety import Answer
+
+SHOWN_ALBUMS = 5  # /reports shows the photos of the newest five reports that have any
 
 
 async def on_follow_up(
@@ -99,7 +101,8 @@ async def on_carry_on_button(update: Update, context: BotContext) -> None:
 
 
 async def list_reports(update: Update, context: BotContext) -> None:
-    """/reports: open and closed reports, newest first; a close button for each open one."""
+    """/reports: open and closed reports, newest first, each with its photos; a close button for
+    each open one."""
     chat = update.effective_chat
     assert chat is not None
     services = context.services
@@ -108,11 +111,22 @@ async def list_reports(update: Update, context: BotContext) -> None:
         await reply(update, texts.reports_list([]))
         return
     tz, now = ZoneInfo(snap.plan.timezone if snap.plan else "UTC"), services.clock()
-    rows, buttons = [], []
-    for report in await services.safety.reports(snap.patient_id):
+    rows, buttons, albums = [], [], []
+    reports = await services.safety.reports(snap.patient_id)
+    photos = await services.photos.of_reports([r.id for r in reports])
+    for report in reports:
         what = texts.report_what(report.signs, report.site, report.words)
-        state = texts.report_state(report.status, report.outcome)
+        state = texts.report_state(report.status, report.outcome) + texts.photo_count(len(photos[report.id]))
         rows.append((texts.when(report.created_at, tz, now), what, texts.LEVEL_WORDS[report.level], state))
         if report.status == "open":
             buttons.append((f"{report.id}", texts.CLOSE_LABEL.format(what=texts.shorten(what, 48))))
+        if photos[report.id] and len(albums) < SHOWN_ALBUMS:
+            caption = texts.photo_caption(texts.when(report.created_at, tz, now), what)
+            albums.append((caption, [p.file_id for p in photos[report.id]]))
     await reply(update, texts.reports_list(rows), kb.actions(kb.CLOSE, buttons) if buttons else None)
+    for caption, file_ids in albums:  # each report's photos, newest reports first
+        if len(file_ids) == 1:
+            await context.bot.send_photo(chat.id, file_ids[0], caption=caption)
+        else:
+            media = [InputMediaPhoto(f, caption=caption if i == 0 else None) for i, f in enumerate(file_ids)]
+            await context.bot.send_media_group(chat.id, media)
