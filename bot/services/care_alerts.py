@@ -210,6 +210,6 @@ class CareAlerts:
                 text = texts.alert_blocked(name)
         if details and signs:
             text += "\n" + texts.alert_details(signs, words)
-        if alert.due_at - alert.event_at > timedelta(hours=1) and alert.kind is not Alert.NUDGE:
+        if alert.due_at - alert.event_at >= timedelta(minutes=10) and alert.kind is not Alert.NUDGE:
             text += "\n" + texts.alert_waited(alert.event_at, tz, now)
         return text

@@ -317,9 +317,8 @@ class Safety:
         nudge_id = await self.repo.reports.add_nudge(snap.patient_id, reason, [], now, now)
         if nudge_id is not None:
             self.timer.arm([now])
-            if self.care is not None:  # the same decision reaches the caregivers
-                await self.care.missed(snap.patient_id, nudge_id)
-            await self._tell_care(snap.patient_id, nudge_id=nudge_id, at=now)
+            if self.care is not None:  # the same decision reaches the caregivers (once: not again
+                await self.care.missed(snap.patient_id, nudge_id)  # as a nudge left unconfirmed)
         return nudge_id
 
 
