@@ -138,7 +138,9 @@ async def test_two_missed_doses_reach_only_the_caregiver_whose_switch_is_on(bot:
     assert len(alerts(sam)) == 1
 
 
-async def test_a_maintenance_dose_a_week_overdue_waits_for_morning_in_the_caregivers_zone(bot: Harness) -> None:
+async def test_a_maintenance_dose_a_week_overdue_waits_for_morning_in_the_caregivers_zone(
+    bot: Harness,
+) -> None:
     pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
     await set_up(pat, schedule="Monthly")
     await join(pat, sam, await invite(pat), zone="London")
@@ -159,4 +161,140 @@ async def test_with_words_shared_an_emergency_alert_says_what_they_reported(bot:
     await pat.send("my tongue is swelling up")
     [alert] = alerts(sam)
     assert alert.text.startswith("🚨 Mum reported signs of a severe allergic reaction at 07:00")
-    assert 'What they told me: swelling of face, lips or throat. They wrote: "my tongue is swelling up"' in alert.text
+    assert (
+        'What they told me: swelling of face, lips or throat. They wrote: "my tongue is swelling up"'
+        in alert.text
+    )
+
+
+async def test_blocking_the_bot_while_a_dose_is_due_tells_the_caregiver_but_not_while_paused(
+    bot: Harness, api: BotApiFake
+) -> None:
+    pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    await join(pat, sam, await invite(pat))
+    await bot.advance_to(at(2, 12, 0))
+    await pat.membership("member", "kicked")  # tomorrow's dose is due: that matters
+    [alert] = alerts(sam, "🚫")
+    assert alert.text.startswith("🚫 Pat has blocked my messages, so they won't get their B12 reminders")
+    await pat.membership("kicked", "member")
+    await bot.advance_to(at(3, 7, 59))
+    api.fail_next("sendMessage", ApiError(403, "Forbidden: bot was blocked by the user"))
+    await bot.advance_to(at(3, 8, 1))  # the dose message finds Pat blocked again: a new day, one alert
+    assert len(alerts(sam, "🚫")) == 2
+    await pat.membership("kicked", "member")
+    await pat.send("/pause")
+    await pat.press("Until I resume")
+    await bot.advance(days=1)
+    await pat.membership("member", "kicked")  # paused: no dose is due, nothing to tell
+    await bot.advance(hours=1)
+    assert len(alerts(sam, "🚫")) == 2
+
+
+async def test_removing_a_caregiver_stops_everything_at_once_including_an_alert_waiting_for_morning(
+    bot: Harness,
+) -> None:
+    pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    await join(pat, sam, await invite(pat), zone="Los Angeles")
+    await bot.advance_to(at(5, 9, 0))  # two missed at 08:00 Berlin = 23:00 in Los Angeles: waits
+    assert alerts(sam) == []
+    async with bot.services.repo.sessions() as s:
+        waiting = list(await s.scalars(select(CareAlert.due_at).where(CareAlert.state == "pending")))
+    assert waiting == [at(5, 17, 0)]  # 08:00 in Los Angeles
+    await pat.send("/caregiver")
+    await pat.press("Sam")
+    await pat.press("Remove Sam")
+    assert pat.last_reply().text == texts.removed("Sam")
+    assert sam.last_reply().text == texts.removed_you("Pat")
+    await bot.advance_to(at(6, 12, 0))
+    assert alerts(sam) == [] and await rows(bot, CareAlert) == 0 and await rows(bot, CareLink) == 0
+    await pat.send("lips swelling, can't breathe")
+    await bot.advance(minutes=5)
+    assert alerts(sam) == []  # nothing at all reaches someone removed
+
+
+async def test_an_expired_or_used_link_gets_one_neutral_reply(bot: Harness) -> None:
+    pat, sam, eve = bot.chat(1001, "Pat"), bot.chat(2002, "Sam"), bot.chat(6666, "Eve")
+    await set_up(pat)
+    first = await invite(pat)
+    second = await invite(pat, "P.")  # a new invite: the unused first one stops working
+    [reply] = await sam.open_link(first)
+    assert reply.text == texts.INVITE_GONE
+    await join(pat, sam, second)
+    [reply] = await eve.open_link(second)  # used once already
+    assert reply.text == texts.INVITE_GONE
+    third = await invite(pat)
+    await bot.advance(hours=48, minutes=1)
+    [reply] = await eve.open_link(third)  # expired
+    assert reply.text == texts.INVITE_GONE
+    [reply] = await pat.open_link(await invite(pat))
+    assert reply.text == texts.OWN_INVITE
+    assert await rows(bot, CareLink) == 1
+
+
+async def test_a_stranger_guessing_codes_is_refused_learns_nothing_and_is_throttled(bot: Harness) -> None:
+    pat, eve, sam = bot.chat(1001, "Pat"), bot.chat(6666, "Eve"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    link = await invite(pat)
+    code = link.rsplit("care-", 1)[1]
+    guesses = [code[:-1] + ("A" if code[-1] != "A" else "B"), "x" * 22, "short", "care", code.lower() + "z"]
+    for guess in guesses:
+        [reply] = await eve.send(f"/start care-{guess}")
+        assert reply.text == texts.INVITE_GONE  # a near miss looks the same as nonsense
+    [reply] = await eve.open_link(link)  # the real code, after five wrong ones: not even checked
+    assert reply.text == texts.INVITE_GONE
+    await eve.press_data(reply, "g:acc")  # a forged Accept: no offer was made to this chat
+    await eve.press_data(reply, "g:ok:1")  # a forged patient's confirm
+    assert await rows(bot, CareLink) == 0
+    assert [m.text for m in eve.messages()] == [texts.INVITE_GONE] * 6
+    [offer] = await sam.open_link(link)  # the code itself still works for the person it was sent to
+    assert offer.text.startswith("Pat would like me to tell you")
+    await bot.advance(hours=1, minutes=1)
+    [offer] = await eve.open_link(link)  # an hour later Eve is checked again
+    assert offer.text.startswith("Pat would like me to tell you")
+
+
+async def test_a_caregiver_of_two_can_stop_one_and_a_patient_has_at_most_three(bot: Harness) -> None:
+    pat, kim, sam = bot.chat(1001, "Pat"), bot.chat(1002, "Kim"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    await set_up(kim)
+    await join(pat, sam, await invite(pat))
+    await join(kim, sam, await invite(kim))
+    for number, name in ((3003, "Alex"), (4004, "Jo")):
+        await join(pat, bot.chat(number, name), await invite(pat))
+    await pat.send("/caregiver")
+    assert "Invite someone" not in " ".join(pat.last_reply().buttons)  # three is the most
+    await sam.send("/stop")
+    assert sam.last_reply().text == texts.STOP_WHOM and sam.last_reply().buttons == ["Pat", "Kim", "Everyone"]
+    await sam.press("Kim")
+    assert sam.last_reply().text == texts.stopped(["Kim"])
+    assert kim.last_reply().text == texts.caregiver_left("Sam")
+    await kim.send("my lips are swelling")
+    await pat.send("my lips are swelling")
+    assert [a.text.split(" reported")[0] for a in alerts(sam)] == ["🚨 Pat"]
+
+
+async def test_delete_and_export_cover_the_circle_from_both_sides(bot: Harness) -> None:
+    pat, sam, alex = bot.chat(1001, "Pat"), bot.chat(2002, "Sam"), bot.chat(3003, "Alex")
+    await set_up(pat)
+    await join(pat, sam, await invite(pat, "Quillfeather"))
+    await join(pat, alex, await invite(pat))
+    await pat.send("/export")
+    data = json.loads(
+        next(m.file_bytes for m in pat.messages() if m.file_name == "b12bot-export.json") or b""
+    )
+    assert [c["caregiver_name"] for c in data["caregivers"]] == ["Sam", "Alex"]
+    assert all("code_hash" not in row for row in data["care_invites"])
+    await sam.send("/export")  # a caregiver who is not a patient gets what is kept about them
+    [mine] = [m for m in sam.messages() if m.file_name == "b12bot-export.json"]
+    assert json.loads(mine.file_bytes or b"")["looking_after"][0]["display_name"] == "Quillfeather"
+    await alex.send("/delete")
+    await alex.press("Erase everything")
+    assert alex.last_reply().text == texts.DELETED
+    assert pat.last_reply().text == texts.caregiver_left("Alex")
+    await pat.send("/delete")
+    await pat.press("Erase everything")
+    assert sam.last_reply().text == texts.removed_you("Quillfeather")
+    for model in (CareLink, CareInvite, CareAlert):
+        assert await rows(bot, model) == 0

@@ -52,7 +52,9 @@ async def test_a_caption_is_triaged_like_typed_words_and_the_photo_kept_with_its
     assert api.downloads == ["photos/file_1.jpg"]  # getFile, then the file: once
 
 
-async def test_without_a_caption_the_photo_asks_what_it_shows_and_is_never_triaged_alone(bot: Harness) -> None:
+async def test_without_a_caption_the_photo_asks_what_it_shows_and_is_never_triaged_alone(
+    bot: Harness,
+) -> None:
     chat = await patient(bot)
     [question] = await chat.send_photo()
     assert question.text == texts.PHOTO_ASK and "I can't look at photos" in question.text
@@ -137,7 +139,9 @@ def files_under(folder: Path) -> list[tuple[Path, bytes]]:
     return [(file, file.read_bytes()) for file in folder.rglob("*.sqlite3*")]
 
 
-async def test_delete_leaves_no_photo_in_the_sqlite_files(api: BotApiFake, tmp_path: Path, clock: Any) -> None:
+async def test_delete_leaves_no_photo_in_the_sqlite_files(
+    api: BotApiFake, tmp_path: Path, clock: Any
+) -> None:
     bot = Harness(api, sqlite_url(tmp_path), clock)
     await bot.start()
     try:
