@@ -16,8 +16,8 @@ async def test_command_menu_is_set_on_start_up_and_help_lists_every_command(
     menu = [c["command"] for c in api.commands]
     assert menu == [
         "start", "next", "plan", "history", "report", "reports", "sites", "settings", "pause",
-        "resume", "timezone", "phase", "calendar", "symptoms", "labs", "supplies", "chart", "export",
-        "delete", "cancel", "help",
+        "resume", "timezone", "phase", "calendar", "symptoms", "labs", "supplies", "chart", "caregiver",
+        "export", "delete", "cancel", "stop", "help",
     ]  # fmt: skip
     chat = bot.chat()
     await chat.send("/help")
