@@ -111,7 +111,8 @@ async def list_reports(update: Update, context: BotContext) -> None:
         await reply(update, texts.reports_list([]))
         return
     tz, now = ZoneInfo(snap.plan.timezone if snap.plan else "UTC"), services.clock()
-    rows, buttons, albums = [], [], []
+    rows, buttons = [], []
+    albums: list[tuple[str, list[str]]] = []
     reports = await services.safety.reports(snap.patient_id)
     photos = await services.photos.of_reports([r.id for r in reports])
     for report in reports:
