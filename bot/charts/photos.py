@@ -42,11 +42,12 @@ def draw_photos(figure: Figure, y: float, heading: str, photos: Sequence[tuple[s
     if not shown:
         return y
     figure.text(0.06, y, heading, fontsize=10, weight="bold", va="top")
-    top, height = y - 0.02, 0.1
+    top, height = y - 0.02, 0.075
     for index, (words, picture) in enumerate(shown):
         x = 0.07 + index * 0.3
         axes = figure.add_axes((x, top - height, 0.12, height))
         axes.imshow(picture)
+        axes.set_anchor("NW")  # level with its words, not centred in its box
         axes.set_axis_off()
         for line, part in enumerate(textwrap.wrap(words, 26)[:7]):
             figure.text(x + 0.125, top - line * 0.0135, part, fontsize=6.5, va="top")
