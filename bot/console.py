@@ -9,6 +9,8 @@ Nothing talks to Telegram.
          [1] Cyanocobalamin  [2] Hydroxocobalamin  [3] Methylcobalamin  [4] Other
     you> 1
     you> /clock +1d          (or: /clock 2026-12-01 08:00, in the plan's time zone)
+    you> /photo arm.jpg red and itchy   (a picture from this computer, with a caption)
+    you> /switch             (type as a second person, Sam: a caregiver opening an invite link)
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ from telegram.request import BaseRequest, RequestData
 from bot.config import Settings
 
 CHAT_ID = USER_ID = 1
-BOT_USER = {"id": 2, "is_bot": True, "first_name": "b12bot", "username": "b12bot_console"}
+CARER_ID = 2  # a second person (a caregiver): `/switch` types as them
+NAMES = {CHAT_ID: "Pat", CARER_ID: "Sam"}  # their Telegram first names
+BOT_USER = {"id": 7_000_000, "is_bot": True, "first_name": "b12bot", "username": "b12bot_console"}
 STEP = re.compile(r"\+(\d+)\s*([mhdw])")
+LINK = re.compile(r"https://t\.me/\w+\?start=[\w-]+")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -52,6 +57,7 @@ class Shown:
     message_id: int
     text: str
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback data)
+    chat_id: int = CHAT_ID
 
 
 class ConsoleApi(BaseRequest):
@@ -61,6 +67,7 @@ class ConsoleApi(BaseRequest):
         self.files, self.clock = files, clock
         self.messages: dict[int, Shown] = {}
         self.printed: list[tuple[str, Shown, str | None]] = []  # (sent|edited|file, message, path)
+        self.photos: dict[str, Path] = {}  # file id -> the local file a `/photo` sent
         self._next_id = 1
 
     @property
@@ -86,7 +93,7 @@ class ConsoleApi(BaseRequest):
             "message_id": shown.message_id,
             "date": int(self.clock().timestamp()),
             "text": shown.text,
-            "chat": {"id": CHAT_ID, "type": "private"},
+            "chat": {"id": shown.chat_id, "type": "private"},
             "from": BOT_USER,
         }
 
@@ -99,8 +106,19 @@ class ConsoleApi(BaseRequest):
                     "can_read_all_group_messages": False,
                     "supports_inline_queries": False,
                 }
+            case "getFile":  # a photo `/photo` sent: python-telegram-bot reads a local path itself
+                path = self.photos[str(p["file_id"])]
+                return {"file_id": p["file_id"], "file_unique_id": p["file_id"],
+                        "file_path": str(path.resolve()), "file_size": path.stat().st_size}  # fmt: skip
+            case "sendMediaGroup":
+                media = json.loads(p["media"]) if isinstance(p["media"], str) else list(p["media"])
+                return [self._answer("sendPhoto", {**m, "chat_id": p["chat_id"], "photo": m["media"]}, {})
+                        for m in media]  # fmt: skip
             case "sendMessage" | "sendDocument" | "sendPhoto":
-                shown = Shown(self._next_id, str(p.get("text") or p.get("caption") or ""), _buttons(p))
+                text = str(p.get("text") or p.get("caption") or "")
+                if method == "sendPhoto" and not files:  # sent again by its file id (/reports)
+                    text = f"[photo {self.photos.get(str(p.get('photo')), '')}] {text}".strip()
+                shown = Shown(self._next_id, text, _buttons(p), int(p.get("chat_id", CHAT_ID)))
                 self._next_id += 1
                 self.messages[shown.message_id] = shown
                 path = None
@@ -121,6 +139,11 @@ class ConsoleApi(BaseRequest):
                 return self._message(shown)
             case _:  # setMyCommands, answerCallbackQuery, deleteWebhook, ...
                 return True
+
+
+def _local_file(name: str) -> Path | None:
+    path = Path(name).expanduser()
+    return path if name and path.is_file() else None
 
 
 def _buttons(p: dict[str, Any]) -> list[tuple[str, str]]:
@@ -144,8 +167,14 @@ class Console:
         # a new run on the same database must not reuse update ids: the bot ignores ids it has seen
         self._update_id = int(time.time() * 1000)
         self._shown = 0
-        self.pressable: Shown | None = None
+        self.chat_id = CHAT_ID  # who is typing: the patient, or (after /switch) the caregiver
+        self.pressables: dict[int, Shown | None] = {}
         self.tz = ZoneInfo("UTC")  # the patient's zone once there is a plan
+
+    @property
+    def pressable(self) -> Shown | None:
+        """The newest message with buttons in the chat of whoever is typing."""
+        return self.pressables.get(self.chat_id)
 
     @property
     def services(self) -> Any:
@@ -160,7 +189,8 @@ class Console:
         self.services.timer.scheduler.pause()  # the virtual clock decides; see `move_to`
         self.say(
             f"b12bot console – it is {await self.local_now()}. Type /start to begin, a number to press "
-            "a button ('3 to type 3 as text), /clock +1d to move time, /quit to leave."
+            "a button ('3 to type 3 as text), /clock +1d to move time, /photo FILE to send a picture, "
+            "/switch to type as a second person (Sam), /quit to leave."
         )
 
     async def stop(self) -> None:
@@ -194,6 +224,13 @@ class Console:
             return False
         if line.startswith("/clock"):
             await self.clock_command(line.removeprefix("/clock").strip())
+        elif line == "/switch":
+            self.chat_id = CARER_ID if self.chat_id == CHAT_ID else CHAT_ID
+            self.say(f"(you are typing as {NAMES[self.chat_id]} now; /switch to go back)")
+        elif line.startswith("/photo"):
+            await self.photo(line.removeprefix("/photo").strip())
+        elif LINK.fullmatch(line):  # a t.me link pasted: as tapping it, Telegram sends /start <param>
+            await self.type("/start " + line.rsplit("?start=", 1)[1])
         elif line.startswith("'"):
             await self.type(line[1:])  # '3: the number 3 as text, not a press
         elif line.isdecimal() and 1 <= int(line) <= len(self.pressable.buttons if self.pressable else ()):
@@ -205,7 +242,7 @@ class Console:
         return True
 
     def _user(self) -> dict[str, Any]:
-        return {"id": USER_ID, "is_bot": False, "first_name": "You"}
+        return {"id": self.chat_id, "is_bot": False, "first_name": NAMES[self.chat_id]}
 
     async def _process(self, update: dict[str, Any]) -> None:
         self._update_id += 1
@@ -219,12 +256,33 @@ class Console:
             "message_id": 100_000 + self._update_id,
             "date": int(self.clock().timestamp()),
             "text": text,
-            "chat": {"id": CHAT_ID, "type": "private"},
+            "chat": {"id": self.chat_id, "type": "private"},
             "from": self._user(),
         }
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self._process({"message": message})
+
+    async def photo(self, arg: str) -> None:
+        """`/photo FILE [caption]`: send a picture from this computer, as a Telegram photo."""
+        name, _, caption = arg.partition(" ")
+        path = await asyncio.to_thread(_local_file, name)
+        if path is None:
+            self.say("(try /photo path/to/picture.jpg, optionally followed by a caption)")
+            return
+        file_id = f"console-photo-{len(self.api.photos) + 1}"
+        self.api.photos[file_id] = path
+        size = {"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960}
+        message: dict[str, Any] = {
+            "message_id": 100_000 + self._update_id,
+            "date": int(self.clock().timestamp()),
+            "photo": [size],
+            "chat": {"id": self.chat_id, "type": "private"},
+            "from": self._user(),
+        }
+        if caption.strip():
+            message["caption"] = caption.strip()
         await self._process({"message": message})
 
     async def press(self, shown: Shown, data: str) -> None:
@@ -279,7 +337,8 @@ class Console:
         for kind, shown, path in self.api.printed[self._shown :]:
             stamp = f"{self.clock().astimezone(self.tz):%a %H:%M}" if kind != "edited" else "updated"
             lines = shown.text.splitlines() or [""]
-            self.say(f"bot ({stamp})> {lines[0]}")
+            to = "" if shown.chat_id == CHAT_ID else f" → {NAMES.get(shown.chat_id, shown.chat_id)}"
+            self.say(f"bot{to} ({stamp})> {lines[0]}")
             for line in lines[1:]:
                 self.say(f"     {line}")
             if path:
@@ -290,7 +349,7 @@ class Console:
                 )
             if kind != "edited" or shown.buttons:
                 # only the newest message's buttons take numbers; without buttons, "7" is an answer
-                self.pressable = shown if shown.buttons else None
+                self.pressables[shown.chat_id] = shown if shown.buttons else None
         self._shown = len(self.api.printed)
 
 

@@ -30,7 +30,16 @@ def _gets(link: LinkView) -> tuple[str, ...]:
 
 
 async def caregiver(update: Update, context: BotContext) -> None:
-    """/caregiver: who hears from the bot about the patient, and what."""
+    """/caregiver: who hears from the bot about the patient, and what (to a caregiver who is not
+    a patient: whom they look after)."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    if (await services.patients.snapshot(chat.id)) is None and (
+        links := await services.care.looked_after(chat.id)
+    ):
+        await reply(update, texts.caregiver_help([link.display_name for link in links]))
+        return
     snap = await patient_with_plan(update, context)
     if snap is not None:
         await _show_circle(update, context, snap)

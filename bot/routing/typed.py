@@ -102,6 +102,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     if level is not None:
         await report.on_typed_report(update, context, snap, text, assessment)
         return
+    if snap is None and (looked_after := await services.care.looked_after(chat.id)):
+        await reply(update, texts.caregiver_help([link.display_name for link in looked_after]))
+        return  # a caregiver who is not a patient: what this chat is for
     settled = assessment.reading.settled or assessment.reading.resolved
     if snap is not None and settled and await _closed_settled(update, context, snap, assessment):
         return

@@ -172,6 +172,14 @@ def removed_you(name: str) -> str:
     return f"{name} has taken you out of their circle: you won't get any more messages about them."
 
 
+def caregiver_help(names: Iterable[str]) -> str:
+    """A caregiver (not a patient) types something: what this chat is for."""
+    return (
+        f"I'll message you here when something about {' and '.join(names)} needs you. /stop to stop. "
+        "(To set up B12 reminders for yourself, tap /start.)"
+    )
+
+
 STOP_NOTHING = "You're not getting messages about anyone. (To pause your own reminders, tap /pause.)"
 STOP_WHOM = "Stop getting messages about whom?"
 STOP_EVERYONE = "Everyone"
