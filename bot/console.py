@@ -107,9 +107,9 @@ class ConsoleApi(BaseRequest):
                     "supports_inline_queries": False,
                 }
             case "getFile":  # a photo `/photo` sent: python-telegram-bot reads a local path itself
-                path = self.photos[str(p["file_id"])]
+                local = self.photos[str(p["file_id"])]
                 return {"file_id": p["file_id"], "file_unique_id": p["file_id"],
-                        "file_path": str(path.resolve()), "file_size": path.stat().st_size}  # fmt: skip
+                        "file_path": str(local.resolve()), "file_size": local.stat().st_size}  # fmt: skip
             case "sendMediaGroup":
                 media = json.loads(p["media"]) if isinstance(p["media"], str) else list(p["media"])
                 return [self._answer("sendPhoto", {**m, "chat_id": p["chat_id"], "photo": m["media"]}, {})
