@@ -20,11 +20,18 @@ SCRIPT = [
     "7",  # the picture has no buttons: a typed 7 is text, not a press on an older message
     "/clock 2026-12-02 08:00",
     "99",  # no such button: typed as text
+    "/photo arm.png left thigh red",  # a picture from this computer, with a caption
+    "4",  # no details
+    "/switch",  # a second person: a wrong invite link pasted, as if tapped
+    "https://t.me/b12bot_console?start=care-AAAAAAAAAAAAAAAAAAAAAA",
     "/quit",
 ]  # fmt: skip
 
 
 def test_console_walks_through_setup_a_reminder_and_a_done(tmp_path: Path) -> None:
+    from tests.harness import png
+
+    (tmp_path / "arm.png").write_bytes(png())
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--database", str(tmp_path / "console.sqlite3"),
          "--files", str(tmp_path / "files"), "--start", "2026-12-01 06:00"],
@@ -46,3 +53,6 @@ def test_console_walks_through_setup_a_reminder_and_a_done(tmp_path: Path) -> No
     assert "you> 7\nbot (Tue 08:00)> Sorry, I didn't catch that." in after
     assert "bot (Wed 08:00)> 💉 Time for your B12 injection." in after  # the next day's dose
     assert "(it is now Wed 02 Dec 2026 08:00 (Europe/Berlin))" in after
+    assert "bot (Wed 08:00)> Thanks, I've recorded it: redness at Thigh left." in after
+    assert "bot (Wed 08:00)> 📷 I've kept your photo with this report" in after
+    assert "bot → Sam (Wed 08:00)> That invite link doesn't work." in after
