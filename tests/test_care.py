@@ -5,16 +5,19 @@ once, as the patient's switches say; removal, expired and reused links, guessed 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
-from bot import texts
+from bot import logs, texts
+from bot.config import Settings
 from storage.models import CareAlert, CareInvite, CareLink
 from tests.fake_telegram import ApiError, BotApiFake, SentMessage
 from tests.flows import set_up
-from tests.harness import Chat, Harness
+from tests.harness import TOKEN, Chat, Harness
 
 LINK = re.compile(r"https://t\.me/b12_test_bot\?start=care-[A-Za-z0-9_-]+")
 
@@ -151,16 +154,27 @@ async def test_a_maintenance_dose_a_week_overdue_waits_for_morning_in_the_caregi
     assert "(This was today 07:00 your time – I waited until morning.)" in alert.text
 
 
-async def test_with_words_shared_an_emergency_alert_says_what_they_reported(bot: Harness) -> None:
+async def test_with_words_shared_an_emergency_alert_says_what_they_reported(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
     await set_up(pat)
-    await join(pat, sam, await invite(pat, "Mum"))
+    await join(pat, sam, await invite(pat, "Mumsy"))
     await pat.send("/caregiver")
     await pat.press("Sam")
     await pat.press("My words and symptoms")
-    await pat.send("my tongue is swelling up")
+    logs.configure(Settings(bot_token=TOKEN, log_level="DEBUG", _env_file=None))
+    logging.getLogger().addHandler(caplog.handler)  # configure() replaced the root handlers
+    caplog.set_level(logging.DEBUG)
+    try:
+        await pat.send("my tongue is swelling up")
+    finally:
+        logging.getLogger().handlers[:] = []
+    assert "care alert sent" in caplog.text
+    for secret in ("tongue", "Mumsy", "Sam", "allergic", "swelling"):  # ids only in the logs
+        assert secret not in caplog.text, secret
     [alert] = alerts(sam)
-    assert alert.text.startswith("🚨 Mum reported signs of a severe allergic reaction at 07:00")
+    assert alert.text.startswith("🚨 Mumsy reported signs of a severe allergic reaction at 07:00")
     assert (
         'What they told me: swelling of face, lips or throat. They wrote: "my tongue is swelling up"'
         in alert.text

@@ -79,7 +79,7 @@ class CareAlerts:
         if alerts:
             armed = await self.repo.care.queue(patient_id, alerts)
             self.timer.arm(armed)
-            log.info("care alerts queued patient_id=%s kind=%s count=%s", patient_id, kind, len(armed))
+            log.info("care alerts queued patient_id=%s count=%s", patient_id, len(armed))  # no kind: health
 
     async def emergency(self, patient_id: int, report_id: int) -> None:
         """An emergency-level report: every caregiver who gets emergencies hears at once."""
