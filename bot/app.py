@@ -64,6 +64,8 @@ def build_application(
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
+        if settings.telegram_base_url.endswith("/bot"):  # its photos download from the same server
+            builder = builder.base_file_url(settings.telegram_base_url.removesuffix("/bot") + "/file/bot")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     queues = ChatQueues()
