@@ -118,7 +118,7 @@ def test_a_dry_run_writes_nothing_not_even_an_empty_database_file(
     monkeypatch.setenv("TELEGRAM_BASE_URL", http_api[1])
     code, out = check("--dry-run")  # 12.15
     assert code == PENDING
-    assert "database: not created yet (sqlite" in out and "7 pending" in out
+    assert "database: not created yet (sqlite" in out and "8 pending" in out
     assert not Path(env.split("///")[1]).exists()
 
 
