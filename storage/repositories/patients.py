@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import plan as domain
+from bot.domain import status
 from bot.domain.records import (
     NewDose,
     ReminderSpec,
@@ -20,7 +21,6 @@ from bot.domain.schedule import NextDose, Progress
 from bot.domain.status import (
     OPEN_DOSE_STATUSES,
     DoseStatus,
-    ReminderKind,
     ReportStatus,
 )
 from storage.models import (
@@ -238,7 +238,7 @@ class PatientRepository(Repository):
             await s.execute(update(Patient).where(Patient.id == patient_id).values(blocked_at=at))
             if at is not None:
                 # caregivers' alerts are not the patient's reminders: they still go (issue 16)
-                mine = Reminder.kind != ReminderKind.CARE_ALERT
+                mine = Reminder.kind != status.ReminderKind.CARE_ALERT
                 await cancel_reminders(s, Reminder.patient_id == patient_id, mine)
 
     async def erase_patient(self, chat_id: int) -> bool:
