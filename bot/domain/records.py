@@ -149,6 +149,15 @@ class NewDose:
     reminder_times: list[datetime]
 
 
+@dataclass(frozen=True)
+class ClosedDose:
+    """What closing a dose did: the outcome, the dose as it now stands, and the next dose created."""
+
+    outcome: str
+    dose: DoseView | None = None
+    new: NewDose | None = None
+
+
 class Outcome:
     """Why a guarded write did nothing (the patient is told which)."""
 

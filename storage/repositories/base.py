@@ -3,11 +3,12 @@ writes more than one aggregate makes (a new dose with its reminders)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.domain import plan as domain
 from bot.domain.records import (
@@ -43,7 +44,20 @@ MONITORING_COLUMNS = frozenset({
 })  # fmt: skip
 
 
-def dose_view(row: Dose) -> DoseView:
+class Prefixed:
+    """One table's columns of a Core result row, read as attributes (`row.chat_id`), so the same
+    converters serve ORM rows and joined Core rows (whose columns carry a table prefix)."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Mapping[Any, Any], prefix: str = "") -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return self._row[self._prefix + name]
+
+
+def dose_view(row: Dose | Prefixed) -> DoseView:
     return DoseView(
         id=row.id,
         plan_id=row.plan_id,
@@ -58,7 +72,7 @@ def dose_view(row: Dose) -> DoseView:
     )
 
 
-def monitoring_view(row: Patient) -> Monitoring:
+def monitoring_view(row: Patient | Prefixed) -> Monitoring:
     return Monitoring(
         row.checkin_weekday,
         time.fromisoformat(row.checkin_time) if row.checkin_time else None,
@@ -101,7 +115,7 @@ def nudge_view(row: ClinicianNudge) -> NudgeView:
     )
 
 
-def plan_to_domain(row: Plan) -> domain.Plan:
+def plan_to_domain(row: Plan | Prefixed) -> domain.Plan:
     hour, minute = (int(x) for x in row.time_of_day.split(":"))
     return domain.Plan(
         product=domain.Product(row.product),
@@ -120,10 +134,16 @@ def plan_to_domain(row: Plan) -> domain.Plan:
 
 
 class Repository:
-    """One transaction per public method; a write that changes a dose is guarded by its status."""
+    """One transaction per public method; a write that changes a dose is guarded by its status.
+
+    `_sessions` gives ORM sessions; the hot paths (a "done", delivery) use `_engine` directly:
+    Core statements on a connection, without the ORM's unit of work."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        assert isinstance(bind, AsyncEngine), "the session factory is bound to the bot's engine"
+        self._engine: AsyncEngine = bind
 
 
 async def add_dose(
@@ -175,7 +195,7 @@ async def hold_next_doses(s: AsyncSession, patient_id: int, now: datetime) -> No
     )
 
 
-async def cancel_reminders(s: AsyncSession, *where: ColumnElement[bool]) -> None:
+async def cancel_reminders(s: AsyncSession | AsyncConnection, *where: ColumnElement[bool]) -> None:
     """Cancel the pending reminders that match `where` (sent ones stay as they were)."""
     await s.execute(
         update(Reminder)

@@ -1,0 +1,194 @@
+"""The snapshot of one patient in one statement: the patient row, the active plan, the open dose,
+the plan's counts (one pass over its doses), each site's last use and the sites with an open
+reaction (both folded into JSON by the database), instead of six round trips.
+
+JSON aggregates are spelled differently by the two databases: `json_object_agg` / `json_agg` on
+PostgreSQL, `json_group_object` / `json_group_array` on SQLite; `group_object` and `group_array`
+compile to the right one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Label, Select, String, Table, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from bot.domain.records import Snapshot
+from bot.domain.schedule import Progress
+from bot.domain.status import OPEN_DOSE_STATUSES, DoseStatus, ReportStatus
+from storage.models import Dose, Patient, Plan, SideEffectReport
+from storage.repositories.base import Prefixed, dose_view, monitoring_view, plan_to_domain
+
+
+class group_object(FunctionElement[str]):
+    """A JSON object of key -> value over a group's rows (NULL or '{}' for none)."""
+
+    type = String()
+    inherit_cache = True
+
+
+class group_array(FunctionElement[str]):
+    """A JSON array of a group's values (NULL or '[]' for none)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(group_object)
+def _object_agg(element: group_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_object_agg({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(group_object, "sqlite")
+def _group_object(element: group_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(group_array)
+def _agg(element: group_array, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_agg({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(group_array, "sqlite")
+def _group_array(element: group_array, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+def _labelled(table: Any, prefix: str) -> list[Label[Any]]:
+    return [column.label(prefix + column.key) for column in table.c]
+
+
+OPEN_DOSE = aliased(Dose, name="open_dose")
+COUNTED = aliased(Dose, name="counted")
+CURRENT = aliased(Plan, name="current")
+
+
+def snapshot_statement(who: ColumnElement[bool]) -> Select[Any]:
+    """The whole snapshot of the patient `who` picks (by chat or by id) as one row."""
+    patient_id = select(Patient.id).where(who).scalar_subquery()
+    open_id = (
+        select(Dose.id)
+        .where(Dose.plan_id == Plan.id, Dose.status.in_(OPEN_DOSE_STATUSES))
+        .order_by(Dose.due_at.desc(), Dose.id.desc())
+        .limit(1)
+        .correlate(Plan)
+        .scalar_subquery()
+    )
+    done = COUNTED.status == DoseStatus.DONE
+    skipped = COUNTED.status == DoseStatus.SKIPPED
+    missed = COUNTED.status == DoseStatus.MISSED
+    closed = COUNTED.status.not_in((*OPEN_DOSE_STATUSES, DoseStatus.CANCELLED))
+    in_phase = COUNTED.phase_index == CURRENT.phase_index
+    progress = (
+        select(
+            COUNTED.plan_id.label("plan_id"),
+            func.sum(case((and_(done, in_phase), 1), else_=0)).label("given"),
+            func.max(case((done, COUNTED.given_at))).label("last_given"),
+            func.max(case((skipped, COUNTED.due_at))).label("last_skipped"),
+            func.max(case((closed, COUNTED.due_at))).label("previous_due"),
+            func.sum(case((and_(skipped, in_phase), 1), else_=0)).label("skipped"),
+            func.sum(case((and_(missed, in_phase), 1), else_=0)).label("missed"),
+        )
+        .join(CURRENT, and_(CURRENT.id == COUNTED.plan_id, CURRENT.active.is_(True)))
+        .where(COUNTED.patient_id == patient_id)
+        .group_by(COUNTED.plan_id)
+        .subquery("progress")
+    )
+    used = (
+        select(Dose.site.label("site"), func.max(Dose.given_at).label("at"))
+        .where(
+            Dose.patient_id == patient_id,
+            Dose.status == DoseStatus.DONE,
+            Dose.site.is_not(None),
+            Dose.given_at.is_not(None),
+        )
+        .group_by(Dose.site)
+        .subquery("used")
+    )
+    last_used = select(group_object(used.c.site, used.c.at)).scalar_subquery()
+    reactions = (
+        select(group_array(SideEffectReport.site))
+        .where(
+            SideEffectReport.patient_id == patient_id,
+            SideEffectReport.status == ReportStatus.OPEN,
+            SideEffectReport.site.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    patient_t: Table = Patient.__table__  # type: ignore[assignment]
+    plan_t: Table = Plan.__table__  # type: ignore[assignment]
+    return (
+        select(
+            *_labelled(patient_t, "p_"),
+            *_labelled(plan_t, "pl_"),
+            *[getattr(OPEN_DOSE, c.key).label("d_" + c.key) for c in Dose.__table__.c],
+            *[column.label("g_" + column.key) for column in progress.c if column.key != "plan_id"],
+            last_used.label("last_used"),
+            reactions.label("reactions"),
+        )
+        .select_from(patient_t)
+        .outerjoin(plan_t, and_(plan_t.c.patient_id == patient_t.c.id, plan_t.c.active.is_(True)))
+        .outerjoin(OPEN_DOSE, OPEN_DOSE.id == open_id)
+        .outerjoin(progress, progress.c.plan_id == plan_t.c.id)
+        .where(who)
+        .limit(1)
+    )
+
+
+def _json(value: Any, empty: Any) -> Any:
+    if value is None:
+        return empty
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _utc(stamp: str) -> datetime:
+    at = datetime.fromisoformat(stamp)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def snapshot_from_row(row: Mapping[str, Any]) -> Snapshot:
+    """The Snapshot read model from `snapshot_statement`'s row."""
+    patient = Prefixed(row, "p_")
+    last_used = {site: _utc(at) for site, at in _json(row["last_used"], {}).items() if site and at}
+    last_site = max(last_used, key=lambda k: last_used[k]) if last_used else None
+    common: dict[str, Any] = {
+        "patient_id": patient.id,
+        "chat_id": patient.chat_id,
+        "blocked": patient.blocked_at is not None,
+        "last_used": last_used,
+        "last_site": last_site,
+        "rest_days": patient.rest_days,
+        "heads_up_hours": patient.heads_up_hours,
+        "reaction_sites": frozenset(site for site in _json(row["reactions"], []) if site),
+        "clinician_check": patient.clinician_check_at is not None,
+        "monitoring": monitoring_view(patient),
+    }
+    if row["pl_id"] is None:
+        return Snapshot(plan_id=None, plan=None, progress=Progress(), open_dose=None, **common)
+    plan = Prefixed(row, "pl_")
+    progress = Progress(
+        phase_index=plan.phase_index,
+        given_in_phase=row["g_given"] or 0,
+        phase_started_on=plan.phase_started_on,
+        last_given_at=row["g_last_given"],
+        last_skipped_due_at=row["g_last_skipped"],
+        previous_due_at=row["g_previous_due"],
+        skipped_in_phase=row["g_skipped"] or 0,
+        missed_in_phase=row["g_missed"] or 0,
+    )
+    return Snapshot(
+        plan_id=plan.id,
+        plan=plan_to_domain(plan),
+        progress=progress,
+        open_dose=dose_view(Prefixed(row, "d_")) if row["d_id"] is not None else None,
+        paused=plan.paused_at is not None,
+        paused_until=plan.paused_until,
+        **common,
+    )
