@@ -177,9 +177,11 @@ async def _answered_follow_up(
 ) -> bool:
     """A typed "same" / "a bit better" / "worse" when a follow-up question waits for its answer
     (not when it names something new: "better, but the spot on my tummy is red now" is a report)."""
+    answer = follow_up_answer(text)  # the words first: most messages are no answer at all
+    if answer is None:
+        return False
     waiting = await context.services.safety.waiting_answer(snap.patient_id)
-    answer = follow_up_answer(text) if waiting is not None else None
-    if waiting is None or answer is None or {str(s) for s in assessment.reading.signs} - set(waiting.signs):
+    if waiting is None or {str(s) for s in assessment.reading.signs} - set(waiting.signs):
         return False
     await follow_ups.on_follow_up(update, context, snap, waiting.id, answer)
     return True

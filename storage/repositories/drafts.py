@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from bot.domain.records import (
     DraftView,
@@ -20,11 +20,11 @@ from storage.repositories.base import (
 
 class DraftRepository(Repository):
     async def draft(self, chat_id: int) -> DraftView | None:
-        async with self._sessions() as s:
-            row = await s.get(Draft, chat_id)
-            if row is None:
-                return None
-            return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)
+        async with self._engine.connect() as c:
+            row = (await c.execute(select(*Draft.__table__.c).where(Draft.chat_id == chat_id))).first()
+        if row is None:
+            return None
+        return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)
 
     async def save_draft(
         self, chat_id: int, flow: str, step: str, data: dict[str, Any], now: datetime

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, text, update
+from sqlalchemy import ColumnElement, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain import plan as domain
@@ -196,8 +196,8 @@ class PatientRepository(Repository):
     async def first_delivery(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False when it was seen before (a retried webhook delivery)."""
         try:
-            async with self._sessions.begin() as s:
-                s.add(ProcessedUpdate(update_id=update_id, seen_at=now))
+            async with self._engine.begin() as c:
+                await c.execute(insert(ProcessedUpdate).values(update_id=update_id, seen_at=now))
         except IntegrityError:
             return False
         return True
