@@ -148,8 +148,12 @@ def _machine(postgres: str | None) -> dict[str, Any]:
                 pg_version = connection.scalar(text("SHOW server_version"))
         finally:
             engine.dispose()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True).stdout.strip())
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = bool(
+        subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
+    )
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit + ("+changes" if dirty else ""),

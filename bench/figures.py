@@ -38,7 +38,13 @@ from tests.fake_telegram import BotApiFake, FakeRequest
 from tests.harness import TOKEN, message_update
 
 Numbers = dict[str, float]
-DONE_WORDS = ("done left thigh", "done l thigh", "Done thigh left", "done left thigh, all good", "done lt thigh")
+DONE_WORDS = (
+    "done left thigh",
+    "done l thigh",
+    "Done thigh left",
+    "done left thigh, all good",
+    "done lt thigh",
+)
 
 
 class Clock:
@@ -87,7 +93,9 @@ class Databases:
         admin = create_sync_db_engine(self.postgres).execution_options(isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as connection:
-                names = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'b12bench_%'"))
+                names = connection.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE 'b12bench_%'")
+                )
                 for (name,) in list(names):
                     connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         finally:
@@ -260,7 +268,10 @@ class StartUp:
         finally:
             engine.dispose()
         probe = subprocess.run(
-            [sys.executable, "-m", "bench.startup_probe", self.url], capture_output=True, text=True, check=True
+            [sys.executable, "-m", "bench.startup_probe", self.url],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         lines = probe.stdout.strip().splitlines()
         result, rearm = json.loads(lines[-1]), json.loads(lines[-2])
@@ -301,7 +312,9 @@ async def lateness(dbs: Databases, count: int = 1_000, spread: float = 60.0) -> 
 async def _reply_time(app: AnyApp, api: BotApiFake, chat_id: int, words: str, want: str) -> float:
     start = time.monotonic()
     before = len(api.sent_to(chat_id))
-    await app.update_queue.put(Update.de_json(message_update(chat_id, "Pat", words, datetime.now(UTC)), app.bot))
+    await app.update_queue.put(
+        Update.de_json(message_update(chat_id, "Pat", words, datetime.now(UTC)), app.bot)
+    )
     while not any(want in m.text for m in api.sent_to(chat_id)[before:]):
         await asyncio.sleep(0.002)
         if time.monotonic() - start > 120:

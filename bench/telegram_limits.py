@@ -67,20 +67,23 @@ class LimitedBotApi(BotApiFake):
         return self.handle(method, params)
 
     def sustained_rate(self) -> float:
-        """Messages a second after the first second (which may hold a burst) until the last."""
-        if len(self.accepted) < 2:
+        """Messages a second, as the least-squares slope of messages sent so far against arrival
+        time: fair to a sender that paces evenly and to one that sends in bursts of 30 (whose
+        first burst would flatter a first-to-last average)."""
+        times = [at for at, _ in self.accepted]
+        if len(times) < 2:
             return 0.0
-        first, last = self.accepted[0][0], self.accepted[-1][0]
-        if last - first <= WINDOW:
-            return 0.0
-        later = sum(1 for at, _ in self.accepted if at > first + WINDOW)
-        return later / (last - first - WINDOW)
+        mean_t, mean_i = sum(times) / len(times), (len(times) - 1) / 2
+        spread = sum((t - mean_t) ** 2 for t in times)
+        return sum((t - mean_t) * (i - mean_i) for i, t in enumerate(times)) / spread if spread else 0.0
 
 
 class LimitedRequest(BaseRequest):
     """python-telegram-bot's HTTP layer, answered by a LimitedBotApi after a network delay."""
 
-    def __init__(self, api: LimitedBotApi, delay: tuple[float, float] = (0.005, 0.015), seed: int = 7) -> None:
+    def __init__(
+        self, api: LimitedBotApi, delay: tuple[float, float] = (0.005, 0.015), seed: int = 7
+    ) -> None:
         self.api, self.delay = api, delay
         self.random = random.Random(seed)
 

@@ -1,10 +1,17 @@
-"""Sending within Telegram's limits: about 30 messages a second overall, 1 a second per chat.
+"""Sending within Telegram's limits: 30 messages in any second overall, 1 a second in a chat.
 
-Two lanes share the overall budget. Replies to a patient (above all the emergency instruction) take
-the next free slot; reminder sends (`rate_limit_args=BULK`) take only the slots no reply is waiting
-for. So 10,000 reminders going out at full speed never hold up an answer by more than one slot.
-A 429 (RetryAfter) pauses every lane for the time Telegram asks; a reply is then retried, a
-reminder handed back to delivery, which re-plans it.
+* **Overall**: sends are paced evenly, one every 1/`rate` seconds (29.5 a second by default: the
+  half message a second under Telegram's 30 absorbs a network that delivers requests up to about
+  15 ms sooner or later than they were sent). Evenly paced, never in bursts, so any second as
+  Telegram counts it holds at most 30.
+* **Two lanes** share that pace. Replies to a patient take the next free slot; reminder sends
+  (`rate_limit_args=BULK`) take a slot only when no reply waits for one, and only one of them
+  waits for a slot at a time, so a reply never queues behind a queue of reminders.
+* **Per chat**: 1 message a second (`chat_rate`), with a small margin for the same network jitter.
+  The emergency instruction (`URGENT`) is not held by its chat's limit.
+* **429**: the first Too Many Requests pauses every lane for the time Telegram asks and slows the
+  pace by a fifth; each 10 s without another, the pace climbs back by one message a second, up to
+  `rate`. A reply is then retried; a reminder is handed back to delivery, which re-plans it.
 """
 
 from __future__ import annotations
@@ -12,12 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections import deque
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
@@ -25,11 +31,13 @@ from telegram.warnings import PTBDeprecationWarning
 log = logging.getLogger(__name__)
 JSONDict = dict[str, Any]
 
-# Telegram: "no more than 30 messages per second" per bot; its window slides, so keep a margin.
-OVERALL_RATE, OVERALL_PERIOD = 30, 1.05
-# Per private chat: a burst of 3 (a reply often needs two messages), then 1 a second.
-CHAT_BUCKET, CHAT_PERIOD = 3, 3.0
-MAX_CHAT_LIMITERS = 1024
+RATE = 29.5  # messages a second overall (Telegram: 30)
+CHAT_RATE = 1.0  # messages a second in one chat (Telegram: 1)
+JITTER_MARGIN = 0.05  # seconds added to the per-chat gap: requests do not arrive as evenly as sent
+SLOW_DOWN = 0.8  # the pace after a 429, as a share of what it was
+CLIMB_EVERY, CLIMB_BY = 10.0, 1.0  # then: one message a second faster every 10 s without another
+MIN_RATE = 1.0
+MAX_CHATS = 4096  # per-chat pacing remembered for this many chats (the least recent forgotten)
 LIMITED = ("send", "edit", "copy", "forward")  # the methods that post into a chat
 BULK: JSONDict = {"lane": "bulk"}  # rate_limit_args of a reminder send
 URGENT: JSONDict = {"lane": "urgent"}  # the emergency instruction: not held by the chat's own limit
@@ -44,67 +52,104 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 
 
 class SendBudget:
-    """`rate` sends in any sliding `period`; a waiting reply goes before any bulk send."""
+    """The overall pace: one send every 1/rate seconds, replies before reminders, slower after a
+    429 and back up step by step."""
 
-    def __init__(self, rate: int = OVERALL_RATE, period: float = OVERALL_PERIOD) -> None:
-        self.rate, self.period = rate, period
-        self._sent: deque[float] = deque()
-        self._replies_waiting = 0
+    def __init__(self, rate: float = RATE) -> None:
+        self.max_rate = self.rate = rate
+        self._next = 0.0  # the loop time of the next free slot
         self._paused_until = 0.0
+        self._slowed_at = 0.0  # when the pace last changed because of a 429 (or climbed)
+        self._replies_waiting = 0
+        self._bulk_turn = asyncio.Lock()  # one reminder send waits for a slot at a time
+
+    @property
+    def interval(self) -> float:
+        return 1.0 / self.rate
 
     async def acquire(self, bulk: bool) -> None:
-        loop = asyncio.get_running_loop()
-        if not bulk:
-            self._replies_waiting += 1
+        if bulk:
+            async with self._bulk_turn:
+                await self._take(bulk=True)
+            return
+        self._replies_waiting += 1
         try:
-            while True:
-                now = loop.time()
-                while self._sent and now - self._sent[0] >= self.period:
-                    self._sent.popleft()
-                if now < self._paused_until:
-                    wait = self._paused_until - now
-                elif len(self._sent) >= self.rate:
-                    wait = self._sent[0] + self.period - now
-                elif bulk and self._replies_waiting:
-                    wait = 0.002  # a reply takes this slot
-                else:
-                    self._sent.append(now)
-                    return
-                await asyncio.sleep(max(wait, 0.001))
+            await self._take(bulk=False)
         finally:
-            if not bulk:
-                self._replies_waiting -= 1
+            self._replies_waiting -= 1
 
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: nothing goes out for `seconds`."""
-        until = asyncio.get_running_loop().time() + seconds
-        self._paused_until = max(self._paused_until, until)
+    async def _take(self, bulk: bool) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            self._climb(now)
+            slot = max(now, self._next, self._paused_until)
+            if bulk and self._replies_waiting:
+                wait = max(slot - now, 0.001)  # a reply takes this slot
+            elif slot <= now:
+                self._next = now + self.interval
+                return
+            else:
+                wait = slot - now
+            await asyncio.sleep(wait)
+
+    def _climb(self, now: float) -> None:
+        if self.rate < self.max_rate and now - self._slowed_at >= CLIMB_EVERY:
+            self.rate = min(self.max_rate, self.rate + CLIMB_BY)
+            self._slowed_at = now
+
+    def too_many(self, seconds: float) -> None:
+        """Telegram said 429: nothing goes out for `seconds`, and the pace slows down."""
+        now = asyncio.get_running_loop().time()
+        self._paused_until = max(self._paused_until, now + seconds)
+        self.rate = max(MIN_RATE, self.rate * SLOW_DOWN)
+        self._slowed_at = self._paused_until
+        log.warning("telegram flood control retry_in=%ss pace=%.1f/s", seconds, self.rate)
+
+
+class ChatPace:
+    """One message every `gap` seconds in each chat (bounded memory)."""
+
+    def __init__(self, rate: float = CHAT_RATE) -> None:
+        self.gap = 1.0 / rate + JITTER_MARGIN
+        self._next: OrderedDict[int, float] = OrderedDict()
+
+    async def acquire(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next.get(chat_id, 0.0))
+        self._next[chat_id] = slot + self.gap  # reserved at once: the chat's sends keep their order
+        self._next.move_to_end(chat_id)
+        while len(self._next) > MAX_CHATS:
+            oldest, free_at = next(iter(self._next.items()))
+            if free_at > now:
+                break
+            del self._next[oldest]
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 class PatientRateLimiter(BaseRateLimiter[JSONDict]):
-    """The overall budget with its two lanes, plus a per-chat limit for private chats."""
+    """The overall pace with its two lanes, plus the per-chat pace for private chats."""
 
-    def __init__(self, max_retries: int = 3, budget: SendBudget | None = None, limited: bool = True) -> None:
+    def __init__(
+        self,
+        max_retries: int = 3,
+        budget: SendBudget | None = None,
+        limited: bool = True,
+        chat_rate: float = CHAT_RATE,
+    ) -> None:
         """`limited=False` passes every request straight through (RATE_LIMIT=false: tests, or a
         Bot API server without Telegram's limits); the lanes then mean nothing."""
         self.max_retries, self.limited = max_retries, limited
         self.budget = budget or SendBudget()
-        self._chat_limiters: dict[int, AsyncLimiter] = {}
+        self.chats = ChatPace(chat_rate)
 
     async def initialize(self) -> None:
         pass
 
     async def shutdown(self) -> None:
         pass
-
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        if len(self._chat_limiters) > MAX_CHAT_LIMITERS:
-            idle = [k for k, v in self._chat_limiters.items() if v.has_capacity(CHAT_BUCKET)]
-            for key in idle:
-                del self._chat_limiters[key]
-        if chat_id not in self._chat_limiters:
-            self._chat_limiters[chat_id] = AsyncLimiter(CHAT_BUCKET, CHAT_PERIOD)
-        return self._chat_limiters[chat_id]
 
     async def process_request(
         self,
@@ -122,16 +167,13 @@ class PatientRateLimiter(BaseRateLimiter[JSONDict]):
         attempt = 0
         while True:
             if isinstance(chat_id, int) and chat_id > 0 and rate_limit_args != URGENT:
-                async with self._chat_limiter(chat_id):
-                    await self.budget.acquire(bulk)
-            else:
-                await self.budget.acquire(bulk)
+                await self.chats.acquire(chat_id)
+            await self.budget.acquire(bulk)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
-                self.budget.pause(seconds)
-                log.warning("telegram flood control retry_in=%ss bulk=%s", seconds, bulk)
+                self.budget.too_many(seconds)
                 if bulk or attempt >= self.max_retries:
                     raise
                 attempt += 1

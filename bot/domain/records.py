@@ -87,20 +87,6 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
-class DueContext:
-    """What a plain dose-due message needs about one patient (loaded for a whole batch at once)."""
-
-    chat_id: int
-    blocked: bool
-    plan: domain.Plan | None
-    paused: bool
-    last_used: dict[str, datetime]
-    reaction_sites: frozenset[str]
-    clinician_check: bool = False
-    progress: Progress = field(default_factory=Progress)  # the counts of the current phase
-
-
-@dataclass(frozen=True)
 class ClaimedReminder:
     id: int
     patient_id: int

@@ -171,7 +171,9 @@ class Dosing:
         )
         if closed.outcome != Outcome.OK:
             return Result(closed.outcome, closed.dose)
-        return Result(Outcome.OK, dose=closed.dose, next_dose=self._arm(closed.new), plan_finished=nxt is None)
+        return Result(
+            Outcome.OK, dose=closed.dose, next_dose=self._arm(closed.new), plan_finished=nxt is None
+        )
 
     def target_for(self, snap: Snapshot, dose_id: int | None) -> DoseView | str:
         """The open dose a reply refers to, or why there is none."""

@@ -3,6 +3,8 @@ writes more than one aggregate makes (a new dose with its reminders)."""
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 from typing import Any
@@ -19,7 +21,7 @@ from bot.domain.records import (
     ReminderSpec,
     ReportView,
 )
-from bot.domain.schedule import NextDose, Progress
+from bot.domain.schedule import NextDose
 from bot.domain.status import (
     DoseStatus,
     NudgeStatus,
@@ -115,15 +117,23 @@ def nudge_view(row: ClinicianNudge) -> NudgeView:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _phases(text: str) -> tuple[domain.Phase, ...]:
+    """Phases from their JSON text, parsed once per distinct schedule (most patients share one of a
+    few, and the batched delivery path reads thousands of plans a second)."""
+    return domain.phases_from_json(json.loads(text))
+
+
 def plan_to_domain(row: Plan | Prefixed) -> domain.Plan:
     hour, minute = (int(x) for x in row.time_of_day.split(":"))
+    phases = row.phases
     return domain.Plan(
         product=domain.Product(row.product),
         product_name=row.product_name,
         strength=row.strength,
         dose=row.dose,
         route=domain.Route(row.route),
-        phases=domain.phases_from_json(row.phases),
+        phases=_phases(phases) if isinstance(phases, str) else domain.phases_from_json(phases),
         time_of_day=time(hour, minute),
         timezone=row.timezone,
         sites=tuple(row.sites),
@@ -170,20 +180,6 @@ async def add_dose(
         s.add(Reminder(patient_id=patient_id, dose_id=row.id, kind=spec.kind, due_at=spec.due_at))
     await s.flush()
     return NewDose(dose_view(row), sorted({spec.due_at for spec in reminders}))
-
-
-def phase_progress(plan_row: Plan | None, counts: tuple[int, int, int]) -> Progress:
-    """The counts of the plan's current phase (what a dose message says about where they are)."""
-    if plan_row is None:
-        return Progress()
-    given, skipped, missed = counts
-    return Progress(
-        phase_index=plan_row.phase_index,
-        given_in_phase=given,
-        phase_started_on=plan_row.phase_started_on,
-        skipped_in_phase=skipped,
-        missed_in_phase=missed,
-    )
 
 
 async def hold_next_doses(s: AsyncSession, patient_id: int, now: datetime) -> None:

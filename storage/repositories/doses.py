@@ -114,19 +114,27 @@ class DoseRepository(Repository):
         """
         async with self._engine.begin() as c:
             closed = (
-                await c.execute(
-                    update(Dose)
-                    .where(
-                        Dose.id == dose_id,
-                        Dose.patient_id == patient_id,
-                        Dose.status.in_(list(from_statuses)),
+                (
+                    await c.execute(
+                        update(Dose)
+                        .where(
+                            Dose.id == dose_id,
+                            Dose.patient_id == patient_id,
+                            Dose.status.in_(list(from_statuses)),
+                        )
+                        .values(
+                            status=status,
+                            given_at=given_at,
+                            site=site,
+                            skip_reason=skip_reason,
+                            recorded_at=now,
+                        )
+                        .returning(*DOSE_COLUMNS)
                     )
-                    .values(
-                        status=status, given_at=given_at, site=site, skip_reason=skip_reason, recorded_at=now
-                    )
-                    .returning(*DOSE_COLUMNS)
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
             if closed is None:
                 found = (await c.execute(select(*DOSE_COLUMNS).where(Dose.id == dose_id))).mappings().first()
                 if found is None or found["patient_id"] != patient_id:
@@ -155,11 +163,6 @@ class DoseRepository(Repository):
             )
             status = await s.scalar(select(Dose.status).where(Dose.id == dose_id))
             return status == DoseStatus.DUE
-
-    async def doses_by_id(self, dose_ids: Sequence[int]) -> dict[int, DoseView]:
-        async with self._sessions() as s:
-            rows = await s.scalars(select(Dose).where(Dose.id.in_(list(dose_ids))))
-            return {row.id: dose_view(row) for row in rows}
 
     async def mark_doses_due(self, dose_ids: Sequence[int]) -> None:
         """SCHEDULED -> DUE for many doses at once (their reminders are going out)."""

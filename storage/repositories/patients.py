@@ -65,6 +65,15 @@ class PatientRepository(Repository):
             row = (await connection.execute(snapshot_statement(who))).mappings().first()
         return None if row is None else snapshot_from_row(row)
 
+    async def snapshots(self, patient_ids: Sequence[int]) -> dict[int, Snapshot]:
+        """Snapshots of many patients in one statement (a batch of reminders due at once)."""
+        if not patient_ids:
+            return {}
+        async with self._engine.connect() as connection:
+            statement = snapshot_statement(Patient.id.in_(list(patient_ids)))
+            found = [snapshot_from_row(row) for row in (await connection.execute(statement)).mappings()]
+        return {snap.patient_id: snap for snap in found}
+
     async def save_plan(
         self,
         patient_id: int,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Label, Select, String, Table, and_, case, func, select
+from sqlalchemy import ColumnElement, Label, Select, String, Table, and_, case, func, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -61,8 +61,13 @@ def _group_array(element: group_array, compiler: SQLCompiler, **kw: Any) -> str:
     return f"json_group_array({compiler.process(element.clauses, **kw)})"
 
 
-def _labelled(table: Any, prefix: str) -> list[Label[Any]]:
-    return [column.label(prefix + column.key) for column in table.c]
+def _labelled(table: Table, prefix: str, raw: frozenset[str] = frozenset()) -> list[Label[Any]]:
+    """The table's columns, named `<prefix><column>`; those in `raw` as the database's text (a JSON
+    column left for the caller to parse, or not)."""
+    return [
+        (type_coerce(column, String) if column.key in raw else column).label(prefix + column.key)
+        for column in table.c
+    ]
 
 
 OPEN_DOSE = aliased(Dose, name="open_dose")
@@ -71,14 +76,15 @@ CURRENT = aliased(Plan, name="current")
 
 
 def snapshot_statement(who: ColumnElement[bool]) -> Select[Any]:
-    """The whole snapshot of the patient `who` picks (by chat or by id) as one row."""
-    patient_id = select(Patient.id).where(who).scalar_subquery()
+    """The whole snapshot of each patient `who` picks (by chat, by id, or many ids), a row each."""
+    patient_t: Table = Patient.__table__  # type: ignore[assignment]
+    plan_t: Table = Plan.__table__  # type: ignore[assignment]
     open_id = (
         select(Dose.id)
-        .where(Dose.plan_id == Plan.id, Dose.status.in_(OPEN_DOSE_STATUSES))
+        .where(Dose.plan_id == plan_t.c.id, Dose.status.in_(OPEN_DOSE_STATUSES))
         .order_by(Dose.due_at.desc(), Dose.id.desc())
         .limit(1)
-        .correlate(Plan)
+        .correlate(plan_t)
         .scalar_subquery()
     )
     done = COUNTED.status == DoseStatus.DONE
@@ -97,37 +103,37 @@ def snapshot_statement(who: ColumnElement[bool]) -> Select[Any]:
             func.sum(case((and_(missed, in_phase), 1), else_=0)).label("missed"),
         )
         .join(CURRENT, and_(CURRENT.id == COUNTED.plan_id, CURRENT.active.is_(True)))
-        .where(COUNTED.patient_id == patient_id)
+        .where(COUNTED.patient_id.in_(select(Patient.id).where(who)))
         .group_by(COUNTED.plan_id)
         .subquery("progress")
     )
     used = (
         select(Dose.site.label("site"), func.max(Dose.given_at).label("at"))
         .where(
-            Dose.patient_id == patient_id,
+            Dose.patient_id == patient_t.c.id,
             Dose.status == DoseStatus.DONE,
             Dose.site.is_not(None),
             Dose.given_at.is_not(None),
         )
         .group_by(Dose.site)
+        .correlate(patient_t)
         .subquery("used")
     )
     last_used = select(group_object(used.c.site, used.c.at)).scalar_subquery()
     reactions = (
         select(group_array(SideEffectReport.site))
         .where(
-            SideEffectReport.patient_id == patient_id,
+            SideEffectReport.patient_id == patient_t.c.id,
             SideEffectReport.status == ReportStatus.OPEN,
             SideEffectReport.site.is_not(None),
         )
+        .correlate(patient_t)
         .scalar_subquery()
     )
-    patient_t: Table = Patient.__table__  # type: ignore[assignment]
-    plan_t: Table = Plan.__table__  # type: ignore[assignment]
     return (
         select(
             *_labelled(patient_t, "p_"),
-            *_labelled(plan_t, "pl_"),
+            *_labelled(plan_t, "pl_", raw=frozenset({"phases"})),  # parsed once per schedule
             *[getattr(OPEN_DOSE, c.key).label("d_" + c.key) for c in Dose.__table__.c],
             *[column.label("g_" + column.key) for column in progress.c if column.key != "plan_id"],
             last_used.label("last_used"),
@@ -138,7 +144,6 @@ def snapshot_statement(who: ColumnElement[bool]) -> Select[Any]:
         .outerjoin(OPEN_DOSE, OPEN_DOSE.id == open_id)
         .outerjoin(progress, progress.c.plan_id == plan_t.c.id)
         .where(who)
-        .limit(1)
     )
 
 
