@@ -262,9 +262,8 @@ class StartUp:
     def run(self) -> Numbers:
         engine = create_sync_db_engine(jobstore_url(self.url))
         try:
-            with engine.begin() as connection:
-                with suppress(Exception):
-                    connection.execute(text("DELETE FROM apscheduler_jobs"))
+            with engine.begin() as connection, suppress(Exception):
+                connection.execute(text("DELETE FROM apscheduler_jobs"))
         finally:
             engine.dispose()
         probe = subprocess.run(
@@ -288,10 +287,10 @@ class StartUp:
 
 async def lateness(dbs: Databases, count: int = 1_000, spread: float = 60.0) -> Numbers:
     """Real clock, real APScheduler wake-ups: how late is each of `count` reminders spread over
-    `spread` seconds (due times at fractions of a second; real ones are whole minutes)."""
+    `spread` seconds (due on whole seconds, as real ones are on whole minutes)."""
     url = dbs.fresh("lateness")
-    start = datetime.now(UTC) + timedelta(seconds=15)
-    seed(url, count, lambda i: start + timedelta(seconds=spread * i / count))
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15)
+    seed(url, count, lambda i: start + timedelta(seconds=int(spread * i / count)))
     async with running(url) as (app, services):
         deadline = time.monotonic() + spread + 120
         while time.monotonic() < deadline and len(_api(app).outbox) < count:  # noqa: ASYNC110

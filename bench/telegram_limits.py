@@ -29,6 +29,15 @@ WINDOW, PER_WINDOW, CHAT_GAP = 1.0, 30, 1.0
 SENDS = ("sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage")
 
 
+def _too_many(retry_after: int) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {retry_after}",
+        "parameters": {"retry_after": retry_after},
+    }
+
+
 class LimitedBotApi(BotApiFake):
     """`BotApiFake` plus Telegram's limits; records every refusal and every accepted arrival."""
 
@@ -38,11 +47,20 @@ class LimitedBotApi(BotApiFake):
         self.last_in_chat: dict[int, float] = {}
         self.accepted: list[tuple[float, int]] = []  # (arrival, chat id)
         self.refused: list[tuple[float, int, str]] = []  # (arrival, chat id, which limit)
+        self.forced: list[int] = []
+
+    def too_many_next(self, retry_after: int) -> None:
+        """The next send is answered 429 whatever the counts (as when other bots of the same owner,
+        or Telegram's own load, used the budget)."""
+        self.forced.append(retry_after)
 
     def arrive(self, method: str, params: dict[str, Any], now: float) -> tuple[int, dict[str, Any]]:
         """A request arrives at `now` (the event loop's clock)."""
         if method in SENDS:
             chat_id = int(params.get("chat_id", 0))
+            if self.forced:
+                self.refused.append((now, chat_id, "forced"))
+                return 429, _too_many(self.forced.pop(0))
             while self.window and now - self.window[0] >= WINDOW:
                 self.window.popleft()
             wait = 0.0
@@ -54,13 +72,7 @@ class LimitedBotApi(BotApiFake):
                 which = "chat"
             if wait > 0:
                 self.refused.append((now, chat_id, which))
-                retry_after = max(1, math.ceil(wait))
-                return 429, {
-                    "ok": False,
-                    "error_code": 429,
-                    "description": f"Too Many Requests: retry after {retry_after}",
-                    "parameters": {"retry_after": retry_after},
-                }
+                return 429, _too_many(max(1, math.ceil(wait)))
             self.window.append(now)
             self.last_in_chat[chat_id] = now
             self.accepted.append((now, chat_id))

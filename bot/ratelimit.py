@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 import warnings
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 JSONDict = dict[str, Any]
 
 RATE = 29.5  # messages a second overall (Telegram: 30)
+TELEGRAM_PER_WINDOW, WINDOW = 30, 1.0  # and never more than this many in any second
 CHAT_RATE = 1.0  # messages a second in one chat (Telegram: 1)
 JITTER_MARGIN = 0.05  # seconds added to the per-chat gap: requests do not arrive as evenly as sent
 SLOW_DOWN = 0.8  # the pace after a 429, as a share of what it was
@@ -55,17 +58,24 @@ class SendBudget:
     """The overall pace: one send every 1/rate seconds, replies before reminders, slower after a
     429 and back up step by step."""
 
-    def __init__(self, rate: float = RATE) -> None:
-        self.max_rate = self.rate = rate
+    def __init__(self, rate: float = RATE, climb_every: float = CLIMB_EVERY) -> None:
+        self.max_rate = rate
+        self.climb_every = climb_every
+        self._slowed_to, self._slowed_at = rate, -math.inf  # the pace a 429 left, and since when
         self._next = 0.0  # the loop time of the next free slot
         self._paused_until = 0.0
-        self._slowed_at = 0.0  # when the pace last changed because of a 429 (or climbed)
         self._replies_waiting = 0
+        self._window: deque[float] = deque()  # when the sends of the last second went
         self._bulk_turn = asyncio.Lock()  # one reminder send waits for a slot at a time
 
     @property
-    def interval(self) -> float:
-        return 1.0 / self.rate
+    def rate(self) -> float:
+        """Messages a second now: `max_rate`, or climbing back to it after a 429."""
+        return self._rate_at(time.monotonic())  # the event loop's clock
+
+    def _rate_at(self, now: float) -> float:
+        steps = (now - self._slowed_at) // self.climb_every if now > self._slowed_at else 0
+        return min(self.max_rate, self._slowed_to + CLIMB_BY * steps)
 
     async def acquire(self, bulk: bool) -> None:
         if bulk:
@@ -82,29 +92,33 @@ class SendBudget:
         loop = asyncio.get_running_loop()
         while True:
             now = loop.time()
-            self._climb(now)
-            slot = max(now, self._next, self._paused_until)
+            slot = max(self._next, self._paused_until)
+            while self._window and now - self._window[0] >= WINDOW:
+                self._window.popleft()
+            if len(self._window) >= TELEGRAM_PER_WINDOW:  # never more than Telegram's 30 in a second
+                slot = max(slot, self._window[0] + WINDOW)
             if bulk and self._replies_waiting:
                 wait = max(slot - now, 0.001)  # a reply takes this slot
             elif slot <= now:
-                self._next = now + self.interval
+                # the next slot counts from this one's, not from when the sleep happened to end (a
+                # sleep overshoots by a millisecond or so: counted from `now`, 29.5 a second came
+                # out as 28.6); after an idle spell it counts from now
+                interval = 1.0 / self._rate_at(now)
+                self._next = (slot if now - slot < interval else now) + interval
+                self._window.append(now)
                 return
             else:
                 wait = slot - now
             await asyncio.sleep(wait)
 
-    def _climb(self, now: float) -> None:
-        if self.rate < self.max_rate and now - self._slowed_at >= CLIMB_EVERY:
-            self.rate = min(self.max_rate, self.rate + CLIMB_BY)
-            self._slowed_at = now
-
     def too_many(self, seconds: float) -> None:
-        """Telegram said 429: nothing goes out for `seconds`, and the pace slows down."""
+        """Telegram said 429: nothing goes out for `seconds`, and the pace slows down by a fifth,
+        then climbs back by CLIMB_BY every `climb_every` seconds."""
         now = asyncio.get_running_loop().time()
         self._paused_until = max(self._paused_until, now + seconds)
-        self.rate = max(MIN_RATE, self.rate * SLOW_DOWN)
+        self._slowed_to = max(MIN_RATE, self._rate_at(now) * SLOW_DOWN)
         self._slowed_at = self._paused_until
-        log.warning("telegram flood control retry_in=%ss pace=%.1f/s", seconds, self.rate)
+        log.warning("telegram flood control retry_in=%ss pace=%.1f/s", seconds, self._slowed_to)
 
 
 class ChatPace:

@@ -14,6 +14,7 @@ from bot.context import BotContext
 from bot.domain.emergency import emergency_number
 from bot.domain.records import Snapshot
 from bot.domain.triage import OTHER_EMERGENCIES, Sign
+from bot.services.sending import send_text
 
 MAX_WORDS = 1000  # of a patient's own words kept with a report
 EMERGENCY_SENT_KEY = "emergency_sent"  # update ids whose emergency instruction went out first
@@ -41,7 +42,7 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     """Send a message to the chat the update came from (also works for button presses)."""
     message = update.effective_message
     assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+    await send_text(message.get_bot(), message.chat_id, text, kb.plain(keyboard), lane=None)
 
 
 async def flow_state(context: BotContext, chat_id: int, flow: str) -> tuple[str | None, dict[str, Any]]:

@@ -45,7 +45,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     services = context.services
     assessment = assess(text)
     level = assessment.level
-    draft = await services.conversations.current(chat.id)
+    draft, snap = await services.patients.with_draft(chat.id)
     if (
         draft is not None
         and level is not Level.EMERGENCY
@@ -58,7 +58,6 @@ async def on_text(update: Update, context: BotContext) -> None:
             if draft.flow in {report.FLOW, screen.FLOW}:
                 await services.conversations.end(chat.id)  # replaced by this report
                 draft = None
-            snap = await services.patients.snapshot(chat.id)
             await report.on_typed_report(
                 update, context, snap, text, assessment, details=draft is None, offer_setup=draft is None
             )
@@ -69,11 +68,10 @@ async def on_text(update: Update, context: BotContext) -> None:
             await screen.offer(update, context, text, draft)  # "my arm feels weird" mid-setup
             return
         if level is not None and level >= Level.CLINICIAN and draft.flow != report.FLOW:
-            snap = await services.patients.snapshot(chat.id)  # e.g. a skip reason that is a warning sign
+            # e.g. a skip reason that is a warning sign
             await report.on_typed_report(update, context, snap, text, assessment, details=False)
         await _continue_flow(update, context, draft.flow, draft.step, dict(draft.data))
         return
-    snap = await services.patients.snapshot(chat.id)
     if snap is not None and level is not Level.EMERGENCY:
         if await _spoke_to_them(update, context, snap, text, assessment):
             return

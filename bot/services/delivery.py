@@ -131,7 +131,7 @@ class ReminderService:
             for at in await self.repo.reminders.pending_due_times(now + STARTUP_REARM)
             if at > now and job_id(at) not in existing
         ]
-        self.timer.arm(missing)  # written in the job-store thread, off the event loop
+        self.timer.arm(missing, verify=True)  # written in the job-store thread, off the event loop
         await self.timer.armed()
 
     async def rearmed(self) -> None:
@@ -172,7 +172,7 @@ class ReminderService:
         now = self.clock()
         await self.repo.patients.forget_updates_before(now - KEEP_UPDATE_IDS)
         wanted = [t for t in await self.repo.reminders.pending_due_times(now + REARM_WINDOW) if t > now]
-        self.timer.arm(wanted)  # only those without a wake-up, in the job-store thread
+        self.timer.arm(wanted, verify=True)  # only those without a wake-up, in the job-store thread
         return await self.deliver_due()
 
     async def deliver_due(self) -> int:

@@ -1,11 +1,12 @@
-"""Sending scheduled messages in bulk: the Bot API call without python-telegram-bot's objects, and
-marking what Telegram took as sent, many at a time, as soon as it took them.
+"""Sending text without python-telegram-bot's objects, and marking what Telegram took as sent,
+many at a time, as soon as it took them.
 
 `send_text` posts `sendMessage` with the keyboard as the plain JSON the Bot API takes and does not
 parse the answer into a `Message`: building and parsing those objects was half of what 10,000
-reminders cost. It still goes through the bot's rate limiter (its lane in `lane`) and raises the
-same `TelegramError`s. It uses `ExtBot._post`, python-telegram-bot's protected entry below the
-public methods (the version is pinned in pyproject.toml; `tests/test_sending.py` covers it).
+reminders cost, and a tenth of a reply to a "done". It still goes through the bot's rate limiter
+(its lane in `lane`) and raises the same `TelegramError`s. It uses `Bot._post`,
+python-telegram-bot's protected entry below the public methods (the version is pinned in
+pyproject.toml; every test that sends goes through it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot.keyboards import Markup
@@ -23,14 +25,15 @@ log = logging.getLogger(__name__)
 
 
 async def send_text(
-    bot: ExtBot[Any], chat_id: int, text: str, markup: Markup | None, lane: dict[str, Any] | None
+    bot: Bot, chat_id: int, text: str, markup: Markup | None, lane: dict[str, Any] | None
 ) -> None:
-    """`sendMessage` for a scheduled message: Telegram's answer is not needed, only whether it
-    took the message (it raises otherwise)."""
+    """`sendMessage` when Telegram's answer is not needed, only whether it took the message (it
+    raises otherwise): scheduled messages, and replies."""
     data: dict[str, Any] = {"chat_id": chat_id, "text": text}
     if markup is not None:
         data["reply_markup"] = markup
-    await bot._post("sendMessage", data, api_kwargs=ExtBot._merge_api_rl_kwargs(None, lane))
+    lanes = ExtBot._merge_api_rl_kwargs(None, lane) if isinstance(bot, ExtBot) else None
+    await bot._post("sendMessage", data, api_kwargs=lanes)
 
 
 class SentMarker:

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "due:"
 RETRY_SECONDS = 10.0  # after the job store failed to answer
+KNOWN_SECONDS = 100_000  # due seconds remembered as armed
 ID_CHUNK = 500  # ids per existence check (SQLite's limit on parameters is far above)
 SWEEP_JOB = "sweep"
 
@@ -235,35 +236,44 @@ class ReminderTimer:
             timezone=UTC,
         )
         self.sweep_seconds = sweep_seconds
+        self._known: set[int] = set()  # due seconds known to have a wake-up (past ones have fired)
 
     def __reduce__(self) -> tuple[Any, ...]:  # never pickled: the job store leaves it out
         raise TypeError("the reminder timer is not stored with its jobs")
 
-    def arm(self, times: Iterable[datetime]) -> None:
+    def arm(self, times: Iterable[datetime], verify: bool = False) -> None:
         """Best effort, in the job-store thread (the caller does not wait): if the job store
         cannot be written, the sweep re-arms (and delivers) from the reminder table, so a
-        patient's action never fails or waits because of the timer."""
-        wanted = sorted(set(times))
-        if wanted:
-            self.scheduler.io.submit(self._arm, wanted)
+        patient's action never fails or waits because of the timer.
 
-    def _arm(self, wanted: list[datetime]) -> None:
-        """One read for which wake-ups exist (most due seconds, 08:00 tomorrow, are shared by many
-        patients), then one write for all the missing ones, then one wake-up of the scheduler."""
-        seconds = sorted({math.ceil(at.timestamp()) for at in wanted})
+        A due second this process already armed or saw armed is skipped without asking the job
+        store (most are shared: 08:00 tomorrow); `verify` asks anyway (the sweep and start-up,
+        which make good what the job store lost)."""
+        seconds = sorted({math.ceil(at.timestamp()) for at in times})
+        if not verify:
+            seconds = [s for s in seconds if s not in self._known]
+        if seconds:
+            self.scheduler.io.submit(self._arm, seconds)
+
+    def _arm(self, seconds: list[int]) -> None:
+        """One read for which wake-ups exist, then one write for all the missing ones, then one
+        wake-up of the scheduler."""
         try:
             existing = self.store.existing_ids([f"{JOB_PREFIX}{s}" for s in seconds])
             missing = [s for s in seconds if f"{JOB_PREFIX}{s}" not in existing]
-            if not missing:
-                return
-            with self.scheduler.quiet(), self.store.batch():
-                for second in missing:
-                    self.scheduler.add_job(
-                        fire_due, "date", args=(self,), run_date=datetime.fromtimestamp(second, UTC),
-                        id=f"{JOB_PREFIX}{second}", replace_existing=True,
-                    )  # fmt: skip
+            if missing:
+                with self.scheduler.quiet(), self.store.batch():
+                    for second in missing:
+                        self.scheduler.add_job(
+                            fire_due, "date", args=(self,), run_date=datetime.fromtimestamp(second, UTC),
+                            id=f"{JOB_PREFIX}{second}", replace_existing=True,
+                        )  # fmt: skip
         except SQLAlchemyError as exc:
             log.warning("could not arm wake-ups error=%s (the sweep will)", type(exc).__name__)
+            return
+        if len(self._known) > KNOWN_SECONDS:
+            self._known.clear()  # asked again from now on; it only costs a read
+        self._known.update(seconds)
 
     async def armed(self) -> None:
         """Wait until every wake-up asked for so far is written (tests)."""

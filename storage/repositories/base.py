@@ -154,6 +154,11 @@ class Repository:
         bind = sessions.kw.get("bind")
         assert isinstance(bind, AsyncEngine), "the session factory is bound to the bot's engine"
         self._engine: AsyncEngine = bind
+        # One statement on its own (a read, the duplicate guard's insert) needs no transaction
+        # around it: on PostgreSQL that spares BEGIN and COMMIT/ROLLBACK, two round trips. (SQLite
+        # starts none for a read anyway, and switching its mode costs a thread hop each way.)
+        postgres = bind.dialect.name == "postgresql"
+        self._single: AsyncEngine = bind.execution_options(isolation_level="AUTOCOMMIT") if postgres else bind
 
 
 async def add_dose(

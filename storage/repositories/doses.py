@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import func, insert, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import (
     ClosedDose,
@@ -22,68 +21,21 @@ from bot.domain.status import (
     OPEN_DOSE_STATUSES,
     DoseStatus,
     ReminderKind,
-    ReminderState,
 )
 from bot.domain.supplies import Stock
 from storage.models import (
     Dose,
-    Patient,
     Plan,
     Reminder,
 )
+from storage.repositories import closing
 from storage.repositories.base import (
-    Prefixed,
     Repository,
     add_dose,
     cancel_reminders,
     dose_view,
     remind,
 )
-
-DOSE_COLUMNS = tuple(Dose.__table__.c)
-
-
-async def _add_next_dose(
-    c: AsyncConnection,
-    patient_id: int,
-    plan_id: int,
-    dose: NextDose,
-    reminders: Sequence[ReminderSpec],
-    known_phase: tuple[int, date | None] | None,
-) -> NewDose | None:
-    """Insert the next dose, if the plan is active and has no open dose (one statement), then its
-    reminders (one more), and the plan's phase when it changed."""
-    values: dict[str, Any] = {
-        "patient_id": patient_id,
-        "plan_id": plan_id,
-        "phase_index": dose.phase_index,
-        "number_in_phase": dose.number_in_phase,
-        "phase_changed": dose.phase_changed,
-        "due_at": dose.due_at,
-        "status": DoseStatus.SCHEDULED.value,
-    }
-    active = select(Plan.id).where(Plan.id == plan_id, Plan.active.is_(True)).exists()
-    has_open = select(Dose.id).where(Dose.plan_id == plan_id, Dose.status.in_(OPEN_DOSE_STATUSES)).exists()
-    columns = Dose.__table__.c
-    source = select(*(literal(v, columns[k].type) for k, v in values.items())).where(active, ~has_open)
-    dose_id = await c.scalar(insert(Dose).from_select(list(values), source).returning(Dose.id))
-    if dose_id is None:
-        return None
-    if reminders:
-        await c.execute(
-            insert(Reminder),
-            [{"patient_id": patient_id, "dose_id": dose_id, "kind": spec.kind.value, "due_at": spec.due_at,
-              "state": ReminderState.PENDING.value, "attempts": 0} for spec in reminders],
-        )  # fmt: skip
-    if known_phase != (dose.phase_index, dose.phase_started_on):
-        await c.execute(
-            update(Plan)
-            .where(Plan.id == plan_id)
-            .values(phase_index=dose.phase_index, phase_started_on=dose.phase_started_on)
-        )
-    view = DoseView(dose_id, plan_id, dose.phase_index, dose.number_in_phase, dose.phase_changed,
-                    dose.due_at, DoseStatus.SCHEDULED, None, None, None)  # fmt: skip
-    return NewDose(view, sorted({spec.due_at for spec in reminders}))
 
 
 class DoseRepository(Repository):
@@ -113,45 +65,11 @@ class DoseRepository(Repository):
         as the caller read them, spares writing them when unchanged).
         """
         async with self._engine.begin() as c:
-            closed = (
-                (
-                    await c.execute(
-                        update(Dose)
-                        .where(
-                            Dose.id == dose_id,
-                            Dose.patient_id == patient_id,
-                            Dose.status.in_(list(from_statuses)),
-                        )
-                        .values(
-                            status=status,
-                            given_at=given_at,
-                            site=site,
-                            skip_reason=skip_reason,
-                            recorded_at=now,
-                        )
-                        .returning(*DOSE_COLUMNS)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            if closed is None:
-                found = (await c.execute(select(*DOSE_COLUMNS).where(Dose.id == dose_id))).mappings().first()
-                if found is None or found["patient_id"] != patient_id:
-                    return ClosedDose(Outcome.NOT_FOUND)
-                return ClosedDose(Outcome.ALREADY, dose_view(Prefixed(found)))
-            view = dose_view(Prefixed(closed))
-            await cancel_reminders(c, Reminder.dose_id == dose_id)
-            if stock is not None:
-                await c.execute(
-                    update(Patient)
-                    .where(Patient.id == patient_id)
-                    .values(stock_doses=stock.doses, stock_syringes=stock.syringes)
-                )
-            if next_dose is None:
-                return ClosedDose(Outcome.OK, view)
-            new = await _add_next_dose(c, patient_id, view.plan_id, next_dose, reminders, known_phase)
-            return ClosedDose(Outcome.OK, view, new)
+            return await closing.close_dose(
+                c, dose_id, patient_id, status, now, from_statuses=from_statuses, given_at=given_at,
+                site=site, skip_reason=skip_reason, next_dose=next_dose, reminders=reminders, stock=stock,
+                known_phase=known_phase,
+            )  # fmt: skip
 
     async def mark_dose_due(self, dose_id: int) -> bool:
         """SCHEDULED -> DUE when its reminder goes out; True when the dose is (still) due."""

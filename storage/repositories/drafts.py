@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from bot.domain.records import (
     DraftView,
@@ -17,11 +17,13 @@ from storage.repositories.base import (
     Repository,
 )
 
+_DRAFT = select(*Draft.__table__.c).where(Draft.chat_id == bindparam("chat_id"))  # every typed message
+
 
 class DraftRepository(Repository):
     async def draft(self, chat_id: int) -> DraftView | None:
-        async with self._engine.connect() as c:
-            row = (await c.execute(select(*Draft.__table__.c).where(Draft.chat_id == chat_id))).first()
+        async with self._single.connect() as c:
+            row = (await c.execute(_DRAFT, {"chat_id": chat_id})).first()
         if row is None:
             return None
         return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)

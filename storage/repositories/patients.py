@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, text, update
+from sqlalchemy import Select, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain import plan as domain
 from bot.domain.records import (
+    DraftView,
     NewDose,
     ReminderSpec,
     Snapshot,
@@ -38,7 +39,16 @@ from storage.repositories.base import (
     add_dose,
     cancel_reminders,
 )
-from storage.repositories.snapshot import snapshot_from_row, snapshot_statement
+from storage.repositories.snapshot import (
+    BY_CHAT,
+    BY_ID,
+    BY_IDS,
+    WITH_DRAFT,
+    draft_from_row,
+    snapshot_from_row,
+)
+
+_SEEN = insert(ProcessedUpdate)  # every update
 
 
 class PatientRepository(Repository):
@@ -55,24 +65,30 @@ class PatientRepository(Repository):
 
     async def snapshot(self, chat_id: int) -> Snapshot | None:
         """Everything a decision about the patient in this chat needs, in one statement."""
-        return await self._snapshot(Patient.chat_id == chat_id)
+        return await self._snapshot(BY_CHAT, chat_id)
 
     async def snapshot_by_id(self, patient_id: int) -> Snapshot | None:
-        return await self._snapshot(Patient.id == patient_id)
+        return await self._snapshot(BY_ID, patient_id)
 
-    async def _snapshot(self, who: ColumnElement[bool]) -> Snapshot | None:
-        async with self._engine.connect() as connection:
-            row = (await connection.execute(snapshot_statement(who))).mappings().first()
+    async def _snapshot(self, statement: Select[Any], who: int) -> Snapshot | None:
+        async with self._single.connect() as connection:
+            row = (await connection.execute(statement, {"who": who})).mappings().first()
         return None if row is None else snapshot_from_row(row)
+
+    async def with_draft(self, chat_id: int) -> tuple[DraftView | None, Snapshot | None]:
+        """The chat's conversation in progress and its patient's snapshot, in one statement."""
+        async with self._single.connect() as connection:
+            row = (await connection.execute(WITH_DRAFT, {"who": chat_id})).mappings().one()
+        return draft_from_row(row), snapshot_from_row(row)
 
     async def snapshots(self, patient_ids: Sequence[int]) -> dict[int, Snapshot]:
         """Snapshots of many patients in one statement (a batch of reminders due at once)."""
         if not patient_ids:
             return {}
-        async with self._engine.connect() as connection:
-            statement = snapshot_statement(Patient.id.in_(list(patient_ids)))
-            found = [snapshot_from_row(row) for row in (await connection.execute(statement)).mappings()]
-        return {snap.patient_id: snap for snap in found}
+        async with self._single.connect() as connection:
+            rows = (await connection.execute(BY_IDS, {"who": list(patient_ids)})).mappings()
+            found = [snapshot_from_row(row) for row in rows]
+        return {snap.patient_id: snap for snap in found if snap is not None}
 
     async def save_plan(
         self,
@@ -205,8 +221,8 @@ class PatientRepository(Repository):
     async def first_delivery(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False when it was seen before (a retried webhook delivery)."""
         try:
-            async with self._engine.begin() as c:
-                await c.execute(insert(ProcessedUpdate).values(update_id=update_id, seen_at=now))
+            async with self._single.begin() as c:
+                await c.execute(_SEEN, {"update_id": update_id, "seen_at": now})
         except IntegrityError:
             return False
         return True

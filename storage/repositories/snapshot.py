@@ -14,16 +14,31 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Label, Select, String, Table, and_, case, func, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Label,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from bot.domain.records import Snapshot
+from bot.domain.records import DraftView, Snapshot
 from bot.domain.schedule import Progress
 from bot.domain.status import OPEN_DOSE_STATUSES, DoseStatus, ReportStatus
-from storage.models import Dose, Patient, Plan, SideEffectReport
+from storage.models import Dose, Draft, Patient, Plan, SideEffectReport
 from storage.repositories.base import Prefixed, dose_view, monitoring_view, plan_to_domain
 
 
@@ -65,8 +80,7 @@ def _labelled(table: Table, prefix: str, raw: frozenset[str] = frozenset()) -> l
     """The table's columns, named `<prefix><column>`; those in `raw` as the database's text (a JSON
     column left for the caller to parse, or not)."""
     return [
-        (type_coerce(column, String) if column.key in raw else column).label(prefix + column.key)
-        for column in table.c
+        (cast(column, Text) if column.key in raw else column).label(prefix + column.key) for column in table.c
     ]
 
 
@@ -147,6 +161,38 @@ def snapshot_statement(who: ColumnElement[bool]) -> Select[Any]:
     )
 
 
+# Built once: building this statement costs more than running it. `who` is bound at execution.
+BY_CHAT = snapshot_statement(Patient.chat_id == bindparam("who"))
+BY_ID = snapshot_statement(Patient.id == bindparam("who"))
+BY_IDS = snapshot_statement(Patient.id.in_(bindparam("who", expanding=True)))
+
+
+def _with_draft() -> Select[Any]:
+    """The chat's conversation in progress and its patient's snapshot, one row whether either
+    exists or not (a typed message needs both, and a first message has neither)."""
+    draft_t: Table = Draft.__table__  # type: ignore[assignment]
+    chat = select(bindparam("who", type_=BigInteger).label("chat_id")).subquery("chat")
+    snapshot = BY_CHAT.subquery("snapshot")
+    return (
+        select(*_labelled(draft_t, "dr_"), *snapshot.c)
+        .select_from(chat)
+        .outerjoin(draft_t, draft_t.c.chat_id == chat.c.chat_id)
+        .outerjoin(snapshot, true())
+        .limit(1)
+    )
+
+
+WITH_DRAFT = _with_draft()
+
+
+def draft_from_row(row: Mapping[str, Any]) -> DraftView | None:
+    if row["dr_chat_id"] is None:
+        return None
+    return DraftView(
+        row["dr_chat_id"], row["dr_flow"], row["dr_step"], dict(row["dr_data"]), row["dr_updated_at"]
+    )
+
+
 def _json(value: Any, empty: Any) -> Any:
     if value is None:
         return empty
@@ -158,8 +204,10 @@ def _utc(stamp: str) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
-def snapshot_from_row(row: Mapping[str, Any]) -> Snapshot:
-    """The Snapshot read model from `snapshot_statement`'s row."""
+def snapshot_from_row(row: Mapping[str, Any]) -> Snapshot | None:
+    """The Snapshot read model from `snapshot_statement`'s row (None: no such patient)."""
+    if row["p_id"] is None:
+        return None
     patient = Prefixed(row, "p_")
     last_used = {site: _utc(at) for site, at in _json(row["last_used"], {}).items() if site and at}
     last_site = max(last_used, key=lambda k: last_used[k]) if last_used else None
