@@ -71,6 +71,7 @@ def build_application(
         budget=SendBudget(settings.send_rate),
         limited=settings.rate_limit,
         chat_rate=settings.chat_send_rate,
+        chat_burst=settings.chat_send_burst,
     )
     builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # PTB's generic is too narrow
     app: AnyApp = builder.build()

@@ -7,8 +7,10 @@
 * **Two lanes** share that pace. Replies to a patient take the next free slot; reminder sends
   (`rate_limit_args=BULK`) take a slot only when no reply waits for one, and only one of them
   waits for a slot at a time, so a reply never queues behind a queue of reminders.
-* **Per chat**: 1 message a second (`chat_rate`), with a small margin for the same network jitter.
-  The emergency instruction (`URGENT`) is not held by its chat's limit.
+* **Per chat**: 1 message a second (`chat_rate`). A reminder waits until the chat's last message is
+  a full second old (plus a margin for the same network jitter); a reply may come in a short burst
+  of up to 3 (Telegram allows short bursts, and a reply is often two messages). The emergency
+  instruction (`URGENT`) is not held by its chat's limit at all.
 * **429**: the first Too Many Requests pauses every lane for the time Telegram asks and slows the
   pace by a fifth; each 10 s without another, the pace climbs back by one message a second, up to
   `rate`. A reply is then retried; a reminder is handed back to delivery, which re-plans it.
@@ -23,6 +25,7 @@ import time
 import warnings
 from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +39,7 @@ JSONDict = dict[str, Any]
 RATE = 29.5  # messages a second overall (Telegram: 30)
 TELEGRAM_PER_WINDOW, WINDOW = 30, 1.0  # and never more than this many in any second
 CHAT_RATE = 1.0  # messages a second in one chat (Telegram: 1)
+CHAT_BURST = 3  # replies in a row before a chat's pace applies (Telegram allows short bursts)
 JITTER_MARGIN = 0.05  # seconds added to the per-chat gap: requests do not arrive as evenly as sent
 SLOW_DOWN = 0.8  # the pace after a 429, as a share of what it was
 CLIMB_EVERY, CLIMB_BY = 10.0, 1.0  # then: one message a second faster every 10 s without another
@@ -121,26 +125,49 @@ class SendBudget:
         log.warning("telegram flood control retry_in=%ss pace=%.1f/s", seconds, self._slowed_to)
 
 
+@dataclass
+class _Chat:
+    tokens: float
+    counted_at: float
+    last_at: float
+
+
 class ChatPace:
-    """One message every `gap` seconds in each chat (bounded memory)."""
+    """Per chat: a reply may follow the last message at once, up to `burst` in a row (Telegram
+    allows short bursts; a fast patient tapping through set-up should not wait a second for each
+    answer), refilled at `rate` a second; a reminder waits until the chat's last message is a full
+    1/`rate` seconds old. Bounded memory: chats idle long enough to be full again are forgotten."""
 
-    def __init__(self, rate: float = CHAT_RATE) -> None:
+    def __init__(self, rate: float = CHAT_RATE, burst: int = CHAT_BURST) -> None:
+        self.rate, self.burst = rate, burst
         self.gap = 1.0 / rate + JITTER_MARGIN
-        self._next: OrderedDict[int, float] = OrderedDict()
+        self._chats: OrderedDict[int, _Chat] = OrderedDict()
 
-    async def acquire(self, chat_id: int) -> None:
+    async def acquire(self, chat_id: int, bulk: bool) -> None:
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next.get(chat_id, 0.0))
-        self._next[chat_id] = slot + self.gap  # reserved at once: the chat's sends keep their order
-        self._next.move_to_end(chat_id)
-        while len(self._next) > MAX_CHATS:
-            oldest, free_at = next(iter(self._next.items()))
-            if free_at > now:
-                break
-            del self._next[oldest]
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        while True:
+            now = loop.time()
+            chat = self._chats.get(chat_id) or _Chat(float(self.burst), now, -math.inf)
+            chat.tokens = min(self.burst, chat.tokens + (now - chat.counted_at) * self.rate)
+            chat.counted_at = now
+            wait = max(0.0, (1.0 - chat.tokens) / self.rate)
+            if bulk:
+                wait = max(wait, chat.last_at + self.gap - now)
+            if wait <= 0:
+                chat.tokens -= 1
+                chat.last_at = now
+                self._chats[chat_id] = chat
+                self._chats.move_to_end(chat_id)
+                self._forget(now)
+                return
+            await asyncio.sleep(wait)
+
+    def _forget(self, now: float) -> None:
+        while len(self._chats) > MAX_CHATS:
+            oldest = next(iter(self._chats.values()))
+            if now - oldest.last_at < self.burst / self.rate + self.gap:
+                return  # still counting down
+            self._chats.popitem(last=False)
 
 
 class PatientRateLimiter(BaseRateLimiter[JSONDict]):
@@ -152,12 +179,13 @@ class PatientRateLimiter(BaseRateLimiter[JSONDict]):
         budget: SendBudget | None = None,
         limited: bool = True,
         chat_rate: float = CHAT_RATE,
+        chat_burst: int = CHAT_BURST,
     ) -> None:
         """`limited=False` passes every request straight through (RATE_LIMIT=false: tests, or a
         Bot API server without Telegram's limits); the lanes then mean nothing."""
         self.max_retries, self.limited = max_retries, limited
         self.budget = budget or SendBudget()
-        self.chats = ChatPace(chat_rate)
+        self.chats = ChatPace(chat_rate, chat_burst)
 
     async def initialize(self) -> None:
         pass
@@ -181,7 +209,7 @@ class PatientRateLimiter(BaseRateLimiter[JSONDict]):
         attempt = 0
         while True:
             if isinstance(chat_id, int) and chat_id > 0 and rate_limit_args != URGENT:
-                await self.chats.acquire(chat_id)
+                await self.chats.acquire(chat_id, bulk)
             await self.budget.acquire(bulk)
             try:
                 return await callback(*args, **kwargs)
