@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bot.domain.plan import EXAMPLE_SCHEDULES, phases_to_json
 from bot.domain.rotation import DEFAULT_SITES
@@ -33,15 +33,17 @@ def seed(url: str, patients: int, due: Callable[[int], datetime], first_chat: in
                     [{"chat_id": first_chat + start + i, "created_at": now, "rest_days": 7, "review_weeks": 8}
                      for i in range(count)],
                 ).scalars())  # fmt: skip
+                dues = [due(start + i) for i in range(count)]
+                # as the bot leaves a plan once its first dose is planned: phase 0 started that day
                 plan_ids = list(connection.execute(
                     insert(Plan).returning(Plan.id, sort_by_parameter_order=True),
                     [{"patient_id": pid, "active": True, "product": "cyanocobalamin", "product_name": "",
                       "strength": "1000 mcg/mL", "dose": "1 mL", "route": "subcutaneous", "phases": phases,
                       "time_of_day": "08:00", "timezone": "UTC", "sites": list(DEFAULT_SITES),
                       "clinician_name": "Dr A", "clinician_contact": "x", "start_date": date(2026, 3, 3),
-                      "phase_index": 0, "created_at": now} for pid in ids],
+                      "phase_index": 0, "phase_started_on": at.date(), "created_at": now}
+                     for pid, at in zip(ids, dues, strict=True)],
                 ).scalars())  # fmt: skip
-                dues = [due(start + i) for i in range(count)]
                 dose_ids = list(connection.execute(
                     insert(Dose).returning(Dose.id, sort_by_parameter_order=True),
                     [{"patient_id": pid, "plan_id": plan_id, "phase_index": 0, "number_in_phase": 1,
@@ -55,5 +57,10 @@ def seed(url: str, patients: int, due: Callable[[int], datetime], first_chat: in
                         reminders.append({"patient_id": pid, "dose_id": dose_id, "kind": kind, "due_at": when,
                                           "state": "pending", "attempts": 0})  # fmt: skip
                 connection.execute(insert(Reminder), reminders)
+        if engine.dialect.name == "postgresql":
+            # what autovacuum does within a minute of a bulk load: without statistics the planner
+            # may scan an index on `state` instead of the one on `dose_id`
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("ANALYZE"))
     finally:
         engine.dispose()

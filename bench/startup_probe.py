@@ -1,6 +1,6 @@
 """Start the bot against a database and report how long start-up took and the peak memory.
 
-python -m bench.startup_probe <database url>     (prints one JSON line)
+python -m bench.startup_probe <database url>     (prints two JSON lines)
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 async def probe(url: str) -> float:
     from bot.app import build_application
     from bot.config import Settings
+    from bot.context import services_of
     from tests.fake_telegram import BotApiFake, FakeRequest
     from tests.harness import TOKEN
 
@@ -27,10 +28,14 @@ async def probe(url: str) -> float:
     assert app.post_init is not None
     await app.post_init(app)  # migrations checked, overdue caught up, next minutes armed: ready
     elapsed = time.perf_counter() - t0
-    from bot.context import services_of
-
-    await services_of(app).reminders.rearmed()  # the next two days' wake-ups, in the background
-    print(json.dumps({"rearmed_seconds": time.perf_counter() - t0}))
+    services = services_of(app)
+    await services.reminders.rearmed()  # the next two days' wake-ups, in the background
+    rearmed = time.perf_counter() - t0
+    jobs = await asyncio.get_running_loop().run_in_executor(
+        services.timer.scheduler.io if hasattr(services.timer.scheduler, "io") else None,
+        lambda: len(services.timer.scheduler.get_jobs()),
+    )
+    print(json.dumps({"rearmed_seconds": rearmed, "jobs": jobs}))
     await app.shutdown()
     assert app.post_shutdown is not None
     await app.post_shutdown(app)

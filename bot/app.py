@@ -18,7 +18,7 @@ from bot.clock import utcnow
 from bot.config import BotMode, Settings
 from bot.context import SERVICES_KEY, BotContext, Services, services_of
 from bot.leader import Leadership
-from bot.ratelimit import PatientRateLimiter
+from bot.ratelimit import PatientRateLimiter, SendBudget
 from bot.routing.emergency import is_urgent
 from bot.services.care import Care
 from bot.services.care_alerts import CareAlerts
@@ -71,7 +71,13 @@ def build_application(
     queues = ChatQueues()
     builder = builder.concurrent_updates(queues)
     # always a limiter (reminder sends name their lane); RATE_LIMIT=false lets everything through
-    limiter = PatientRateLimiter(max_retries=3, limited=settings.rate_limit)
+    limiter = PatientRateLimiter(
+        max_retries=3,
+        budget=SendBudget(settings.send_rate),
+        limited=settings.rate_limit,
+        chat_rate=settings.chat_send_rate,
+        chat_burst=settings.chat_send_burst,
+    )
     builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # PTB's generic is too narrow
     app: AnyApp = builder.build()
 

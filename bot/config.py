@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.TEXT
     rate_limit: bool = True
+    send_rate: float = Field(default=29.5, ge=1, le=30)  # messages a second overall (Telegram: 30)
+    chat_send_rate: float = Field(default=1.0, gt=0, le=3)  # messages a second in one chat (Telegram: 1)
+    chat_send_burst: int = Field(default=3, ge=1, le=10)  # replies in a row before that pace applies
     re_remind_after_minutes: int = Field(default=120, ge=5, le=12 * 60)
     sweep_interval_seconds: int = Field(default=60, ge=5, le=3600)
     claim_lease_seconds: int = Field(default=120, ge=10, le=3600)

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.texts import buttons as button_words
 
 MAX_CALLBACK_BYTES = 64
+Markup = dict[str, list[list[dict[str, str]]]]  # an inline keyboard as the Bot API's JSON
 DOSE = "d"  # d:<dose_id>:<action>[:<arg>]
 SETUP = "s"  # s:<field>:<value>
 MENU = "m"  # m:<action>
@@ -96,21 +97,35 @@ def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboar
 REPORT_LABEL = button_words.REPORT_PROBLEM
 
 
-def dose_actions(dose_id: int, carry_on: str | None = None) -> InlineKeyboardMarkup:
+def dose_actions(dose_id: int, carry_on: str | None = None) -> Markup:
     """Done / Snooze / Skip / Report; with `carry_on` (its label) first, after an allergy-level
-    report: "My clinician says carry on"."""
-    first = [[_button(carry_on, CARRY_ON, "ok")]] if carry_on else []
-    return InlineKeyboardMarkup(
+    report: "My clinician says carry on". As the Bot API's JSON: only reminders carry it, and
+    they are sent in bulk (`bot/services/sending.py`)."""
+    first = [[(carry_on, encode(CARRY_ON, "ok"))]] if carry_on else []
+    layout = [
+        *first,
+        [(button_words.DOSE_DONE, encode(DOSE, dose_id, "done"))],
         [
-            *first,
-            [_button(button_words.DOSE_DONE, DOSE, dose_id, "done")],
-            [
-                _button(button_words.SNOOZE, DOSE, dose_id, "snz"),
-                _button(button_words.SKIP, DOSE, dose_id, "skip"),
-            ],
-            [_button(REPORT_LABEL, PROBLEM, dose_id)],
+            (button_words.SNOOZE, encode(DOSE, dose_id, "snz")),
+            (button_words.SKIP, encode(DOSE, dose_id, "skip")),
+        ],
+        [(REPORT_LABEL, encode(PROBLEM, dose_id))],
+    ]
+    return {
+        "inline_keyboard": [[{"text": text, "callback_data": data} for text, data in row] for row in layout]
+    }
+
+
+def plain(markup: InlineKeyboardMarkup | None) -> Markup | None:
+    """An inline keyboard of callback buttons as the Bot API's JSON (cheaper than `to_dict`)."""
+    if markup is None:
+        return None
+    return {
+        "inline_keyboard": [
+            [{"text": button.text, "callback_data": str(button.callback_data)} for button in row]
+            for row in markup.inline_keyboard
         ]
-    )
+    }
 
 
 def problem_button(dose_id: int = 0) -> InlineKeyboardMarkup:

@@ -40,6 +40,7 @@ class Leadership:
         lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.url = database_url
+        self.sqlite = is_sqlite(database_url)  # one process per file: always the leader
         self.on_gain, self.on_loss = on_gain, on_loss
         self.check_every, self.lease_seconds = check_every, lease_seconds
         self.leader = False
@@ -53,13 +54,13 @@ class Leadership:
     def valid(self) -> bool:
         """May this process send reminders right now? (Its lease has not run out by its own
         clock: a process that was frozen past its lease must not send.)"""
-        if is_sqlite(self.url):
+        if self.sqlite:
             return self.leader
         return self.leader and time.monotonic() < self._valid_until
 
     async def start(self) -> None:
         """Try once now (so a lone process leads from the start), then keep trying."""
-        if is_sqlite(self.url):
+        if self.sqlite:
             await self._gain()
             return
         await self._attempt()
@@ -82,7 +83,7 @@ class Leadership:
 
     async def check(self) -> None:
         """One round: renew the lease we hold, or take it when it is free."""
-        if not is_sqlite(self.url):
+        if not self.sqlite:
             await self._attempt()
 
     async def _connection(self) -> asyncpg.Connection:

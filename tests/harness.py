@@ -18,6 +18,7 @@ import time_machine
 from apscheduler.job import Job
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
+from telegram.request import BaseRequest
 
 from bot.app import build_application
 from bot.config import Settings
@@ -36,14 +37,15 @@ def sqlite_url(folder: Path) -> str:
 class Harness:
     def __init__(
         self, api: BotApiFake, database_url: str, traveller: time_machine.Coordinates,
-        **settings: Any,
+        request: BaseRequest | None = None, **settings: Any,
     ) -> None:  # fmt: skip
+        """`request`: Telegram's side, if not `api` answering at once (e.g. one with its limits)."""
         self.api = api
         self.clock = traveller
         self.settings = Settings(
             bot_token=TOKEN, database_url=database_url, **{"rate_limit": False, **settings}
         )
-        self.app = build_application(self.settings, request=FakeRequest(api))
+        self.app = build_application(self.settings, request=request or FakeRequest(api))
         self.running = False
 
     @property

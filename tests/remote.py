@@ -47,12 +47,19 @@ class RemoteChat:
         self._push(message_update(self.chat_id, "Pat", text, self.now()))
 
     def press(self, label: str) -> None:
-        for message in reversed(self.api.sent_to(self.chat_id)):
-            data = message.callback_for(label)
-            if data is not None:
-                self._push(callback_update(self.chat_id, "Pat", message, data))
-                return
-        raise AssertionError(f"no button {label!r} after {[m.text[:80] for m in self.messages()[-3:]]}")
+        """Tap `label` on the latest message that has it, once it is there (a reply of two messages
+        takes a second: the bot sends one a second in a chat, as Telegram asks)."""
+        deadline = time.monotonic() + 5
+        while True:
+            for message in reversed(self.api.sent_to(self.chat_id)):
+                data = message.callback_for(label)
+                if data is not None:
+                    self._push(callback_update(self.chat_id, "Pat", message, data))
+                    return
+            if time.monotonic() > deadline:
+                last = [m.text[:80] for m in self.messages()[-3:]]
+                raise AssertionError(f"no button {label!r} after {last}")
+            time.sleep(0.05)
 
     def messages(self) -> list[SentMessage]:
         return self.api.sent_to(self.chat_id)

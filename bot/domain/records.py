@@ -87,20 +87,6 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
-class DueContext:
-    """What a plain dose-due message needs about one patient (loaded for a whole batch at once)."""
-
-    chat_id: int
-    blocked: bool
-    plan: domain.Plan | None
-    paused: bool
-    last_used: dict[str, datetime]
-    reaction_sites: frozenset[str]
-    clinician_check: bool = False
-    progress: Progress = field(default_factory=Progress)  # the counts of the current phase
-
-
-@dataclass(frozen=True)
 class ClaimedReminder:
     id: int
     patient_id: int
@@ -147,6 +133,15 @@ class NewDose:
 
     dose: DoseView
     reminder_times: list[datetime]
+
+
+@dataclass(frozen=True)
+class ClosedDose:
+    """What closing a dose did: the outcome, the dose as it now stands, and the next dose created."""
+
+    outcome: str
+    dose: DoseView | None = None
+    new: NewDose | None = None
 
 
 class Outcome:

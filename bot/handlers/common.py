@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.domain.emergency import emergency_number
 from bot.domain.records import Snapshot
 from bot.domain.triage import OTHER_EMERGENCIES, Sign
+from bot.services.sending import send_text
 
 log = logging.getLogger(__name__)
 MAX_WORDS = 1000  # of a patient's own words kept with a report
@@ -44,7 +45,7 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
     """Send a message to the chat the update came from (also works for button presses)."""
     message = update.effective_message
     assert message is not None
-    await message.get_bot().send_message(message.chat_id, text, reply_markup=keyboard)
+    await send_text(message.get_bot(), message.chat_id, text, kb.plain(keyboard), lane=None)
 
 
 async def tell(

@@ -48,7 +48,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     services = context.services
     assessment = assess(text)
     level = assessment.level
-    draft = await services.conversations.current(chat.id)
+    draft, snap = await services.patients.with_draft(chat.id)
     if draft is not None and draft.flow == photos.FLOW:  # words about a photo just sent
         if await photos.on_words(update, context, draft, text, assessment, report.on_typed_report):
             return
@@ -65,7 +65,6 @@ async def on_text(update: Update, context: BotContext) -> None:
             if draft.flow in {report.FLOW, screen.FLOW}:
                 await services.conversations.end(chat.id)  # replaced by this report
                 draft = None
-            snap = await services.patients.snapshot(chat.id)
             await report.on_typed_report(
                 update, context, snap, text, assessment, details=draft is None, offer_setup=draft is None
             )
@@ -76,11 +75,10 @@ async def on_text(update: Update, context: BotContext) -> None:
             await screen.offer(update, context, text, draft)  # "my arm feels weird" mid-setup
             return
         if level is not None and level >= Level.CLINICIAN and draft.flow != report.FLOW:
-            snap = await services.patients.snapshot(chat.id)  # e.g. a skip reason that is a warning sign
+            # e.g. a skip reason that is a warning sign
             await report.on_typed_report(update, context, snap, text, assessment, details=False)
         await _continue_flow(update, context, draft.flow, draft.step, dict(draft.data))
         return
-    snap = await services.patients.snapshot(chat.id)
     if snap is not None and level is not Level.EMERGENCY:
         if await _spoke_to_them(update, context, snap, text, assessment):
             return
@@ -191,9 +189,11 @@ async def _answered_follow_up(
 ) -> bool:
     """A typed "same" / "a bit better" / "worse" when a follow-up question waits for its answer
     (not when it names something new: "better, but the spot on my tummy is red now" is a report)."""
+    answer = follow_up_answer(text)  # the words first: most messages are no answer at all
+    if answer is None:
+        return False
     waiting = await context.services.safety.waiting_answer(snap.patient_id)
-    answer = follow_up_answer(text) if waiting is not None else None
-    if waiting is None or answer is None or {str(s) for s in assessment.reading.signs} - set(waiting.signs):
+    if waiting is None or {str(s) for s in assessment.reading.signs} - set(waiting.signs):
         return False
     await follow_ups.on_follow_up(update, context, snap, waiting.id, answer)
     return True

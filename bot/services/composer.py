@@ -8,21 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup
-
 from bot import texts
 from bot.domain.plan import Plan
 from bot.domain.records import DoseView, NudgeView, ReportView
 from bot.domain.schedule import PhaseTally, Progress
 from bot.domain.status import DoseStatus
 from bot.domain.supplies import RunOut, Stock
-from bot.keyboards import dose_actions, follow_up_buttons, nudge_buttons, symptom_levels
+from bot.keyboards import Markup, dose_actions, follow_up_buttons, nudge_buttons, plain, symptom_levels
 
 
 @dataclass(frozen=True)
 class Message:
     text: str
-    keyboard: InlineKeyboardMarkup | None
+    keyboard: Markup | None  # as the Bot API takes it: scheduled messages are sent in bulk
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,7 @@ class DoseFacts:
     progress: Progress
 
 
-def dose_buttons(dose_id: int, clinician_check: bool) -> InlineKeyboardMarkup:
+def dose_buttons(dose_id: int, clinician_check: bool) -> Markup:
     """The dose message's buttons; after an allergy-level report, "My clinician says carry on" too."""
     return dose_actions(dose_id, texts.CARRY_ON_LABEL if clinician_check else None)
 
@@ -103,7 +101,7 @@ def heads_up(plan: Plan, due_at: datetime, site: str | None, now: datetime) -> M
 def follow_up(report: ReportView) -> Message:
     contacted = report.level != "watch"
     return Message(
-        texts.follow_up_question(report.signs, report.site, contacted), follow_up_buttons(report.id)
+        texts.follow_up_question(report.signs, report.site, contacted), plain(follow_up_buttons(report.id))
     )
 
 
@@ -111,12 +109,13 @@ def nudge(plan: Plan, nudge: NudgeView, last: bool) -> Message:
     text = texts.nudge(plan, nudge.reason, nudge.signs)
     if last:
         text += "\n" + texts.LAST_NUDGE
-    return Message(text, nudge_buttons(nudge.id))
+    return Message(text, plain(nudge_buttons(nudge.id)))
 
 
 def check_in() -> Message:
     return Message(
-        texts.symptom_question(texts.CHECK_IN_INTRO, ""), symptom_levels("", texts.LEVEL_LABELS, skip=True)
+        texts.symptom_question(texts.CHECK_IN_INTRO, ""),
+        plain(symptom_levels("", texts.LEVEL_LABELS, skip=True)),
     )
 
 

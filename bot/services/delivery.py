@@ -16,17 +16,17 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.domain.records import ClaimedReminder, DueContext
+from bot.domain.records import ClaimedReminder
 from bot.domain.rotation import suggest_site
 from bot.domain.status import (
     DOSE_REMINDERS,
-    OPEN_DOSE_STATUSES,
     ReminderKind,
     ReminderState,
 )
@@ -38,6 +38,7 @@ from bot.services.dosing import Dosing
 from bot.services.due import DueEffects
 from bot.services.monitoring import Monitor
 from bot.services.safety import Safety
+from bot.services.sending import SentMarker, send_text
 from bot.services.timer import ReminderTimer, job_id
 from storage.repositories import Repositories
 
@@ -52,6 +53,16 @@ REARM_WINDOW = timedelta(minutes=10)
 STARTUP_REARM = timedelta(days=2)
 MAX_BACKOFF = timedelta(minutes=15)
 KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram retries a webhook delivery for far less
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A plain dose-due message, composed and ready to send."""
+
+    patient_id: int
+    chat_id: int
+    reminder: ClaimedReminder
+    message: Message
 
 
 class Fence(Protocol):
@@ -122,7 +133,7 @@ class ReminderService:
             for at in await self.repo.reminders.pending_due_times(now + STARTUP_REARM)
             if at > now and job_id(at) not in existing
         ]
-        self.timer.arm(missing)  # written in the job-store thread, off the event loop
+        self.timer.arm(missing, verify=True)  # written in the job-store thread, off the event loop
         await self.timer.armed()
 
     async def rearmed(self) -> None:
@@ -163,7 +174,7 @@ class ReminderService:
         now = self.clock()
         await self.repo.patients.forget_updates_before(now - KEEP_UPDATE_IDS)
         wanted = [t for t in await self.repo.reminders.pending_due_times(now + REARM_WINDOW) if t > now]
-        self.timer.arm(wanted)  # only those without a wake-up, in the job-store thread
+        self.timer.arm(wanted, verify=True)  # only those without a wake-up, in the job-store thread
         return await self.deliver_due()
 
     async def deliver_due(self) -> int:
@@ -194,67 +205,65 @@ class ReminderService:
                     for p, g in by_patient.items()
                     if len(g) == 1 and g[0].kind is ReminderKind.DOSE_DUE
                 }
-                rest = await self._deliver_plain(plain, limit)
+                rest = await self._deliver_plain(plain)
                 others = [(p, g) for p, g in by_patient.items() if p not in plain or p in rest]
                 await asyncio.gather(*(one(p, g) for p, g in others))
                 handled += len(batch)
 
-    async def _deliver_plain(self, plain: dict[int, ClaimedReminder], limit: asyncio.Semaphore) -> set[int]:
-        """Dose-due messages for many patients: their data in a few queries, the doses marked due
-        in one statement, the messages sent in parallel, the reminders finished in one statement.
-        Returns the patients left to the one-by-one path (anything unusual about them)."""
+    async def _deliver_plain(self, plain: dict[int, ClaimedReminder]) -> set[int]:
+        """Dose-due messages for many patients: their snapshots in one statement, the doses marked
+        due in one more, the messages sent PARALLEL_PATIENTS at a time, each recorded as sent
+        within a round trip of Telegram taking it. Returns the patients left to the one-by-one
+        path (anything unusual about them)."""
         if not plain:
             return set()
         now = self.clock()
         try:
-            contexts = await self.repo.reminders.due_contexts(list(plain))
-            doses = await self.repo.doses.doses_by_id(
-                [r.dose_id for r in plain.values() if r.dose_id is not None]
-            )
+            snapshots = await self.repo.patients.snapshots(list(plain))
         except Exception:
             log.exception("batched reminder composition failed reminders=%s", len(plain))
             return set(plain)  # one by one, then
         rest: set[int] = set()
-        ready: list[tuple[int, DueContext, ClaimedReminder, Message]] = []
+        ready: list[Outgoing] = []
         for patient_id, reminder in plain.items():
-            ctx = contexts.get(patient_id)
-            dose = doses.get(reminder.dose_id or 0)
+            snap = snapshots.get(patient_id)
+            dose = snap.open_dose if snap is not None else None
             if (
-                ctx is None
-                or ctx.plan is None
-                or ctx.blocked
-                or ctx.paused
-                or not self.may_send(ctx.chat_id)
+                snap is None
+                or snap.plan is None
+                or snap.blocked
+                or snap.paused
+                or not self.may_send(snap.chat_id)
                 or dose is None
-                or dose.status not in OPEN_DOSE_STATUSES
+                or dose.id != reminder.dose_id
             ):
                 rest.add(patient_id)
                 continue
-            site = suggest_site(ctx.plan.sites, ctx.last_used, ctx.reaction_sites)
+            site = suggest_site(snap.plan.sites, snap.last_used, snap.reaction_sites)
             late = reminder.due_at if now - reminder.due_at > self.late_after else None
             facts = composer.DoseFacts(
-                ctx.plan, site, ctx.last_used.get(site or ""), ctx.clinician_check, ctx.progress
+                snap.plan, site, snap.last_used.get(site or ""), snap.clinician_check, snap.progress
             )
-            ready.append((patient_id, ctx, reminder, composer.dose_due(facts, dose, now, late_due=late)))
-        await self.repo.doses.mark_doses_due([r.dose_id for _, _, r, _ in ready if r.dose_id is not None])
-        sent: list[int] = []
+            message = composer.dose_due(facts, dose, now, late_due=late)
+            ready.append(Outgoing(patient_id, snap.chat_id, reminder, message))
+        await self.repo.doses.mark_doses_due([item.reminder.dose_id or 0 for item in ready])
+        marker = SentMarker(self._mark_sent)
+        queue = iter(ready)
 
-        async def send(patient_id: int, ctx: DueContext, reminder: ClaimedReminder, message: Message) -> None:
-            async with limit:
+        async def sender() -> None:
+            for item in queue:  # the senders share one queue: as one send ends, the next starts
+                reminder = item.reminder
                 if await self._send(
-                    patient_id, ctx.chat_id, [reminder], [reminder.id], message, finish=False
+                    item.patient_id, item.chat_id, [reminder], [reminder.id], item.message, finish=False
                 ):
-                    sent.append(reminder.id)
+                    marker.add([reminder.id])
 
-        # in waves as wide as the sends in flight, each wave marked sent as soon as it is through:
-        # a crash re-sends at most one wave, and the rest of the batch is not re-sent
-        for start in range(0, len(ready), PARALLEL_PATIENTS):
-            await asyncio.gather(*(send(*item) for item in ready[start : start + PARALLEL_PATIENTS]))
-            await self.repo.reminders.finish_reminders(
-                sent, ReminderState.SENT, self.clock(), self.fence.token
-            )
-            sent.clear()
+        await asyncio.gather(*(sender() for _ in range(min(PARALLEL_PATIENTS, len(ready)))))
+        await marker.drain()
         return rest
+
+    async def _mark_sent(self, ids: list[int]) -> None:
+        await self.repo.reminders.finish_reminders(ids, ReminderState.SENT, self.clock(), self.fence.token)
 
     def may_send(self, chat_id: int) -> bool:
         return not self.allowed or chat_id in self.allowed
@@ -313,9 +322,7 @@ class ReminderService:
         if not self.fence.valid():  # the lease ran out (a frozen process waking up): the claim is stale
             return False
         try:
-            await self.bot.send_message(
-                chat_id, message.text, reply_markup=message.keyboard, rate_limit_args=BULK
-            )
+            await send_text(self.bot, chat_id, message.text, message.keyboard, BULK)
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
             await self._retry(ids, timedelta(seconds=seconds + 1))

@@ -156,7 +156,7 @@ class Dosing:
         given_at = fields.get("given_at")
         assert given_at is None or isinstance(given_at, datetime)
         nxt = self._next(snap, dose, _OUTCOMES[status], given_at)
-        outcome, new = await self.repo.doses.close_dose(
+        closed = await self.repo.doses.close_dose(
             dose.id,
             snap.patient_id,
             status,
@@ -166,15 +166,13 @@ class Dosing:
             stock=stock.after_injection()
             if status == DoseStatus.DONE and (stock := snap.monitoring.stock).tracked
             else None,
+            known_phase=(snap.progress.phase_index, snap.progress.phase_started_on),
             **fields,  # type: ignore[arg-type]
         )
-        if outcome != Outcome.OK:
-            return Result(outcome, await self.repo.doses.dose(dose.id))
+        if closed.outcome != Outcome.OK:
+            return Result(closed.outcome, closed.dose)
         return Result(
-            Outcome.OK,
-            dose=await self.repo.doses.dose(dose.id),
-            next_dose=self._arm(new),
-            plan_finished=nxt is None,
+            Outcome.OK, dose=closed.dose, next_dose=self._arm(closed.new), plan_finished=nxt is None
         )
 
     def target_for(self, snap: Snapshot, dose_id: int | None) -> DoseView | str:

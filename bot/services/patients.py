@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.records import Snapshot
+from bot.domain.records import DraftView, Snapshot
 from bot.services.care_alerts import CareAlerts
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
@@ -32,7 +32,15 @@ class Patients:
         self.care: CareAlerts | None = None
 
     async def snapshot(self, chat_id: int) -> Snapshot | None:
-        snap = await self.repo.patients.snapshot(chat_id)
+        return self._seen(chat_id, await self.repo.patients.snapshot(chat_id))
+
+    async def with_draft(self, chat_id: int) -> tuple[DraftView | None, Snapshot | None]:
+        """The conversation in progress in the chat and the patient's snapshot, read together
+        (every typed message needs both)."""
+        draft, snap = await self.repo.patients.with_draft(chat_id)
+        return draft, self._seen(chat_id, snap)
+
+    def _seen(self, chat_id: int, snap: Snapshot | None) -> Snapshot | None:
         if snap is not None and snap.plan is not None:
             if len(self._zones) >= KNOWN_ZONES:
                 self._zones.clear()

@@ -13,8 +13,9 @@ import asyncio
 import logging
 import math
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -24,13 +25,16 @@ from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.util import datetime_to_utc_timestamp
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Insert, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "due:"
 RETRY_SECONDS = 10.0  # after the job store failed to answer
+KNOWN_SECONDS = 100_000  # due seconds remembered as armed
+ID_CHUNK = 500  # ids per existence check (SQLite's limit on parameters is far above)
 SWEEP_JOB = "sweep"
 
 
@@ -58,6 +62,15 @@ def job_id(at: datetime) -> str:
     return f"{JOB_PREFIX}{math.ceil(at.timestamp())}"
 
 
+def _insert_new(table: Table, dialect: str) -> Insert:
+    """INSERT that leaves rows whose id is already there as they are."""
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["id"])
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["id"])
+    raise ValueError(f"no job store for {dialect}")
+
+
 class TimerJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 is untyped
     """SQLAlchemy job store whose jobs take the running timer as their argument: stored without
     it, given back on loading."""
@@ -65,6 +78,7 @@ class TimerJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 
     def __init__(self, timer: ReminderTimer, engine: Engine) -> None:
         super().__init__(engine=engine)
         self.timer = timer
+        self._batch: list[dict[str, Any]] | None = None
 
     def _state(self, job: Job) -> bytes:
         state = job.__getstate__()
@@ -77,11 +91,37 @@ class TimerJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 
             "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
             "job_state": self._state(job),
         }
+        if self._batch is not None:  # written with the rest of the batch, in one statement
+            self._batch.append(row)
+            return
         with self.engine.begin() as connection:
             try:
                 connection.execute(self.jobs_t.insert().values(**row))
             except IntegrityError:
                 raise ConflictingIdError(job.id) from None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Jobs added inside are written together on leaving: one INSERT for all of them (a job
+        whose id is already there stays as it is: same id, same wake-up)."""
+        self._batch = []
+        try:
+            yield
+            rows, self._batch = self._batch, None
+            if rows:
+                with self.engine.begin() as connection:
+                    connection.execute(_insert_new(self.jobs_t, connection.dialect.name), rows)
+        finally:
+            self._batch = None
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of `ids` the store has (one read; whether they load is not checked here)."""
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start : start + ID_CHUNK]
+                found.update(connection.scalars(select(self.jobs_t.c.id).where(self.jobs_t.c.id.in_(chunk))))
+        return found
 
     def update_job(self, job: Job) -> None:
         values = {
@@ -132,11 +172,26 @@ class OffLoopScheduler(AsyncIOScheduler):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.io = ThreadPoolExecutor(1, thread_name_prefix="b12bot-jobstore")
+        self._quiet = self._woken = False
 
     def wakeup(self) -> None:
+        if self._quiet:  # adding a batch of jobs: one wake-up when it is written
+            self._woken = True
+            return
         loop = self._eventloop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._wake)
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Jobs added inside wake the scheduler once, on leaving (in the job-store thread)."""
+        self._quiet, self._woken = True, False
+        try:
+            yield
+        finally:
+            self._quiet = False
+            if self._woken:
+                self.wakeup()
 
     def _wake(self) -> None:
         if self._eventloop is None:
@@ -174,36 +229,51 @@ class ReminderTimer:
 
     def __init__(self, sync_engine: Engine, sweep_seconds: int) -> None:
         self.target: Target | None = None
+        self.store = TimerJobStore(self, sync_engine)
         self.scheduler = OffLoopScheduler(
-            jobstores={"default": TimerJobStore(self, sync_engine)},
+            jobstores={"default": self.store},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             timezone=UTC,
         )
         self.sweep_seconds = sweep_seconds
+        self._known: set[int] = set()  # due seconds known to have a wake-up (past ones have fired)
 
     def __reduce__(self) -> tuple[Any, ...]:  # never pickled: the job store leaves it out
         raise TypeError("the reminder timer is not stored with its jobs")
 
-    def arm(self, times: Iterable[datetime]) -> None:
+    def arm(self, times: Iterable[datetime], verify: bool = False) -> None:
         """Best effort, in the job-store thread (the caller does not wait): if the job store
         cannot be written, the sweep re-arms (and delivers) from the reminder table, so a
-        patient's action never fails or waits because of the timer."""
-        wanted = sorted(set(times))
-        if wanted:
-            self.scheduler.io.submit(self._arm, wanted)
+        patient's action never fails or waits because of the timer.
 
-    def _arm(self, wanted: list[datetime]) -> None:
-        for at in wanted:
-            run_at = datetime.fromtimestamp(math.ceil(at.timestamp()), UTC)
-            if self.has_job(at):  # a read: most due seconds (08:00 tomorrow) are shared by many patients
-                continue
-            try:
-                self.scheduler.add_job(
-                    fire_due, "date", args=(self,), run_date=run_at, id=job_id(at), replace_existing=True
-                )
-            except SQLAlchemyError as exc:
-                log.warning("could not arm a wake-up error=%s (the sweep will)", type(exc).__name__)
-                return
+        A due second this process already armed or saw armed is skipped without asking the job
+        store (most are shared: 08:00 tomorrow); `verify` asks anyway (the sweep and start-up,
+        which make good what the job store lost)."""
+        seconds = sorted({math.ceil(at.timestamp()) for at in times})
+        if not verify:
+            seconds = [s for s in seconds if s not in self._known]
+        if seconds:
+            self.scheduler.io.submit(self._arm, seconds)
+
+    def _arm(self, seconds: list[int]) -> None:
+        """One read for which wake-ups exist, then one write for all the missing ones, then one
+        wake-up of the scheduler."""
+        try:
+            existing = self.store.existing_ids([f"{JOB_PREFIX}{s}" for s in seconds])
+            missing = [s for s in seconds if f"{JOB_PREFIX}{s}" not in existing]
+            if missing:
+                with self.scheduler.quiet(), self.store.batch():
+                    for second in missing:
+                        self.scheduler.add_job(
+                            fire_due, "date", args=(self,), run_date=datetime.fromtimestamp(second, UTC),
+                            id=f"{JOB_PREFIX}{second}", replace_existing=True,
+                        )  # fmt: skip
+        except SQLAlchemyError as exc:
+            log.warning("could not arm wake-ups error=%s (the sweep will)", type(exc).__name__)
+            return
+        if len(self._known) > KNOWN_SECONDS:
+            self._known.clear()  # asked again from now on; it only costs a read
+        self._known.update(seconds)
 
     async def armed(self) -> None:
         """Wait until every wake-up asked for so far is written (tests)."""

@@ -3,11 +3,14 @@ writes more than one aggregate makes (a new dose with its reminders)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.domain import plan as domain
 from bot.domain.records import (
@@ -18,7 +21,7 @@ from bot.domain.records import (
     ReminderSpec,
     ReportView,
 )
-from bot.domain.schedule import NextDose, Progress
+from bot.domain.schedule import NextDose
 from bot.domain.status import (
     DoseStatus,
     NudgeStatus,
@@ -43,7 +46,20 @@ MONITORING_COLUMNS = frozenset({
 })  # fmt: skip
 
 
-def dose_view(row: Dose) -> DoseView:
+class Prefixed:
+    """One table's columns of a Core result row, read as attributes (`row.chat_id`), so the same
+    converters serve ORM rows and joined Core rows (whose columns carry a table prefix)."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Mapping[Any, Any], prefix: str = "") -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return self._row[self._prefix + name]
+
+
+def dose_view(row: Dose | Prefixed) -> DoseView:
     return DoseView(
         id=row.id,
         plan_id=row.plan_id,
@@ -58,7 +74,7 @@ def dose_view(row: Dose) -> DoseView:
     )
 
 
-def monitoring_view(row: Patient) -> Monitoring:
+def monitoring_view(row: Patient | Prefixed) -> Monitoring:
     return Monitoring(
         row.checkin_weekday,
         time.fromisoformat(row.checkin_time) if row.checkin_time else None,
@@ -101,15 +117,23 @@ def nudge_view(row: ClinicianNudge) -> NudgeView:
     )
 
 
-def plan_to_domain(row: Plan) -> domain.Plan:
+@functools.lru_cache(maxsize=4096)
+def _phases(text: str) -> tuple[domain.Phase, ...]:
+    """Phases from their JSON text, parsed once per distinct schedule (most patients share one of a
+    few, and the batched delivery path reads thousands of plans a second)."""
+    return domain.phases_from_json(json.loads(text))
+
+
+def plan_to_domain(row: Plan | Prefixed) -> domain.Plan:
     hour, minute = (int(x) for x in row.time_of_day.split(":"))
+    phases = row.phases
     return domain.Plan(
         product=domain.Product(row.product),
         product_name=row.product_name,
         strength=row.strength,
         dose=row.dose,
         route=domain.Route(row.route),
-        phases=domain.phases_from_json(row.phases),
+        phases=_phases(phases) if isinstance(phases, str) else domain.phases_from_json(phases),
         time_of_day=time(hour, minute),
         timezone=row.timezone,
         sites=tuple(row.sites),
@@ -120,10 +144,21 @@ def plan_to_domain(row: Plan) -> domain.Plan:
 
 
 class Repository:
-    """One transaction per public method; a write that changes a dose is guarded by its status."""
+    """One transaction per public method; a write that changes a dose is guarded by its status.
+
+    `_sessions` gives ORM sessions; the hot paths (a "done", delivery) use `_engine` directly:
+    Core statements on a connection, without the ORM's unit of work."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        assert isinstance(bind, AsyncEngine), "the session factory is bound to the bot's engine"
+        self._engine: AsyncEngine = bind
+        # One statement on its own (a read, the duplicate guard's insert) needs no transaction
+        # around it: on PostgreSQL that spares BEGIN and COMMIT/ROLLBACK, two round trips. (SQLite
+        # starts none for a read anyway, and switching its mode costs a thread hop each way.)
+        postgres = bind.dialect.name == "postgresql"
+        self._single: AsyncEngine = bind.execution_options(isolation_level="AUTOCOMMIT") if postgres else bind
 
 
 async def add_dose(
@@ -152,20 +187,6 @@ async def add_dose(
     return NewDose(dose_view(row), sorted({spec.due_at for spec in reminders}))
 
 
-def phase_progress(plan_row: Plan | None, counts: tuple[int, int, int]) -> Progress:
-    """The counts of the plan's current phase (what a dose message says about where they are)."""
-    if plan_row is None:
-        return Progress()
-    given, skipped, missed = counts
-    return Progress(
-        phase_index=plan_row.phase_index,
-        given_in_phase=given,
-        phase_started_on=plan_row.phase_started_on,
-        skipped_in_phase=skipped,
-        missed_in_phase=missed,
-    )
-
-
 async def hold_next_doses(s: AsyncSession, patient_id: int, now: datetime) -> None:
     """Dose messages ask to check with the clinician first (kept from the first such report)."""
     await s.execute(
@@ -175,7 +196,7 @@ async def hold_next_doses(s: AsyncSession, patient_id: int, now: datetime) -> No
     )
 
 
-async def cancel_reminders(s: AsyncSession, *where: ColumnElement[bool]) -> None:
+async def cancel_reminders(s: AsyncSession | AsyncConnection, *where: ColumnElement[bool]) -> None:
     """Cancel the pending reminders that match `where` (sent ones stay as they were)."""
     await s.execute(
         update(Reminder)

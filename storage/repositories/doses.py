@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.records import (
+    ClosedDose,
     DoseView,
     NewDose,
     Outcome,
@@ -24,10 +25,10 @@ from bot.domain.status import (
 from bot.domain.supplies import Stock
 from storage.models import (
     Dose,
-    Patient,
     Plan,
     Reminder,
 )
+from storage.repositories import closing
 from storage.repositories.base import (
     Repository,
     add_dose,
@@ -52,45 +53,23 @@ class DoseRepository(Repository):
         next_dose: NextDose | None = None,
         reminders: Sequence[ReminderSpec] = (),
         stock: Stock | None = None,
-    ) -> tuple[str, NewDose | None]:
-        """Mark a dose done/skipped/missed, cancel its pending reminders, add the next dose, and
-        store the patient's `stock` after it (the caller's rule: `Stock.after_injection`).
+        known_phase: tuple[int, date | None] | None = None,
+    ) -> ClosedDose:
+        """Mark a dose done/skipped/missed, cancel its pending reminders, add the next dose with
+        its reminders, and store the patient's `stock` after it (the caller's rule:
+        `Stock.after_injection`). The next dose is added only while the plan is active and has no
+        open dose (a back-dated confirmation of an older dose leaves the open one as it is).
 
-        Guarded: does nothing (returns ALREADY) unless the dose is still in `from_statuses`.
+        Guarded: does nothing (ALREADY) unless the dose is still in `from_statuses`. The hot path:
+        four Core statements and nothing read back (`known_phase`, the plan's phase index and start
+        as the caller read them, spares writing them when unchanged).
         """
-        async with self._sessions.begin() as s:
-            row = await s.get(Dose, dose_id)
-            if row is None or row.patient_id != patient_id:
-                return Outcome.NOT_FOUND, None
-            changed = await s.execute(
-                update(Dose)
-                .where(Dose.id == dose_id, Dose.status.in_(list(from_statuses)))
-                .values(
-                    status=status,
-                    given_at=given_at,
-                    site=site,
-                    skip_reason=skip_reason,
-                    recorded_at=now,
-                )
-            )
-            if changed.rowcount != 1:  # type: ignore[attr-defined]
-                return Outcome.ALREADY, None
-            await cancel_reminders(s, Reminder.dose_id == dose_id)
-            if stock is not None:
-                await s.execute(
-                    update(Patient)
-                    .where(Patient.id == patient_id)
-                    .values(stock_doses=stock.doses, stock_syringes=stock.syringes)
-                )
-            plan_row = await s.get(Plan, row.plan_id)
-            if next_dose is None or plan_row is None or not plan_row.active:
-                return Outcome.OK, None
-            has_open = await s.scalar(
-                select(func.count()).where(Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES))
-            )
-            if has_open:  # a back-dated confirmation of an older dose: the open one stays
-                return Outcome.OK, None
-            return Outcome.OK, await add_dose(s, patient_id, plan_row, next_dose, reminders)
+        async with self._engine.begin() as c:
+            return await closing.close_dose(
+                c, dose_id, patient_id, status, now, from_statuses=from_statuses, given_at=given_at,
+                site=site, skip_reason=skip_reason, next_dose=next_dose, reminders=reminders, stock=stock,
+                known_phase=known_phase,
+            )  # fmt: skip
 
     async def mark_dose_due(self, dose_id: int) -> bool:
         """SCHEDULED -> DUE when its reminder goes out; True when the dose is (still) due."""
@@ -102,11 +81,6 @@ class DoseRepository(Repository):
             )
             status = await s.scalar(select(Dose.status).where(Dose.id == dose_id))
             return status == DoseStatus.DUE
-
-    async def doses_by_id(self, dose_ids: Sequence[int]) -> dict[int, DoseView]:
-        async with self._sessions() as s:
-            rows = await s.scalars(select(Dose).where(Dose.id.in_(list(dose_ids))))
-            return {row.id: dose_view(row) for row in rows}
 
     async def mark_doses_due(self, dose_ids: Sequence[int]) -> None:
         """SCHEDULED -> DUE for many doses at once (their reminders are going out)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 
 from bot.domain.records import (
     DraftView,
@@ -17,14 +17,16 @@ from storage.repositories.base import (
     Repository,
 )
 
+_DRAFT = select(*Draft.__table__.c).where(Draft.chat_id == bindparam("chat_id"))  # every typed message
+
 
 class DraftRepository(Repository):
     async def draft(self, chat_id: int) -> DraftView | None:
-        async with self._sessions() as s:
-            row = await s.get(Draft, chat_id)
-            if row is None:
-                return None
-            return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)
+        async with self._single.connect() as c:
+            row = (await c.execute(_DRAFT, {"chat_id": chat_id})).first()
+        if row is None:
+            return None
+        return DraftView(row.chat_id, row.flow, row.step, dict(row.data), row.updated_at)
 
     async def save_draft(
         self, chat_id: int, flow: str, step: str, data: dict[str, Any], now: datetime

@@ -6,22 +6,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, select, text, update
+from sqlalchemy import Select, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import plan as domain
 from bot.domain import status
 from bot.domain.records import (
+    DraftView,
     NewDose,
     ReminderSpec,
     Snapshot,
 )
-from bot.domain.schedule import NextDose, Progress
+from bot.domain.schedule import NextDose
 from bot.domain.status import (
     OPEN_DOSE_STATUSES,
     DoseStatus,
-    ReportStatus,
 )
 from storage.models import (
     CareAlert,
@@ -44,10 +43,17 @@ from storage.repositories.base import (
     Repository,
     add_dose,
     cancel_reminders,
-    dose_view,
-    monitoring_view,
-    plan_to_domain,
 )
+from storage.repositories.snapshot import (
+    BY_CHAT,
+    BY_ID,
+    BY_IDS,
+    WITH_DRAFT,
+    draft_from_row,
+    snapshot_from_row,
+)
+
+_SEEN = insert(ProcessedUpdate)  # every update
 
 
 class PatientRepository(Repository):
@@ -63,105 +69,31 @@ class PatientRepository(Repository):
             return patient.id
 
     async def snapshot(self, chat_id: int) -> Snapshot | None:
-        async with self._sessions() as s:
-            patient = await s.scalar(select(Patient).where(Patient.chat_id == chat_id))
-            if patient is None:
-                return None
-            return await self._snapshot(s, patient)
+        """Everything a decision about the patient in this chat needs, in one statement."""
+        return await self._snapshot(BY_CHAT, chat_id)
 
     async def snapshot_by_id(self, patient_id: int) -> Snapshot | None:
-        async with self._sessions() as s:
-            patient = await s.get(Patient, patient_id)
-            return None if patient is None else await self._snapshot(s, patient)
+        return await self._snapshot(BY_ID, patient_id)
 
-    async def _snapshot(self, s: AsyncSession, patient: Patient) -> Snapshot:
-        plan_row = await s.scalar(select(Plan).where(Plan.patient_id == patient.id, Plan.active.is_(True)))
-        last_used_rows = await s.execute(
-            select(Dose.site, func.max(Dose.given_at))
-            .where(Dose.patient_id == patient.id, Dose.status == DoseStatus.DONE)
-            .group_by(Dose.site)
-        )
-        last_used: dict[str, datetime] = {site: at for site, at in last_used_rows if site and at}
-        last_site = max(last_used, key=lambda k: last_used[k]) if last_used else None
-        reaction_sites = frozenset(
-            site
-            for site in await s.scalars(
-                select(SideEffectReport.site).where(
-                    SideEffectReport.patient_id == patient.id,
-                    SideEffectReport.status == ReportStatus.OPEN,
-                    SideEffectReport.site.is_not(None),
-                )
-            )
-            if site
-        )
-        settings = {
-            "rest_days": patient.rest_days,
-            "heads_up_hours": patient.heads_up_hours,
-            "reaction_sites": reaction_sites,
-            "clinician_check": patient.clinician_check_at is not None,
-            "monitoring": monitoring_view(patient),
-        }
-        if plan_row is None:
-            return Snapshot(
-                patient.id,
-                patient.chat_id,
-                patient.blocked_at is not None,
-                None,
-                None,
-                Progress(),
-                None,
-                last_used,
-                last_site,
-                **settings,  # type: ignore[arg-type]
-            )
-        open_row = await s.scalar(
-            select(Dose)
-            .where(Dose.plan_id == plan_row.id, Dose.status.in_(OPEN_DOSE_STATUSES))
-            .order_by(Dose.due_at.desc())
-            .limit(1)
-        )
-        return Snapshot(
-            patient_id=patient.id,
-            chat_id=patient.chat_id,
-            blocked=patient.blocked_at is not None,
-            plan_id=plan_row.id,
-            plan=plan_to_domain(plan_row),
-            progress=await self._progress(s, plan_row),
-            open_dose=dose_view(open_row) if open_row else None,
-            last_used=last_used,
-            last_site=last_site,
-            paused=plan_row.paused_at is not None,
-            paused_until=plan_row.paused_until,
-            **settings,  # type: ignore[arg-type]
-        )
+    async def _snapshot(self, statement: Select[Any], who: int) -> Snapshot | None:
+        async with self._single.connect() as connection:
+            row = (await connection.execute(statement, {"who": who})).mappings().first()
+        return None if row is None else snapshot_from_row(row)
 
-    async def _progress(self, s: AsyncSession, plan_row: Plan) -> Progress:
-        done = Dose.status == DoseStatus.DONE
-        closed = Dose.status.not_in((*OPEN_DOSE_STATUSES, DoseStatus.CANCELLED))
-        in_phase = Dose.phase_index == plan_row.phase_index
-        row = (
-            await s.execute(
-                select(
-                    func.sum(case((and_(done, in_phase), 1), else_=0)),
-                    func.max(case((done, Dose.given_at))),
-                    func.max(case((Dose.status == DoseStatus.SKIPPED, Dose.due_at))),
-                    func.max(case((closed, Dose.due_at))),
-                    func.sum(case((and_(Dose.status == DoseStatus.SKIPPED, in_phase), 1), else_=0)),
-                    func.sum(case((and_(Dose.status == DoseStatus.MISSED, in_phase), 1), else_=0)),
-                ).where(Dose.plan_id == plan_row.id)
-            )
-        ).one()  # one pass over the plan's doses
-        given, last_given, last_skipped, previous_due, skipped, missed = row
-        return Progress(
-            phase_index=plan_row.phase_index,
-            given_in_phase=given or 0,
-            phase_started_on=plan_row.phase_started_on,
-            last_given_at=last_given,
-            last_skipped_due_at=last_skipped,
-            previous_due_at=previous_due,
-            skipped_in_phase=skipped or 0,
-            missed_in_phase=missed or 0,
-        )
+    async def with_draft(self, chat_id: int) -> tuple[DraftView | None, Snapshot | None]:
+        """The chat's conversation in progress and its patient's snapshot, in one statement."""
+        async with self._single.connect() as connection:
+            row = (await connection.execute(WITH_DRAFT, {"who": chat_id})).mappings().one()
+        return draft_from_row(row), snapshot_from_row(row)
+
+    async def snapshots(self, patient_ids: Sequence[int]) -> dict[int, Snapshot]:
+        """Snapshots of many patients in one statement (a batch of reminders due at once)."""
+        if not patient_ids:
+            return {}
+        async with self._single.connect() as connection:
+            rows = (await connection.execute(BY_IDS, {"who": list(patient_ids)})).mappings()
+            found = [snapshot_from_row(row) for row in rows]
+        return {snap.patient_id: snap for snap in found if snap is not None}
 
     async def save_plan(
         self,
@@ -298,8 +230,8 @@ class PatientRepository(Repository):
     async def first_delivery(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False when it was seen before (a retried webhook delivery)."""
         try:
-            async with self._sessions.begin() as s:
-                s.add(ProcessedUpdate(update_id=update_id, seen_at=now))
+            async with self._single.begin() as c:
+                await c.execute(_SEEN, {"update_id": update_id, "seen_at": now})
         except IntegrityError:
             return False
         return True

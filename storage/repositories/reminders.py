@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from bot.domain.records import (
     ClaimedReminder,
-    DueContext,
 )
 from bot.domain.status import (
-    DoseStatus,
     NudgeStatus,
     ReminderKind,
     ReminderState,
@@ -20,18 +18,13 @@ from bot.domain.status import (
 )
 from storage.models import (
     ClinicianNudge,
-    Dose,
     LeaderLease,
-    Patient,
-    Plan,
     Reminder,
     SideEffectReport,
 )
 from storage.repositories.base import (
     Repository,
     cancel_reminders,
-    phase_progress,
-    plan_to_domain,
     remind,
 )
 
@@ -213,58 +206,3 @@ class ReminderRepository(Repository):
             await cancel_reminders(s, Reminder.patient_id == patient_id, Reminder.kind == kind)
             if at is not None:
                 await remind(s, patient_id, kind, at)
-
-    async def due_contexts(self, patient_ids: Sequence[int]) -> dict[int, DueContext]:
-        """DueContext for many patients in four queries (the batched delivery path)."""
-        ids = list(patient_ids)
-        async with self._sessions() as s:
-            patients = {p.id: p for p in await s.scalars(select(Patient).where(Patient.id.in_(ids)))}
-            plans = {
-                p.patient_id: p
-                for p in await s.scalars(select(Plan).where(Plan.patient_id.in_(ids), Plan.active.is_(True)))
-            }
-            last_used: dict[int, dict[str, datetime]] = {i: {} for i in ids}
-            for patient_id, site, at in await s.execute(
-                select(Dose.patient_id, Dose.site, func.max(Dose.given_at))
-                .where(Dose.patient_id.in_(ids), Dose.status == DoseStatus.DONE)
-                .group_by(Dose.patient_id, Dose.site)
-            ):
-                if site and at:
-                    last_used[patient_id][site] = at
-            counts: dict[int, tuple[int, int, int]] = {}
-            for patient_id, given, skipped, missed in await s.execute(
-                select(
-                    Dose.patient_id,
-                    func.sum(case((Dose.status == DoseStatus.DONE, 1), else_=0)),
-                    func.sum(case((Dose.status == DoseStatus.SKIPPED, 1), else_=0)),
-                    func.sum(case((Dose.status == DoseStatus.MISSED, 1), else_=0)),
-                )
-                .join(Plan, and_(Plan.id == Dose.plan_id, Plan.active.is_(True)))
-                .where(Dose.patient_id.in_(ids), Dose.phase_index == Plan.phase_index)
-                .group_by(Dose.patient_id)
-            ):
-                counts[patient_id] = (given or 0, skipped or 0, missed or 0)
-            reactions: dict[int, set[str]] = {i: set() for i in ids}
-            for patient_id, site in await s.execute(
-                select(SideEffectReport.patient_id, SideEffectReport.site).where(
-                    SideEffectReport.patient_id.in_(ids),
-                    SideEffectReport.status == ReportStatus.OPEN,
-                    SideEffectReport.site.is_not(None),
-                )
-            ):
-                if site:
-                    reactions[patient_id].add(site)
-        contexts = {}
-        for patient_id, patient in patients.items():
-            plan_row = plans.get(patient_id)
-            contexts[patient_id] = DueContext(
-                patient.chat_id,
-                patient.blocked_at is not None,
-                plan_to_domain(plan_row) if plan_row else None,
-                plan_row is not None and plan_row.paused_at is not None,
-                last_used[patient_id],
-                frozenset(reactions[patient_id]),
-                patient.clinician_check_at is not None,
-                phase_progress(plan_row, counts.get(patient_id, (0, 0, 0))),
-            )
-        return contexts
