@@ -53,7 +53,7 @@ def test_dry_run_lists_pending_migrations_then_check_applies_them_and_asks_teleg
     monkeypatch.setenv("TELEGRAM_BASE_URL", base_url)
     code, out = check("--dry-run")
     assert code == PENDING
-    pending = "migrations: 8 pending (0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008)"
+    pending = "migrations: 9 pending (0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008, 0009)"
     assert f"{pending}; not applied (--dry-run)" in out
     assert "patient" not in tables(env)  # nothing changed
     code, out = check()
@@ -61,11 +61,11 @@ def test_dry_run_lists_pending_migrations_then_check_applies_them_and_asks_teleg
     assert out.splitlines() == [
         "settings: ok (mode polling)",
         "database: reachable (sqlite)",
-        "migrations: applied 0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008",
+        "migrations: applied 0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008, 0009",
         "telegram: token accepted, the bot is @b12_test_bot",
     ]
     assert {"patient", "plan", "dose", "symptom_checkin", "lab_result"} <= tables(env)
-    applied = "applied 0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008"
+    applied = "applied 0001, 0002, 0003, 0004, 0005, 0006, 0007, 0008, 0009"
     assert check("--dry-run") == (READY, out.replace(applied, "up to date"))
 
 
@@ -118,7 +118,7 @@ def test_a_dry_run_writes_nothing_not_even_an_empty_database_file(
     monkeypatch.setenv("TELEGRAM_BASE_URL", http_api[1])
     code, out = check("--dry-run")  # 12.15
     assert code == PENDING
-    assert "database: not created yet (sqlite" in out and "8 pending" in out
+    assert "database: not created yet (sqlite" in out and "9 pending" in out
     assert not Path(env.split("///")[1]).exists()
 
 

@@ -29,7 +29,7 @@ async def test_arming_a_wake_up_during_an_open_write_transaction_does_not_lock(b
 
 def test_migrations_create_the_schema_and_run_twice(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
-    assert pending(url) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
+    assert pending(url) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
     upgrade(url)
     upgrade(url)  # idempotent: nothing pending
     assert pending(url) == []

@@ -64,12 +64,15 @@ class DoseRepository(Repository):
         four Core statements and nothing read back (`known_phase`, the plan's phase index and start
         as the caller read them, spares writing them when unchanged).
         """
+        request = closing.Closing(
+            dose_id, patient_id, status, now, from_statuses, given_at, site, skip_reason, next_dose,
+            reminders, stock, known_phase,
+        )  # fmt: skip
+        if self._engine.dialect.name == "postgresql":
+            async with self._single.connect() as c:  # one statement: atomic on its own
+                return await closing.close_in_one(c, request)
         async with self._engine.begin() as c:
-            return await closing.close_dose(
-                c, dose_id, patient_id, status, now, from_statuses=from_statuses, given_at=given_at,
-                site=site, skip_reason=skip_reason, next_dose=next_dose, reminders=reminders, stock=stock,
-                known_phase=known_phase,
-            )  # fmt: skip
+            return await closing.close_in_steps(c, request)
 
     async def mark_dose_due(self, dose_id: int) -> bool:
         """SCHEDULED -> DUE when its reminder goes out; True when the dose is (still) due."""
