@@ -213,10 +213,14 @@ def _close_in_one() -> Any:
         .returning(Dose.id, Dose.plan_id, Dose.patient_id)
         .cte("added")
     )
-    due = func.unnest(
-        bindparam("reminder_kinds", type_=ARRAY(String)),
-        bindparam("reminder_times", type_=ARRAY(UTCDateTime())),
-    ).table_valued("kind", "due_at").render_derived(name="due")
+    due = (
+        func.unnest(
+            bindparam("reminder_kinds", type_=ARRAY(String)),
+            bindparam("reminder_times", type_=ARRAY(UTCDateTime())),
+        )
+        .table_valued("kind", "due_at")
+        .render_derived(name="due")
+    )
     reminded = (
         insert(Reminder)
         .from_select(
