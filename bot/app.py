@@ -23,7 +23,7 @@ from bot.routing.emergency import is_urgent
 from bot.services.care import Care
 from bot.services.care_alerts import CareAlerts
 from bot.services.conversations import Conversations
-from bot.services.delivery import ReminderService
+from bot.services.delivery import CLAIM_BATCH, ReminderService
 from bot.services.dosing import Dosing
 from bot.services.monitoring import Monitor
 from bot.services.patients import Patients
@@ -43,6 +43,14 @@ from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def claim_batch(settings: Settings) -> int:
+    """Reminders claimed at a time: no more than half a lease's worth of sending at Telegram's pace
+    (a claim must not run out while it waits its turn to be sent)."""
+    if not settings.rate_limit:
+        return CLAIM_BATCH
+    return max(1, min(CLAIM_BATCH, int(settings.send_rate * settings.claim_lease_seconds / 2)))
 
 
 def build_application(
@@ -99,6 +107,7 @@ def build_application(
         lease=timedelta(seconds=settings.claim_lease_seconds),
         late_after=timedelta(minutes=settings.late_after_minutes),
         allowed=settings.allowed_user_ids,
+        claim_batch=claim_batch(settings),
     )
     polling = settings.bot_mode is BotMode.POLLING and request is None  # tests drive updates directly
 
