@@ -74,3 +74,34 @@ def http_api() -> Iterator[tuple[BotApiFake, str]]:
     server.shutdown()
     server.server_close()
     assert not api.unknown, api.unknown
+
+
+# --- running in parallel: `pytest -n 4` (the README's command) ------------------------------------
+
+# Modules whose tests share a costly session fixture: kept on one worker (the triage corpus is read
+# through the bot once, in about a minute).
+TOGETHER = frozenset({"tests/test_triage_corpus.py"})
+# The longest first, so the suite's tail is not one of them started last.
+SLOW_FIRST = ("tests/test_e2e_process.py", "tests/test_process_faults.py", "tests/test_triage_corpus.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def slow(item: pytest.Item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=slow)  # stable: the order within each group is kept
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Each test is its own unit of work, but a module in TOGETHER stays on one worker. (xdist's
+    own `--dist loadgroup` does this by marks, but it reads node ids the way pytest 9 no longer
+    keeps them.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TestsApartModulesTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in TOGETHER else nodeid
+
+    return TestsApartModulesTogether(config, log)

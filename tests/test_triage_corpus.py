@@ -20,7 +20,9 @@ PARTS = {
 }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
+# session-scoped: with `pytest -n --dist loadfile` this module runs on one worker, which may run
+# other modules' tests too; the corpus is read through the bot once all the same
+@pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Figures]]:
     folder: Path = tmp_path_factory.mktemp("corpus")
     figures = {}
