@@ -193,6 +193,19 @@ async def test_two_missed_doses_in_a_row_nudge_towards_the_clinician(bot: Harnes
     assert "don't double up" in missed[0].text
 
 
+async def test_a_plan_of_one_frequent_phase_counts_missed_doses_in_a_row_not_a_week(
+    bot: Harness,
+) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="Every day")  # one open-ended phase, daily: no week to wait
+    await bot.advance_to(at(4, 12, 0))  # the dose of 3 March missed: one is not a streak
+    assert not [m for m in chat.messages() if "in a row" in m.text]
+    await bot.advance_to(at(6, 9, 0))  # and the one of 4 March: two in a row
+    missed = [m for m in chat.messages() if "You've missed 2 doses in a row" in m.text]
+    assert missed and missed[0].at == at(5, 8, 0)  # (then daily until they say they called)
+    assert "please contact Dr Rivera (+44 20 7946 0000)" in missed[0].text
+
+
 async def test_rotation_tip_for_the_same_site_twice_in_a_row(bot: Harness) -> None:
     chat = bot.chat()
     await set_up(chat)

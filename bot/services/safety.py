@@ -294,8 +294,10 @@ class Safety:
         return done
 
     async def check_missed(self, snap: Snapshot) -> int | None:
-        """Two missed in a row during a repletion phase, or a maintenance dose more than 7 days
-        overdue: the plan is the clinician's to adjust, so nudge (once per open streak)."""
+        """Two missed in a row while doses come more often than weekly (a repletion phase, or a
+        plan of one phase such as every other day), or a weekly or monthly maintenance dose more
+        than 7 days overdue: the plan is the clinician's to adjust, so nudge (once per open
+        streak)."""
         if snap.plan is None or snap.plan_id is None:
             return None
         recent = await self.repo.doses.recent_doses(snap.plan_id, 10)
@@ -306,7 +308,9 @@ class Safety:
             streak.append(dose)
         if not streak:
             return None
-        maintenance = streak[0].phase_index == len(snap.plan.phases) - 1
+        phases = snap.plan.phases
+        last = min(streak[0].phase_index, len(phases) - 1) == len(phases) - 1
+        maintenance = last and phases[-1].cadence.interval >= OVERDUE_AFTER
         now = self.clock()
         if not maintenance and len(streak) >= MISSED_IN_A_ROW:
             reason = NudgeReason.MISSED_DOSES
