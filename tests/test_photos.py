@@ -131,6 +131,8 @@ async def test_the_clinician_summary_prints_the_latest_photo_of_an_open_reaction
     page = PdfReader(io.BytesIO(pdf or b"")).pages[0]
     assert len(page.images) >= 1  # the photo, drawn beside its words
     assert "Photos of open or recent reactions" in page.extract_text()
+    assert "no injections, check-ins or blood tests recorded yet" in page.extract_text()
+    assert "1970" not in page.extract_text()  # no empty chart with a time axis from nowhere
     export = next(m.file_bytes for m in chat.messages() if m.file_name == "b12bot-export.json")
     assert b'"data_base64"' in (export or b"")  # the export holds the photo too
 

@@ -62,6 +62,10 @@ def summary_figure(summary: Summary) -> Figure:
     y = _section(figure, y, words.SYMPTOM_TREND, summary.symptoms)
     y = _section(figure, y, words.BLOOD_TESTS, summary.labs)
     y = draw_photos(figure, y, words.REACTION_PHOTOS, summary.photos)
+    if summary.chart.empty:  # an empty time axis would start in 1970
+        figure.text(0.06, y - 0.02, words.NO_CHART, fontsize=9, color="#555", va="top")
+        figure.text(0.06, 0.02, words.FOOTER, fontsize=6.5, color="#777")
+        return figure
     bottom, top = 0.05, min(y - 0.04, 0.55)
     grid = figure.add_gridspec(
         3, 1, left=0.08, right=0.92, bottom=bottom, top=top, hspace=0.55, height_ratios=[1, 1.5, 1.3]

@@ -22,6 +22,7 @@ SITE_ROTATION = "Site rotation"
 REACTIONS = "Reactions reported"
 REACTION_PHOTOS = "Photos of open or recent reactions (latest of each; taken by the patient)"
 SYMPTOM_TREND = "Symptoms (first check-in → latest)"
+NO_CHART = "Chart: no injections, check-ins or blood tests recorded yet."
 FOOTER = "Recorded by the patient with b12bot. The plan is the clinician's; the bot gives no medical advice."
 
 
