@@ -142,6 +142,23 @@ async def test_back_dated_done_records_the_missed_dose(bot: Harness) -> None:
     assert "✅ Recorded: Thigh left" in chat.last_reply().text
 
 
+async def test_a_monthly_dose_recorded_late_is_not_asked_for_again_the_next_day(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="Monthly")
+    await bot.advance_to(at(4, 8, 1))  # Tuesday's dose went unanswered: missed, reminded again
+    assert "marked it missed" in chat.last_reply().text
+    await chat.send("done yesterday 21:00 right thigh")
+    reply = chat.last_reply().text
+    assert reply.startswith("✅ Recorded: Thigh right, yesterday 21:00.")
+    assert "Next dose: Fri 3 Apr 08:00" in reply  # a month from the injection, not today again
+    await chat.send("/next")
+    assert "Fri 3 Apr 08:00" in chat.last_reply().text and "due now" not in chat.last_reply().text
+    rows = await doses(bot)
+    assert [r.status for r in rows if r.status in ("scheduled", "due")] == ["scheduled"]
+    await bot.advance_to(at(20, 9, 0))  # nothing more is asked of them this month
+    assert not [m for m in chat.messages() if m.at > at(4, 9, 0) and DUE in m.text]
+
+
 async def test_future_and_too_old_times_are_refused(bot: Harness) -> None:
     chat = bot.chat()
     await due_now(bot, chat)

@@ -196,7 +196,7 @@ class Dosing:
         if given_at is not None and snap.plan_id is not None:
             older = await self._missed_dose_for(snap, given)
             if older is not None:
-                return await self._close(
+                result = await self._close(
                     snap,
                     older,
                     DoseStatus.DONE,
@@ -204,12 +204,29 @@ class Dosing:
                     given_at=given,
                     site=site,
                 )
+                if result.outcome != Outcome.OK:
+                    return result
+                return replace(result, next_dose=await self._plan_again_after(snap.patient_id))
         target = self.target_for(snap, dose_id)
         if isinstance(target, str):
             if dose_id is not None:
                 return Result(target, await self.repo.doses.dose(dose_id))
             return Result(target, snap.open_dose)
         return await self._close(snap, target, DoseStatus.DONE, given_at=given, site=site)
+
+    async def _plan_again_after(self, patient_id: int) -> DoseView | None:
+        """A missed dose recorded as given after all ("done yesterday 21:00"): the open dose was
+        planned while it counted as missed (reminded again at once), so it is planned again from
+        that injection when that puts it later: a monthly dose given yesterday is not due today,
+        an every-other-day one not before tomorrow. The open dose, as it now stands."""
+        snap = await self.repo.patients.snapshot_by_id(patient_id)
+        if snap is None or snap.plan is None or snap.paused or snap.open_dose is None:
+            return None
+        tz, open_due = ZoneInfo(snap.plan.timezone), snap.open_dose.due_at
+        nxt = schedule.next_dose(snap.plan, snap.progress, open_due - timedelta(days=1))
+        if nxt is None or nxt.due_at.astimezone(tz).date() <= open_due.astimezone(tz).date():
+            return snap.open_dose  # (a daily dose given yesterday: today's stays)
+        return await self._replace_open(snap)
 
     def is_back_dated(self, snap: Snapshot, given: datetime) -> bool:
         """True when `given` is on an earlier local day than the open dose is due: it then
