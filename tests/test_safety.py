@@ -291,6 +291,16 @@ async def test_a_maintenance_dose_over_a_week_overdue_nudges(bot: Harness) -> No
     assert "Please contact Dr Rivera (+44 20 7946 0000)" in overdue[0].text
 
 
+async def test_overdue_counts_from_the_maintenance_dose_not_from_misses_before_it(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat, schedule="3 times a week", start="Wed 4 Mar")  # 2 weeks, then every 3 months
+    await bot.advance_to(at(24, 9, 0))  # nothing answered; every 3 months from 17 March
+    assert not [m for m in chat.messages() if "more than a week overdue" in m.text]
+    await bot.advance_to(at(25, 9, 0))
+    overdue = [m for m in chat.messages() if "more than a week overdue" in m.text]
+    assert overdue and overdue[0].at == at(25, 8, 0)
+
+
 async def test_report_a_problem_button_under_the_dose_message(bot: Harness) -> None:
     chat = bot.chat()
     await set_up(chat)

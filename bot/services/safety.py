@@ -314,7 +314,10 @@ class Safety:
         now = self.clock()
         if not maintenance and len(streak) >= MISSED_IN_A_ROW:
             reason = NudgeReason.MISSED_DOSES
-        elif maintenance and now - streak[-1].due_at > OVERDUE_AFTER:
+        elif (
+            maintenance
+            and now - min(d.due_at for d in streak if d.phase_index == streak[0].phase_index) > OVERDUE_AFTER
+        ):
             reason = NudgeReason.OVERDUE
         else:
             return None
