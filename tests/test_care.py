@@ -122,6 +122,20 @@ async def test_a_clinician_nudge_still_open_after_two_days_tells_the_caregiver_o
     assert len(alerts(sam, "⏳")) == 1
 
 
+async def test_a_caregiver_confirmed_in_their_night_hears_of_an_older_open_nudge_in_their_morning(
+    bot: Harness,
+) -> None:
+    pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    await pat.send("hives all over")  # Mon 07:00: the clinician nudge, never confirmed
+    await bot.advance_to(at(5, 8, 30))
+    await join(pat, sam, await invite(pat), zone="New York")  # Thu 02:30 in New York
+    assert alerts(sam) == []  # not in the middle of Sam's night
+    await bot.advance_to(at(5, 20, 0))
+    [alert] = alerts(sam, "⏳")
+    assert alert.at == datetime(2026, 3, 5, 13, 0, tzinfo=UTC)  # 08:00 in New York
+
+
 async def test_two_missed_doses_reach_only_the_caregiver_whose_switch_is_on(bot: Harness) -> None:
     pat, sam, alex = bot.chat(1001, "Pat"), bot.chat(2002, "Sam"), bot.chat(3003, "Alex")
     await set_up(pat)

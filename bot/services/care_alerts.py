@@ -74,7 +74,7 @@ class CareAlerts:
                 await self.repo.care.last_alert_at(link.id, kind), at
             ):
                 continue  # a second emergency message minutes later: the caregiver already knows
-            due = max(deliver_at(kind, at, ZoneInfo(link.zone)), self.clock())
+            due = deliver_at(kind, max(at, self.clock()), ZoneInfo(link.zone))  # night: as it goes
             alerts.append(NewAlert(link.id, kind, event_key(kind, subject), at, due, subject_id))
         if alerts:
             armed = await self.repo.care.queue(patient_id, alerts)
