@@ -136,6 +136,18 @@ async def test_a_caregiver_confirmed_in_their_night_hears_of_an_older_open_nudge
     assert alert.at == datetime(2026, 3, 5, 13, 0, tzinfo=UTC)  # 08:00 in New York
 
 
+async def test_a_worried_caregiver_who_types_is_told_what_to_do_now(bot: Harness) -> None:
+    pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    await join(pat, sam, await invite(pat), zone="New York")
+    await pat.send("my lips r swelling and cant breathe properly")
+    await sam.send("omg is she ok?? what do i do")
+    reply = sam.last_reply().text
+    assert reply.startswith("If you think Pat needs urgent help now")
+    assert "call 911" in reply  # the number where Sam is
+    assert "their clinician is the one to ask" in reply
+
+
 async def test_two_missed_doses_reach_only_the_caregiver_whose_switch_is_on(bot: Harness) -> None:
     pat, sam, alex = bot.chat(1001, "Pat"), bot.chat(2002, "Sam"), bot.chat(3003, "Alex")
     await set_up(pat)

@@ -16,6 +16,7 @@ from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
 from bot.domain.care import ALERTS, DETAILS, MAX_CAREGIVERS, LinkView, clean_name
+from bot.domain.emergency import emergency_number
 from bot.domain.records import Snapshot
 from bot.handlers.common import patient_with_plan, reply, tell
 
@@ -38,7 +39,8 @@ async def caregiver(update: Update, context: BotContext) -> None:
     if (await services.patients.snapshot(chat.id)) is None and (
         links := await services.care.looked_after(chat.id)
     ):
-        await reply(update, texts.caregiver_help([link.display_name for link in links]))
+        number = emergency_number(links[0].zone)  # the caregiver's own zone
+        await reply(update, texts.caregiver_help([link.display_name for link in links], number))
         return
     snap = await patient_with_plan(update, context)
     if snap is not None:

@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
+from bot.domain.emergency import emergency_number
 from bot.domain.records import DraftView, Snapshot
 from bot.domain.replies import IntentKind, find_site, parse_reply
 from bot.domain.triage import ALLERGY_SIGNS, Assessment, Level, assess
@@ -101,7 +102,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         await report.on_typed_report(update, context, snap, text, assessment)
         return
     if snap is None and (looked_after := await services.care.looked_after(chat.id)):
-        await reply(update, texts.caregiver_help([link.display_name for link in looked_after]))
+        number = emergency_number(looked_after[0].zone)  # the caregiver's own zone
+        await reply(update, texts.caregiver_help([link.display_name for link in looked_after], number))
         return  # a caregiver who is not a patient: what this chat is for
     settled = assessment.reading.settled or assessment.reading.resolved
     if snap is not None and settled and await _closed_settled(update, context, snap, assessment):

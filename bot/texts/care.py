@@ -172,10 +172,16 @@ def removed_you(name: str) -> str:
     return f"{name} has taken you out of their circle: you won't get any more messages about them."
 
 
-def caregiver_help(names: Iterable[str]) -> str:
-    """A caregiver (not a patient) types something: what this chat is for."""
+def caregiver_help(names: Iterable[str], emergency_number: str | None) -> str:
+    """A caregiver (not a patient) types something, perhaps worried: what to do now, and what
+    this chat is for."""
+    who = " and ".join(names)
+    call = f"call {emergency_number}" if emergency_number else "call your local emergency number"
     return (
-        f"I'll message you here when something about {' and '.join(names)} needs you. /stop to stop. "
+        f"If you think {who} needs urgent help now – trouble breathing, swelling of the face, lips "
+        f"or throat, fainting – {call}. For anything else about their injections, their clinician "
+        "is the one to ask.\n\n"
+        f"I'll message you here when something about {who} needs you. /stop to stop. "
         "(To set up B12 reminders for yourself, tap /start.)"
     )
 
