@@ -85,6 +85,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("done yesterday 21:00 right thigh", IntentKind.DONE, "right thigh", datetime(2026, 11, 23, 21, 0)),
         ("done 23:00", IntentKind.DONE, "", datetime(2026, 11, 23, 23, 0)),  # last night
         ("done at 9pm yesterday l thigh", IntentKind.DONE, "l thigh", datetime(2026, 11, 23, 21, 0)),
+        ("done yday 8am right tummy", IntentKind.DONE, "right tummy", datetime(2026, 11, 23, 8, 0)),
+        ("did it yest 9pm", IntentKind.DONE, "", datetime(2026, 11, 23, 21, 0)),
+        ("done 2day 9:30 l thigh", IntentKind.DONE, "l thigh", datetime(2026, 11, 24, 9, 30)),
         ("injected left leg", IntentKind.DONE, "left leg", None),
         ("skip", IntentKind.SKIP, "", None),
         ("snooze", IntentKind.SNOOZE, "", None),

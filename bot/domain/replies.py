@@ -144,17 +144,24 @@ def _done_later_on(text: str) -> re.Match[str] | None:
     return m if names_something or not after.strip(" .!💉✅👍") else None
 
 
+# as typed by tired thumbs: "yday", "yest", "yesterdy"...; "2day", "tday"
+_YESTERDAY = re.compile(
+    r"\b(?:yesterday|yesterdy|yesturday|yesteday|yestrday|yestday|yest|yday|y'day|ystrdy)\b", re.I
+)
+_TODAY = re.compile(r"\b(?:today|todya|tday|2day)\b", re.I)
+
+
 def _given_time(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime | None, str, str]:
     """Pull 'yesterday', 'today' and a clock time out of the text; returns (UTC time, rest, error)."""
     local_now = now.astimezone(tz)
     day: date | None = None
     words = text
-    if re.search(r"\byesterday\b", words, re.IGNORECASE):
+    if _YESTERDAY.search(words):
         day = local_now.date() - timedelta(days=1)
-        words = re.sub(r"\byesterday\b", " ", words, flags=re.IGNORECASE)
-    elif re.search(r"\btoday\b", words, re.IGNORECASE):
+        words = _YESTERDAY.sub(" ", words)
+    elif _TODAY.search(words):
         day = local_now.date()
-        words = re.sub(r"\btoday\b", " ", words, flags=re.IGNORECASE)
+        words = _TODAY.sub(" ", words)
     words = re.sub(r"\b(at|around|about)\b", " ", words, flags=re.IGNORECASE)
     found = find_time_in_text(words)
     if found is None:
