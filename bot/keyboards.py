@@ -97,7 +97,21 @@ def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboar
 REPORT_LABEL = button_words.REPORT_PROBLEM
 
 
-def dose_actions(dose_id: int, carry_on: str | None = None) -> Markup:
+def _json(layout: list[list[tuple[str, str]]]) -> Markup:
+    rows = [[{"text": text, "callback_data": data} for text, data in row] for row in layout]
+    return {"inline_keyboard": rows}
+
+
+def _took_it(dose_id: int) -> list[tuple[str, str]]:
+    return [(button_words.TOOK_IT, encode(DOSE, dose_id, "took"))]
+
+
+def took_it(dose_id: int) -> Markup:
+    """Under the note of a dose marked missed: it was given after all (then: which site?)."""
+    return _json([_took_it(dose_id)])
+
+
+def dose_actions(dose_id: int, carry_on: str | None = None, took: int | None = None) -> Markup:
     """Done / Snooze / Skip / Report; with `carry_on` (its label) first, after an allergy-level
     report: "My clinician says carry on". As the Bot API's JSON: only reminders carry it, and
     they are sent in bulk (`bot/services/sending.py`)."""
@@ -110,10 +124,9 @@ def dose_actions(dose_id: int, carry_on: str | None = None) -> Markup:
             (button_words.SKIP, encode(DOSE, dose_id, "skip")),
         ],
         [(REPORT_LABEL, encode(PROBLEM, dose_id))],
+        *([_took_it(took)] if took is not None else []),  # a dose marked missed just now
     ]
-    return {
-        "inline_keyboard": [[{"text": text, "callback_data": data} for text, data in row] for row in layout]
-    }
+    return _json(layout)
 
 
 def plain(markup: InlineKeyboardMarkup | None) -> Markup | None:

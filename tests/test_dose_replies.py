@@ -138,8 +138,44 @@ async def test_back_dated_done_records_the_missed_dose(bot: Harness) -> None:
     rows = await doses(bot)
     assert rows[0].status == DoseStatus.DONE and rows[0].given_at == at(3, 21)
     assert rows[1].status == DoseStatus.DUE  # today's dose is still open
+    assert rows[1].number_in_phase == 2  # and it is the phase's 2nd now, not the 1st again
     await chat.send("done left thigh")
     assert "✅ Recorded: Thigh left" in chat.last_reply().text
+
+
+async def test_a_missed_dose_recorded_late_still_counts_towards_the_phase_as_written(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)  # every day ×7, then every other day ×7, then monthly
+    await bot.advance_to(at(4, 8, 1))  # Tuesday's dose, the first, went unanswered
+    await chat.send("done yesterday 21:00 right thigh")  # it was given after all: 1 of 7
+    for day in range(4, 10):  # Wednesday to Monday: 2 of 7 to 7 of 7
+        await bot.advance_to(at(day, 8, 1))
+        await chat.send("done left thigh")
+    last = chat.last_reply().text
+    assert last.startswith("✅ Recorded: Thigh left, today 08:01.")
+    assert "Next dose: Wed 11 Mar 08:00" in last  # seven given: every other day now, not an 8th
+
+
+async def test_a_dose_marked_missed_but_taken_after_all_is_two_taps(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    await bot.advance_to(at(4, 8, 1))  # Tuesday's dose went unanswered: missed Wednesday 08:00
+    today = chat.last_reply()
+    assert "marked it missed" in today.text and "💉 I took the missed one" in today.buttons
+    await chat.press("I took the missed one")
+    assert chat.last_reply().text.startswith(
+        "Good – where did you inject? I'll record it at the planned time, yesterday 08:00."
+    )
+    await chat.press("Thigh right")
+    assert chat.last_reply().text.startswith("✅ Recorded: Thigh right, yesterday 08:00.")
+    rows = await doses(bot)
+    assert (
+        rows[0].status == DoseStatus.DONE and rows[0].given_at == at(3, 8) and rows[0].site == "Thigh right"
+    )
+    assert rows[1].status == DoseStatus.DUE  # today's dose is still to do
+    await chat.press("I took the missed one", today)  # a second tap records nothing more
+    assert "already" in chat.last_reply().text
+    assert [r.status for r in await doses(bot)][:2] == [DoseStatus.DONE, DoseStatus.DUE]
 
 
 async def test_a_monthly_dose_recorded_late_is_not_asked_for_again_the_next_day(bot: Harness) -> None:

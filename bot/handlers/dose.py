@@ -19,6 +19,7 @@ from bot.domain.records import Outcome, Snapshot
 from bot.domain.replies import Intent, IntentKind, find_site, parse_reply
 from bot.domain.rotation import rotation_issue
 from bot.domain.schedule import PhaseTally
+from bot.domain.status import DoseStatus
 from bot.handlers.common import reply
 from bot.services.dosing import NO_OPEN_DOSE, NOT_DUE_YET, Result
 
@@ -170,6 +171,14 @@ async def on_dose_button(update: Update, context: BotContext, callback: kb.Callb
         await query.answer(texts.STALE_BUTTON)
         return
     open_ = snap.open_dose is not None and snap.open_dose.id == dose.id
+    if action == "took" and dose.status == DoseStatus.MISSED:  # given after all: which site?
+        await query.answer()
+        tz = ZoneInfo(snap.plan.timezone)
+        due = texts.when(dose.due_at, tz, context.services.clock())
+        await reply(
+            update, texts.ASK_SITE_TOOK.format(due=due), _site_keyboard(snap, dose.id, context, dose.due_at)
+        )
+        return
     if not open_ and action != "site":
         await query.answer()
         await reply(update, texts.ALREADY_RECORDED.format(status=dose.status))

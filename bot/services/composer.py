@@ -14,7 +14,15 @@ from bot.domain.records import DoseView, NudgeView, ReportView
 from bot.domain.schedule import PhaseTally, Progress
 from bot.domain.status import DoseStatus
 from bot.domain.supplies import RunOut, Stock
-from bot.keyboards import Markup, dose_actions, follow_up_buttons, nudge_buttons, plain, symptom_levels
+from bot.keyboards import (
+    Markup,
+    dose_actions,
+    follow_up_buttons,
+    nudge_buttons,
+    plain,
+    symptom_levels,
+    took_it,
+)
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,10 @@ class DoseFacts:
     progress: Progress
 
 
-def dose_buttons(dose_id: int, clinician_check: bool) -> Markup:
-    """The dose message's buttons; after an allergy-level report, "My clinician says carry on" too."""
-    return dose_actions(dose_id, texts.CARRY_ON_LABEL if clinician_check else None)
+def dose_buttons(dose_id: int, clinician_check: bool, took: int | None = None) -> Markup:
+    """The dose message's buttons; after an allergy-level report, "My clinician says carry on" too;
+    under the note of a dose just marked missed (`took`), "I took the missed one"."""
+    return dose_actions(dose_id, texts.CARRY_ON_LABEL if clinician_check else None, took)
 
 
 def tally(plan: Plan, progress: Progress, phase_index: int) -> PhaseTally | None:
@@ -51,6 +60,7 @@ def dose_due(
     *,
     late_due: datetime | None = None,
     notes: list[str] | None = None,
+    took: int | None = None,
 ) -> Message:
     text = texts.dose_due(
         facts.plan,
@@ -65,7 +75,7 @@ def dose_due(
         clinician_check=facts.clinician_check,
         tally=tally(facts.plan, facts.progress, dose.phase_index),
     )
-    return Message(text, dose_buttons(dose.id, facts.clinician_check))
+    return Message(text, dose_buttons(dose.id, facts.clinician_check, took))
 
 
 def dose_summary(
@@ -77,21 +87,23 @@ def dose_summary(
     nudge_only: bool,
     open_due_at: datetime | None,
     now: datetime,
+    missed_id: int | None = None,
 ) -> Message | None:
     """The one message for a patient's dose reminders due together: the dose message (or the
-    short re-reminder), or only the notes (a missed dose, a pause that ended) with the next dose."""
+    short re-reminder), or only the notes (a missed dose, a pause that ended) with the next dose.
+    A dose just marked missed (`missed_id`) gets "I took the missed one" under its note."""
     if dose is not None and dose.status == DoseStatus.DUE:
         if nudge_only and not notes:
             return Message(
                 texts.re_remind(facts.plan, facts.site, facts.clinician_check),
                 dose_buttons(dose.id, facts.clinician_check),
             )
-        return dose_due(facts, dose, now, late_due=late_due, notes=notes)
+        return dose_due(facts, dose, now, late_due=late_due, notes=notes, took=missed_id)
     if not notes:
         return None
     if open_due_at is not None:
         notes = [*notes, texts.next_due_line(open_due_at, facts.site, ZoneInfo(facts.plan.timezone), now)]
-    return Message("\n\n".join(notes), None)
+    return Message("\n\n".join(notes), took_it(missed_id) if missed_id is not None else None)
 
 
 def heads_up(plan: Plan, due_at: datetime, site: str | None, now: datetime) -> Message:

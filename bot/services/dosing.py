@@ -218,15 +218,20 @@ class Dosing:
         """A missed dose recorded as given after all ("done yesterday 21:00"): the open dose was
         planned while it counted as missed (reminded again at once), so it is planned again from
         that injection when that puts it later: a monthly dose given yesterday is not due today,
-        an every-other-day one not before tomorrow. The open dose, as it now stands."""
+        an every-other-day one not before tomorrow. On the same day it keeps its time but counts
+        again: it is dose 4 now, not 3 (else the phase would get one injection more than written).
+        The open dose, as it now stands."""
         snap = await self.repo.patients.snapshot_by_id(patient_id)
         if snap is None or snap.plan is None or snap.paused or snap.open_dose is None:
             return None
         tz, open_due = ZoneInfo(snap.plan.timezone), snap.open_dose.due_at
         nxt = schedule.next_dose(snap.plan, snap.progress, open_due - timedelta(days=1))
-        if nxt is None or nxt.due_at.astimezone(tz).date() <= open_due.astimezone(tz).date():
-            return snap.open_dose  # (a daily dose given yesterday: today's stays)
-        return await self._replace_open(snap)
+        if nxt is not None and nxt.due_at.astimezone(tz).date() > open_due.astimezone(tz).date():
+            return await self._replace_open(snap)
+        same_phase = nxt is not None and nxt.phase_index == snap.open_dose.phase_index
+        if same_phase and nxt is not None and nxt.number_in_phase != snap.open_dose.number_in_phase:
+            return await self.repo.doses.renumber_open_dose(snap.open_dose.id, nxt.number_in_phase)
+        return snap.open_dose  # (a daily dose given yesterday: today's stays)
 
     def is_back_dated(self, snap: Snapshot, given: datetime) -> bool:
         """True when `given` is on an earlier local day than the open dose is due: it then

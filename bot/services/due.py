@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain.records import ClaimedReminder, DoseView, Snapshot
+from bot.domain.records import ClaimedReminder, DoseView, Outcome, Snapshot
 from bot.domain.status import (
     MONITORING_REMINDERS,
     OPEN_DOSE_STATUSES,
@@ -100,6 +100,7 @@ class DueEffects:
         notes: list[str] = []
         showing: DoseView | None = None
         late_due: datetime | None = None
+        missed_id: int | None = None  # a dose marked missed now: "I took the missed one" under its note
         nudge_only = True
         for reminder in group:
             if reminder.kind is ReminderKind.RESUME:  # the end date of a pause
@@ -116,6 +117,7 @@ class DueEffects:
                 continue
             if reminder.kind is ReminderKind.MISSED_CHECK:
                 result = await self.dosing.mark_missed(snap, dose)
+                missed_id = dose.id if result.outcome == Outcome.OK else missed_id
                 snap = await self.repo.patients.snapshot_by_id(snap.patient_id) or snap
                 await self.safety.check_missed(snap)
                 assert snap.plan is not None
@@ -132,7 +134,7 @@ class DueEffects:
             # only the automatic re-reminder is a short nudge; a snooze repeats the dose message
             nudge_only = nudge_only and reminder.kind is ReminderKind.RE_REMIND
             showing = await self.repo.doses.dose(dose.id)
-        return self._message(snap, showing, notes, late_due, nudge_only, now), ids
+        return self._message(snap, showing, notes, late_due, nudge_only, now, missed_id), ids
 
     async def _due_now(self, dose: DoseView | None, ids: list[int], now: datetime) -> DoseView | None:
         """A dose just planned that is due right now: claim its reminder into this message."""
@@ -152,6 +154,7 @@ class DueEffects:
         late_due: datetime | None,
         nudge_only: bool,
         now: datetime,
+        missed_id: int | None = None,
     ) -> Message | None:
         assert snap.plan is not None
         site = self.dosing.suggested_site(snap)
@@ -160,5 +163,12 @@ class DueEffects:
         )
         open_due_at = snap.open_dose.due_at if snap.open_dose is not None else None
         return composer.dose_summary(
-            facts, dose, notes, late_due=late_due, nudge_only=nudge_only, open_due_at=open_due_at, now=now
+            facts,
+            dose,
+            notes,
+            late_due=late_due,
+            nudge_only=nudge_only,
+            open_due_at=open_due_at,
+            now=now,
+            missed_id=missed_id,
         )

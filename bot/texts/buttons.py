@@ -10,6 +10,7 @@ ANOTHER_DATE = "Another date…"
 # --- a dose -------------------------------------------------------------------------------------
 DOSE_DONE = "✅ Done"
 SNOOZE = "⏰ Snooze"
+TOOK_IT = "💉 I took the missed one"  # a dose marked missed, given after all
 REPORT_PROBLEM = "⚠️ Report a problem"
 SOMETHING_ELSE = "Something else…"
 SNOOZE_LABELS = {15: "15 min", 30: "30 min", 60: "1 hour"}

@@ -52,6 +52,10 @@ def re_remind(plan: Plan, site: str | None, clinician_check: bool = False) -> st
 SNOOZED = "Okay, I'll remind you again {at}."
 ASK_SITE = "Where did you inject? (Suggested first.)"
 ASK_SITE_AGAIN = "Which one did you mean?"
+ASK_SITE_TOOK = (
+    "Good – where did you inject? I'll record it at the planned time, {due}. (Another time? "
+    'Type it, e.g. "done yesterday 21:00 left thigh".)'
+)
 UNKNOWN_SITE = 'I don\'t know the site "{text}". Please tap one of your sites:'
 ASK_SKIP_REASON = "Okay. Why are you skipping this dose? (This helps your clinician.)"
 ASK_SKIP_REASON_TEXT = "Please type the reason in a few words."

@@ -101,6 +101,16 @@ class DoseRepository(Repository):
             row = await s.get(Dose, dose_id)
             return dose_view(row) if row else None
 
+    async def renumber_open_dose(self, dose_id: int, number_in_phase: int) -> DoseView | None:
+        """The open dose's place in its phase, counted again (a missed one recorded as given)."""
+        async with self._sessions.begin() as s:
+            row = await s.get(Dose, dose_id)
+            if row is None or row.status not in OPEN_DOSE_STATUSES:
+                return None
+            row.number_in_phase = number_in_phase
+            await s.flush()
+            return dose_view(row)
+
     async def snooze(self, dose_id: int, patient_id: int, until: datetime) -> tuple[str, datetime | None]:
         """A snooze reminder at `until`; the 2-hour re-reminder is dropped (the snooze replaces it)."""
         async with self._sessions.begin() as s:
