@@ -189,6 +189,8 @@ async def test_with_words_shared_an_emergency_alert_says_what_they_reported(
     await pat.send("/caregiver")
     await pat.press("Sam")
     await pat.press("My words and symptoms")
+    await pat.send("/caregiver")
+    assert "with your words and symptoms" in pat.last_reply().text
     logs.configure(Settings(bot_token=TOKEN, log_level="DEBUG", _env_file=None))
     logging.getLogger().addHandler(caplog.handler)  # configure() replaced the root handlers
     caplog.set_level(logging.DEBUG)
@@ -245,6 +247,11 @@ async def test_removing_a_caregiver_stops_everything_at_once_including_an_alert_
     await pat.send("/caregiver")
     await pat.press("Sam")
     await pat.press("Remove Sam")
+    assert pat.last_reply().text == texts.confirm_remove("Sam")  # one stray tap removes nobody
+    await pat.press("No, keep them")
+    assert pat.last_reply().text == texts.kept("Sam") and await rows(bot, CareLink) == 1
+    await pat.press("Remove Sam")
+    await pat.press("Yes, remove Sam")
     assert pat.last_reply().text == texts.removed("Sam")
     assert sam.last_reply().text == texts.removed_you("Pat")
     await bot.advance_to(at(6, 12, 0))
@@ -252,6 +259,8 @@ async def test_removing_a_caregiver_stops_everything_at_once_including_an_alert_
     await pat.send("lips swelling, can't breathe")
     await bot.advance(minutes=5)
     assert alerts(sam) == []  # nothing at all reaches someone removed
+    await sam.send("/stop")
+    assert sam.last_reply().text == texts.STOP_NOTHING  # no word of reminders Sam never had
 
 
 async def test_an_expired_or_used_link_gets_one_neutral_reply(bot: Harness) -> None:

@@ -25,9 +25,11 @@ NAME = "name"  # the only state: how the caregiver will see the patient's name
 
 
 def _gets(link: LinkView) -> tuple[str, ...]:
-    return tuple(
-        texts.SWITCH_LABELS[a.value].split(" ", 1)[1].lower() for a in ALERTS if a.value in link.switches
-    )
+    """What a caregiver gets, in words: each alert switched on, and whether your words go with them."""
+    gets = [texts.SWITCH_LABELS[a.value].split(" ", 1)[1].lower() for a in ALERTS if a.value in link.switches]
+    if gets and DETAILS in link.switches:
+        gets.append(texts.WITH_YOUR_WORDS)
+    return tuple(gets)
 
 
 async def caregiver(update: Update, context: BotContext) -> None:
@@ -67,8 +69,8 @@ def _settings_keyboard(link: LinkView) -> InlineKeyboardMarkup:
         (DETAILS, texts.SWITCH_LABELS[DETAILS])
     ]
     toggles = kb.toggles(f"sw:{link.id}", options, set(link.switches), 1, kb.CARE)
-    remove = kb.actions(
-        kb.CARE, [(f"rm:{link.id}", texts.buttons.REMOVE_NAMED.format(name=link.caregiver_name))]
+    remove = kb.actions(  # asks first: one stray tap must not silence their alerts
+        kb.CARE, [(f"ask:{link.id}", texts.buttons.REMOVE_NAMED.format(name=link.caregiver_name))]
     )
     return InlineKeyboardMarkup([*toggles.inline_keyboard, *remove.inline_keyboard])
 
@@ -104,6 +106,14 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
     match action:
         case "open":
             await reply(update, texts.link_settings(link.caregiver_name), _settings_keyboard(link))
+        case "ask":
+            yes = texts.buttons.YES_REMOVE.format(name=link.caregiver_name)
+            keyboard = kb.actions(
+                kb.CARE, [(f"rm:{link.id}", yes), (f"keep:{link.id}", texts.buttons.KEEP_THEM)]
+            )
+            await reply(update, texts.confirm_remove(link.caregiver_name), keyboard)
+        case "keep":
+            await query.edit_message_text(texts.kept(link.caregiver_name))
         case "sw" if callback.part(2) == "done":
             await query.edit_message_reply_markup(None)
             await _show_circle(update, context, snap)

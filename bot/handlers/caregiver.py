@@ -135,7 +135,11 @@ async def stop(update: Update, context: BotContext) -> None:
     assert chat is not None
     links = await context.services.care.looked_after(chat.id)
     if len(links) <= 1:
-        await (_leave(update, context, links) if links else reply(update, texts.STOP_NOTHING))
+        if links:
+            await _leave(update, context, links)
+        else:  # a patient who meant their reminders hears about /pause
+            snap = await context.services.patients.snapshot(chat.id)
+            await reply(update, texts.STOP_NOTHING_PATIENT if snap and snap.plan else texts.STOP_NOTHING)
         return
     options = [(f"stop:{link.id}", link.display_name) for link in links] + [("stop:all", texts.STOP_EVERYONE)]
     await reply(update, texts.STOP_WHOM, kb.actions(kb.CARE, options))

@@ -30,6 +30,7 @@ SWITCH_LABELS = {
     "blocked": "🚫 Reminders blocked",
     "details": "💬 My words and symptoms",
 }
+WITH_YOUR_WORDS = "with your words and symptoms"
 ASK_DISPLAY_NAME = (
     "How should they see your name in my messages? Tap your name, or type another (like “Mum”)."
 )
@@ -168,6 +169,14 @@ def now_connected(name: str) -> str:
     return f"{name} confirmed it's you: from now on you'll hear from me when it matters. /stop to stop."
 
 
+def confirm_remove(name: str) -> str:
+    return f"Remove {name}? They'll get no more messages about you, from now on, and I'll tell them."
+
+
+def kept(name: str) -> str:
+    return f"Okay – {name} stays in your circle."
+
+
 def removed_you(name: str) -> str:
     return f"{name} has taken you out of their circle: you won't get any more messages about them."
 
@@ -186,7 +195,8 @@ def caregiver_help(names: Iterable[str], emergency_number: str | None) -> str:
     )
 
 
-STOP_NOTHING = "You're not getting messages about anyone. (To pause your own reminders, tap /pause.)"
+STOP_NOTHING = "You're not getting messages about anyone from me."
+STOP_NOTHING_PATIENT = "You're not getting messages about anyone. (To pause your own reminders, tap /pause.)"
 STOP_WHOM = "Stop getting messages about whom?"
 STOP_EVERYONE = "Everyone"
 
