@@ -90,6 +90,45 @@ async def test_baseline_at_setup_weekly_check_in_and_a_nerve_nudge(bot: Harness)
     assert await count(bot, SymptomCheckIn) == 2
 
 
+async def test_a_typed_check_in_answer_counts_when_it_is_plainly_a_level(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    first = chat.last_reply()
+    await chat.press("Moderate")  # tiredness, by tap
+    await chat.send("abit")  # numbness or tingling, typed
+    assert chat.last_reply().text.startswith("Got it – numbness or tingling: mild.")
+    assert "3/4: Any trouble with balance or walking?" in chat.last_reply().text
+    await chat.send("abit foggy")  # balance: an answer, not a report of memory trouble
+    assert chat.last_reply().text.startswith("Got it – balance: mild.")
+    assert not [m for m in chat.messages() if m.text.startswith("⚠️")]
+    await chat.send("done left thigh")  # not a level: read as usual, the question still waits
+    assert "isn't due until" in chat.last_reply().text
+    assert await count(bot, SymptomCheckIn) == 0
+    await chat.press("None")  # memory or focus, by tap on the last question
+    [result] = [m for m in chat.messages() if m.text.startswith("Thanks – that's your starting point.")]
+    assert "• Numbness or tingling: mild" in result.text and "• Balance: mild" in result.text
+    assert chat.last_reply().text == texts.ASK_CHECK_IN_DAY
+    await chat.press("Mild", first)  # the first question, answered long since: nothing saved
+    assert chat.last_reply().text == texts.CHECK_IN_ALREADY
+    assert await count(bot, SymptomCheckIn) == 1
+
+
+async def test_the_whole_check_in_can_be_typed_and_an_emergency_is_never_an_answer(bot: Harness) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    n = len(chat.messages())
+    await chat.send("my lips are swelling up")  # at the first question
+    assert chat.messages()[n].text.startswith("🚨")  # the emergency instruction, not a level
+    await chat.send("/symptoms")
+    for typed in ("v bad", "nope", "modrate", "mild"):
+        await chat.send(typed)
+    [result] = [m for m in chat.messages() if m.text.startswith("Got it – memory or focus: mild.")]
+    assert "Thanks – that's your starting point." in result.text
+    async with bot.services.repo.sessions() as s:
+        [row] = list(await s.scalars(select(SymptomCheckIn)))
+    assert row.levels == {"fatigue": 3, "numbness": 0, "balance": 2, "memory": 1}
+
+
 async def test_no_improvement_after_the_clinicians_weeks_suggests_a_review_once(bot: Harness) -> None:
     chat = bot.chat()
     await set_up(chat)

@@ -7,6 +7,7 @@ weeks the clinician set, there has been no meaningful improvement (a reason to a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,8 @@ KEYS: tuple[str, ...] = tuple(key for key, _ in SYMPTOMS)
 LABELS: dict[str, str] = dict(SYMPTOMS)
 LEVELS: tuple[str, ...] = ("none", "mild", "moderate", "severe")
 NERVE_SYMPTOMS = frozenset({"numbness", "balance"})  # new or worse: tell the clinician
+CHECK_IN_FLOW = "checkin"  # a check-in question waiting: a typed level ("abit") answers it
+TYPED_ANSWER_FOR = timedelta(hours=48)  # after that, typed words are read afresh
 DEFAULT_REVIEW_WEEKS = 8
 
 
@@ -113,3 +116,65 @@ def next_check_in(now: datetime, weekday: int, at: time, tz: ZoneInfo) -> dateti
         if slot > now:
             return slot
     raise AssertionError("a weekday within 8 days always comes")
+
+
+# --- a typed answer to a check-in question -------------------------------------------------------
+# Read only when the reply is plainly one level: anything else (two levels, a comparison, a
+# question, a report, a dose reply) is left for the buttons and the bot's other readers.
+_LEVEL_PHRASES: dict[int, tuple[str, ...]] = {
+    0: ("none", "no", "nope", "nah", "naw", "not really", "not at all", "nothing", "zero", "fine",
+        "no problems", "no problem", "no issues", "all good", "good", "great", "normal", "nil"),
+    1: ("mild", "mildly", "a bit", "a little", "a touch", "a tiny bit", "slight", "slightly", "bit",
+        "little", "a little bit", "a wee bit", "somewhat", "minor"),
+    2: ("moderate", "moderately", "quite", "quite bad", "fairly", "fairly bad", "pretty bad",
+        "medium", "middling", "so so", "average"),
+    3: ("severe", "severely", "very bad", "really bad", "very very bad", "terrible", "awful", "horrendous",
+        "horrible", "extremely", "extreme", "so bad", "dreadful", "unbearable", "worst"),
+}  # fmt: skip
+_DIGITS = {"0": 0, "1": 1, "2": 2, "3": 3}
+_SPELLINGS = {  # as tired thumbs type them
+    "abit": "a bit", "alil": "a little", "lil": "little", "mld": "mild", "mildd": "mild",
+    "modrate": "moderate", "moderat": "moderate", "moderite": "moderate", "modarate": "moderate",
+    "mod": "moderate", "sever": "severe", "severly": "severely", "servere": "severe",
+    "v": "very", "rly": "really", "realy": "really", "reely": "really", "terible": "terrible",
+    "awfull": "awful", "nothin": "nothing", "slighty": "slightly", "sligthly": "slightly",
+}  # fmt: skip
+# words that make a reply something other than one plain level
+_NOT_AN_ANSWER = frozenset({
+    "same", "worse", "better", "idea", "idk", "dunno", "sure", "skip", "later", "done", "what",
+    "why", "how", "between", "to", "but", "except", "although", "though", "bad", "great", "ok",
+    "okay", "mean", "means", "red", "swollen", "swelling", "itchy", "rash", "lump", "thigh",
+    "arm", "tummy", "abdomen", "injection", "injected", "dose", "snooze",
+})  # fmt: skip
+_PHRASES = sorted(
+    ((tuple(p.split()), level) for level, ps in _LEVEL_PHRASES.items() for p in ps),
+    key=lambda item: -len(item[0]),
+)
+
+
+def level_in_words(text: str) -> int | None:
+    """A typed check-in answer ("abit", "v bad", "nah", "2"): its level 0-3, or None unless it is
+    plainly one level."""
+    words = [_SPELLINGS.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower())]
+    tokens = " ".join(words).split()
+    if not tokens or len(tokens) > 10:
+        return None
+    if len(tokens) == 1 and tokens[0] in _DIGITS:
+        return _DIGITS[tokens[0]]
+    if tokens in (["very"], ["really"]):  # an intensifier alone: "very" (much)
+        return 3
+    found: set[int] = set()
+    used: set[int] = set()
+    for phrase, level in _PHRASES:
+        for start in range(len(tokens) - len(phrase) + 1):
+            span = range(start, start + len(phrase))
+            if tuple(tokens[start : start + len(phrase)]) == phrase and not used & set(span):
+                negated = start > 0 and tokens[start - 1] in {"not", "no", "never", "isn't", "nt"}
+                if negated:
+                    return None  # "not bad", "not great": which level is not said
+                found.add(level)
+                used |= set(span)
+    rest = [t for i, t in enumerate(tokens) if i not in used]
+    if len(found) != 1 or _NOT_AN_ANSWER & set(rest) or any(t.isdigit() for t in rest):
+        return None
+    return found.pop()

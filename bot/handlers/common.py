@@ -109,3 +109,4 @@ async def ask_baseline(update: Update, context: BotContext) -> None:
     if snap is None or await context.services.monitor.check_ins(snap):
         return
     await reply(update, *question(texts.BASELINE_INTRO, ""))
+    await context.services.monitor.wait_for_typed_answer(chat.id, texts.BASELINE_INTRO, "")

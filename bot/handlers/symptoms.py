@@ -1,13 +1,16 @@
 """/symptoms and the weekly check-in: four one-tap questions, then a comparison in words.
 
-The answers so far travel in the buttons (`y:q:<digits>`), so nothing half-answered is stored and
-a typed "done" never lands in a check-in. One check-in per question message (a double tap on the
-last answer saves once).
+The answers so far travel in the buttons (`y:q:<digits>`). While a question waits, a conversation
+(`CHECK_IN_FLOW`) holds them too, so a typed answer that is plainly a level ("abit", "v bad",
+"nah": `symptoms.level_in_words`) answers it; anything else is read as usual (the question still
+waits, for 48 hours), so a typed "done" never lands in a check-in. One check-in per question
+message (a double tap on the last answer saves once), and none from a question already answered
+by typing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
@@ -28,7 +31,39 @@ async def symptoms(update: Update, context: BotContext) -> None:
     """/symptoms: a check-in now."""
     if await patient_with_plan(update, context) is None:
         return
-    await reply(update, *question(texts.SYMPTOMS_INTRO, ""))
+    await ask(update, context, texts.SYMPTOMS_INTRO)
+
+
+async def ask(update: Update, context: BotContext, intro: str) -> None:
+    """The first question, and a typed answer waiting for it (unless another conversation is on)."""
+    chat = update.effective_chat
+    assert chat is not None
+    await reply(update, *question(intro, ""))
+    await context.services.monitor.wait_for_typed_answer(chat.id, intro, "")
+
+
+async def on_typed_level(
+    update: Update, context: BotContext, snap: Snapshot, data: dict[str, object], level: int
+) -> None:
+    """A typed answer ("abit", "v bad") to the question waiting: what was taken, then the next
+    question, or the result."""
+    chat = update.effective_chat
+    assert chat is not None and snap.plan is not None
+    intro, answers = str(data.get("intro") or texts.SYMPTOMS_INTRO), str(data.get("answers") or "")
+    answers += str(level)
+    values = sx.decode(answers)
+    if values is None:  # a conversation from an older version: let it go
+        await context.services.conversations.end(chat.id)
+        await reply(update, texts.STALE_BUTTON)
+        return
+    taken = texts.typed_level(len(values) - 1, level)
+    if len(values) < len(sx.KEYS):
+        text, keyboard = question(intro, answers)
+        await reply(update, f"{taken}\n\n{text}", keyboard)
+        await context.services.monitor.wait_for_typed_answer(chat.id, intro, answers)
+        return
+    await context.services.conversations.end(chat.id)
+    await _record(update, context, snap, values, None, taken)
 
 
 def _day_buttons() -> InlineKeyboardMarkup:
@@ -54,6 +89,10 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
         case "skip":
             await query.answer()
             await query.edit_message_text(texts.CHECK_IN_SKIPPED)
+            if (
+                draft := await context.services.conversations.current(chat.id)
+            ) and draft.flow == sx.CHECK_IN_FLOW:
+                await context.services.conversations.end(chat.id)
         case "note" if (checkin_id := callback.int_part(1)) is not None and any(
             c.id == checkin_id for c in await context.services.monitor.check_ins(snap)
         ):
@@ -117,20 +156,46 @@ async def _answer(update: Update, context: BotContext, snap: Snapshot, answers: 
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
+    chat_id = query.message.chat.id
+    asked_at = query.message.date.astimezone(UTC) if query.message.date else None
+    checkins = await context.services.monitor.check_ins(snap)
+    if asked_at is not None and checkins and checkins[-1].created_at >= asked_at:
+        await reply(update, texts.CHECK_IN_ALREADY)  # answered since this question, by typing
+        return
     message_text = getattr(query.message, "text", None) or texts.SYMPTOMS_INTRO
-    intro = message_text.split("\n\n")[0]
+    intro = message_text.split("\n\n")[-2] if "\n\n" in message_text else texts.SYMPTOMS_INTRO
     if len(values) < len(sx.KEYS):
         text, keyboard = question(intro, answers)
         await query.edit_message_text(text, reply_markup=keyboard)
+        await context.services.monitor.wait_for_typed_answer(chat_id, intro, answers)
         return
-    monitor = context.services.monitor
-    result = await monitor.record_check_in(snap, values, query.message.message_id)
+    draft = await context.services.conversations.current(chat_id)
+    if draft is not None and draft.flow == sx.CHECK_IN_FLOW:
+        await context.services.conversations.end(chat_id)
+    await _record(update, context, snap, values, query.message.message_id, None)
+
+
+async def _record(
+    update: Update,
+    context: BotContext,
+    snap: Snapshot,
+    values: list[int],
+    message_id: int | None,
+    taken: str | None,
+) -> None:
+    """The last answer given: store the check-in and show how it compares (in place of the
+    question when it was tapped, as a new message when typed)."""
+    assert snap.plan is not None
+    query = update.callback_query
+    result = await context.services.monitor.record_check_in(snap, values, message_id)
     if result is None:
         await reply(update, texts.CHECK_IN_ALREADY)
         return
-    await query.edit_message_text(
-        texts.check_in_result(result.lines, result.baseline), reply_markup=kb.note_button(result.checkin_id)
-    )
+    text = texts.check_in_result(result.lines, result.baseline)
+    if query is not None:
+        await query.edit_message_text(text, reply_markup=kb.note_button(result.checkin_id))
+    else:
+        await reply(update, f"{taken}\n\n{text}" if taken else text, kb.note_button(result.checkin_id))
     if result.nudge_id is not None:
         text = texts.nudge(snap.plan, "symptoms", tuple(result.worse_nerves))
         await reply(update, text, kb.nudge_buttons(result.nudge_id))

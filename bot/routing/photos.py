@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
+from bot.domain.symptoms import CHECK_IN_FLOW
 from bot.domain.triage import Level, assess
 from bot.handlers import photos, report, screen
 from bot.handlers.common import reply
@@ -31,6 +32,8 @@ async def on_photo(update: Update, context: BotContext) -> None:
     assessment = assess(caption) if caption else None
     level = assessment.level if assessment is not None else None
     draft = await services.conversations.current(chat.id)
+    if draft is not None and draft.flow == CHECK_IN_FLOW:  # a check-in question: not interrupted
+        draft = None
     flow = draft.flow if draft is not None else None
     snap = await services.patients.snapshot(chat.id)
     if (

@@ -14,6 +14,7 @@ from bot.context import BotContext
 from bot.domain.emergency import emergency_number
 from bot.domain.records import DraftView, Snapshot
 from bot.domain.replies import IntentKind, find_site, parse_reply
+from bot.domain.symptoms import CHECK_IN_FLOW, TYPED_ANSWER_FOR, level_in_words
 from bot.domain.triage import ALLERGY_SIGNS, Assessment, Level, assess
 from bot.domain.triage.reader import follow_up_answer, spoke_to_clinician
 from bot.flows.setup_draft import FREE_TEXT_STEPS, NAME_STEPS
@@ -54,6 +55,13 @@ async def on_text(update: Update, context: BotContext) -> None:
         if await photos.on_words(update, context, draft, text, assessment, report.on_typed_report):
             return
         draft = None  # a dose reply: the photo question is let go
+    if draft is not None and draft.flow == CHECK_IN_FLOW:  # "abit", "v bad": the check-in's answer
+        answer = level_in_words(text) if level is not Level.EMERGENCY else None
+        fresh = services.clock() - draft.updated_at < TYPED_ANSWER_FOR
+        if answer is not None and fresh and snap is not None and snap.plan is not None:
+            await symptoms.on_typed_level(update, context, snap, dict(draft.data), answer)
+            return
+        draft = None  # anything else is read as usual; the question still waits
     if (
         draft is not None
         and level is not Level.EMERGENCY

@@ -79,7 +79,10 @@ class DueEffects:
             case ReminderKind.CHECK_IN:
                 nxt = self.monitor.next_check_in(snap)
                 await self.monitor.schedule_next_check_in(snap, nxt)
-                return composer.check_in() if nxt is not None else None  # None: turned off since
+                if nxt is None:  # turned off since
+                    return None
+                await self.monitor.wait_for_typed_answer(snap.chat_id, texts.CHECK_IN_INTRO, "")
+                return composer.check_in()
             case ReminderKind.LAB_SOON | ReminderKind.LAB_DAY if m.lab_recheck_on is not None:
                 return composer.lab_recheck(kind is ReminderKind.LAB_SOON, texts.day(m.lab_recheck_on))
             case ReminderKind.REFILL if snap.paused:

@@ -51,6 +51,16 @@ class Monitor:
 
     # --- symptom check-ins ------------------------------------------------------------------------
 
+    async def wait_for_typed_answer(self, chat_id: int, intro: str, answers: str) -> None:
+        """A check-in question is waiting: a typed level answers it (`CHECK_IN_FLOW`), unless
+        another conversation is in progress (that one is not interrupted)."""
+        draft = await self.repo.drafts.draft(chat_id)
+        if draft is None or draft.flow == sx.CHECK_IN_FLOW:
+            data = {"intro": intro, "answers": answers}
+            await self.repo.drafts.save_draft(
+                chat_id, sx.CHECK_IN_FLOW, str(len(answers)), data, self.clock()
+            )
+
     def next_check_in(self, snap: Snapshot) -> datetime | None:
         m = snap.monitoring
         if snap.plan is None or m.checkin_weekday is None or m.checkin_time is None:

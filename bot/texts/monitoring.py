@@ -27,6 +27,14 @@ CHECK_IN_INTRO = "Weekly check-in 📋 (4 quick taps)"
 SYMPTOMS_INTRO = "How do you feel this week? (4 quick taps)"
 
 
+def typed_level(index: int, level: int) -> str:
+    """What a typed check-in answer was taken as, so a misreading shows at once."""
+    label = list(SYMPTOM_LABELS.values())[index]
+    return (
+        f"Got it – {label.lower()}: {LEVEL_LABELS[level].lower()}. (Not right? Tap /symptoms to start again.)"
+    )
+
+
 def symptom_question(intro: str, answers: str) -> str:
     """The question after `answers` (one digit per symptom answered so far)."""
     step = len(answers)
