@@ -19,6 +19,8 @@ from bot.domain.rotation import DEFAULT_SITES, rotation_order, suggest_site
         ("8.30 pm", time(20, 30)), ("8:30PM", time(20, 30)), ("12am", time(0, 0)),
         ("12pm", time(12, 0)), ("20h30", time(20, 30)), (" 7 ", time(7, 0)), ("noon", time(12, 0)),
         ("25:00", None), ("13pm", None), ("8:75", None), ("eight", None), ("", None),
+        ("8 in the mornin", time(8, 0)), ("about 9 at night", time(21, 0)), ("7ish", time(7, 0)),
+        ("8:30 in the evening", time(20, 30)), ("at 8am", time(8, 0)), ("13 in the morning", None),
     ],
 )  # fmt: skip
 def test_time_of_day(text: str, expected: time | None) -> None:
@@ -46,6 +48,7 @@ def test_dates(text: str, expected: date | None) -> None:
         ("New York", "America/New_York"), ("new_york", "America/New_York"), ("London", "Europe/London"),
         ("UK", "Europe/London"), ("Sydney", "Australia/Sydney"), ("Berln", "Europe/Berlin"),
         ("Narnia", None), ("", None),
+        ("london uk", "Europe/London"), ("New York, USA", "America/New_York"), ("london paris", None),
     ],
 )  # fmt: skip
 def test_time_zones(text: str, expected: str | None) -> None:

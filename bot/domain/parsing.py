@@ -36,11 +36,23 @@ def _to_time(hour: int, minute: int, ampm: str | None) -> time | None:
     return time(hour, minute)
 
 
+_DAY_PART = re.compile(  # "8 in the mornin", "about 9 at night", "7ish"
+    r"\b(?:(?P<am>in the morn\w*|morn\w*|a\.?m\.?)|(?P<pm>in the (?:evening|afternoon)|at night|tonight"
+    r"|evening|p\.?m\.?))\s*$"
+)
+_FILLER = re.compile(r"^(?:at|about|around|approx\.?|roughly)\s+|\s*(?:-?ish|o'?clock)\b")
+
+
 def parse_time_of_day(text: str) -> time | None:
-    """'8', '8am', '08:00', '20:30', '8.30 pm', '20h30', 'noon' -> time, else None."""
-    cleaned = text.strip().lower()
+    """'8', '8am', '08:00', '20:30', '8.30 pm', '20h30', 'noon', '8 in the morning', 'about 9 at
+    night', '7ish' -> time, else None."""
+    cleaned = _FILLER.sub("", text.strip().lower()).strip()
     if cleaned in {"noon", "midday"}:
         return time(12, 0)
+    if (part := _DAY_PART.search(cleaned)) is not None and re.fullmatch(
+        r"\d{1,2}(?:[:.]\d{2})?", head := cleaned[: part.start()].strip()
+    ):
+        cleaned = f"{head} {'am' if part['am'] else 'pm'}"
     match = _TIME_RE.match(cleaned)
     if not match:
         return None
@@ -215,7 +227,13 @@ def parse_timezone(text: str) -> str | None:
         if key in index:
             return index[key]
     close = difflib.get_close_matches(cleaned, list(index), n=1, cutoff=0.85)
-    return index[close[0]] if close else None
+    if close:
+        return index[close[0]]
+    # "london uk", "new york, usa": a city (or two-word city) with more words; one zone or none
+    words = re.findall(r"[a-z]+", cleaned)
+    spans = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] + words
+    found = {index[span] for span in spans if span in index}
+    return found.pop() if len(found) == 1 else None
 
 
 # --- injection sites ----------------------------------------------------------------------------
