@@ -86,7 +86,7 @@ async def export(update: Update, context: BotContext) -> None:
         await context.bot.send_document(
             chat.id,
             InputFile(_as_json(tables), filename="b12bot-export.json"),
-            caption=texts.EXPORT_CAPTION.format(what="everything, as JSON"),
+            caption=texts.EXPORT_CAPTION.format(what=texts.EXPORT_ALL),
         )
         return
     snap = await patient_with_plan(update, context)
@@ -96,13 +96,13 @@ async def export(update: Update, context: BotContext) -> None:
     as_json = _as_json(tables)
     pdf = await context.services.pictures.summary(snap)
     files = (
-        (as_json, "b12bot-export.json", "everything, as JSON"),
+        (as_json, "b12bot-export.json", texts.EXPORT_ALL),
         (
             records_csv(tables, ZoneInfo(snap.plan.timezone) if snap.plan else ZoneInfo("UTC")),
             "b12bot-records.csv",
-            "doses, reports, check-ins and blood tests, as CSV",
+            texts.EXPORT_TABLE,
         ),
-        (pdf, "b12bot-summary.pdf", "a one-page summary to show your clinician"),
+        (pdf, "b12bot-summary.pdf", texts.EXPORT_SUMMARY),
     )
     for data, name, what in files:
         caption = texts.EXPORT_CAPTION.format(what=what)

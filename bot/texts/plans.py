@@ -12,6 +12,9 @@ DELETED = "Done. Everything about you has been erased. If you want to start agai
 NOTHING_TO_DELETE = "I don't keep anything about you right now."
 KEPT = "Okay, nothing was erased."
 EXPORT_CAPTION = "Your data: {what}."
+EXPORT_ALL = "everything I keep about you, in a file for computers (JSON)"
+EXPORT_TABLE = "your doses, reports, check-ins and blood tests, as a table for a spreadsheet"
+EXPORT_SUMMARY = "a one-page summary to show your clinician"
 NOT_ALLOWED = (
     "Sorry, this bot is run by a clinic for its own patients. If you think you should have "
     "access, please ask your clinic."
