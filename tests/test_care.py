@@ -157,6 +157,9 @@ async def test_two_missed_doses_reach_only_the_caregiver_whose_switch_is_on(bot:
     assert "• Alex – gets: emergencies, clinician not contacted, missed doses" in pat.last_reply().text
     await pat.press("Alex")
     await pat.press("Missed doses")  # Alex: no missed-dose alerts
+    await pat.press("Emergencies")  # a slip: said plainly what that means
+    assert pat.last_reply().text == texts.emergencies_off("Alex")
+    await pat.press("Emergencies")  # back on
     await pat.press("Done")
     await bot.advance_to(at(5, 9, 0))  # the doses of 3 and 4 March unanswered
     [alert] = alerts(sam)

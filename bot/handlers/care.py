@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import keyboards as kb
 from bot import texts
 from bot.context import BotContext
-from bot.domain.care import ALERTS, DETAILS, MAX_CAREGIVERS, LinkView, clean_name
+from bot.domain.care import ALERTS, DETAILS, MAX_CAREGIVERS, Alert, LinkView, clean_name
 from bot.domain.emergency import emergency_number
 from bot.domain.records import Snapshot
 from bot.handlers.common import patient_with_plan, reply, tell
@@ -121,6 +121,11 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
             changed = await services.care.toggle(snap.patient_id, link_id, callback.part(2))
             if changed is not None:
                 await query.edit_message_reply_markup(_settings_keyboard(changed))
+                if (
+                    callback.part(2) == Alert.EMERGENCY.value
+                    and Alert.EMERGENCY.value not in changed.switches
+                ):
+                    await reply(update, texts.emergencies_off(changed.caregiver_name))
         case "ok":
             confirmed = await services.care.confirm(snap.patient_id, link_id)
             if confirmed is None:

@@ -173,6 +173,13 @@ def confirm_remove(name: str) -> str:
     return f"Remove {name}? They'll get no more messages about you, from now on, and I'll tell them."
 
 
+def emergencies_off(name: str) -> str:
+    return (
+        f"Okay – {name} won't hear from me if you report signs of a severe allergic reaction. "
+        "Tap 🚨 Emergencies again to switch it back on."
+    )
+
+
 def kept(name: str) -> str:
     return f"Okay – {name} stays in your circle."
 
