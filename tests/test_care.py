@@ -170,6 +170,19 @@ async def test_two_missed_doses_reach_only_the_caregiver_whose_switch_is_on(bot:
     assert len(alerts(sam)) == 1
 
 
+async def test_a_missed_dose_alert_waiting_for_morning_is_dropped_once_the_dose_is_recorded(
+    bot: Harness,
+) -> None:
+    pat, sam = bot.chat(1001, "Pat"), bot.chat(2002, "Sam")
+    await set_up(pat)
+    await join(pat, sam, await invite(pat), zone="London")
+    await bot.advance_to(at(5, 8, 30))  # two missed at 08:00 Berlin, 07:00 in London: it waits
+    await pat.send("done yesterday 21:00 right thigh")  # Pat had given it after all
+    await pat.send("done left thigh")  # and today's
+    await bot.advance_to(at(6, 12, 0))
+    assert alerts(sam) == []  # nothing false reaches Sam, then or later
+
+
 async def test_a_maintenance_dose_a_week_overdue_waits_for_morning_in_the_caregivers_zone(
     bot: Harness,
 ) -> None:

@@ -193,6 +193,19 @@ async def test_two_missed_doses_in_a_row_nudge_towards_the_clinician(bot: Harnes
     assert "don't double up" in missed[0].text
 
 
+async def test_a_dose_given_after_missed_ones_ends_their_nudge_and_a_new_streak_gets_its_own(
+    bot: Harness,
+) -> None:
+    chat = bot.chat()
+    await set_up(chat)
+    await bot.advance_to(at(5, 9, 0))  # 3 and 4 March unanswered: the nudge at 08:00
+    await chat.send("done yesterday 21:00 right thigh")  # 4 March was given after all
+    await chat.send("done left thigh")  # and today's
+    await bot.advance_to(at(8, 9, 0))  # then 6 and 7 March unanswered
+    missed = [m.at for m in chat.messages() if "You've missed 2 doses in a row" in m.text]
+    assert missed == [at(5, 8, 0), at(8, 8, 0)]  # no repeats once given; the new streak is told
+
+
 async def test_a_plan_of_one_frequent_phase_counts_missed_doses_in_a_row_not_a_week(
     bot: Harness,
 ) -> None:

@@ -60,7 +60,10 @@ class ReportStatus(StrEnum):
 class NudgeStatus(StrEnum):
     OPEN = "open"
     CONTACTED = "contacted"
-    CLOSED = "closed"  # its report was closed (settled) before the patient confirmed contact
+    CLOSED = "closed"  # its report settled, or its missed doses were followed by a given one
+
+
+MISSED_NUDGE_REASONS = ("missed_doses", "overdue")  # nudges about missed doses, not a report
 
 
 class ReminderState(StrEnum):

@@ -152,9 +152,9 @@ _PHRASES = sorted(
 )
 
 
-def level_in_words(text: str) -> int | None:
+def level_in_words(text: str, *, alone: bool = False) -> int | None:
     """A typed check-in answer ("abit", "v bad", "nah", "2"): its level 0-3, or None unless it is
-    plainly one level."""
+    plainly one level (`alone`: and nothing else is said: "feeling a bit off today" is not)."""
     words = [_SPELLINGS.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower())]
     tokens = " ".join(words).split()
     if not tokens or len(tokens) > 10:
@@ -175,6 +175,6 @@ def level_in_words(text: str) -> int | None:
                 found.add(level)
                 used |= set(span)
     rest = [t for i, t in enumerate(tokens) if i not in used]
-    if len(found) != 1 or _NOT_AN_ANSWER & set(rest) or any(t.isdigit() for t in rest):
+    if len(found) != 1 or _NOT_AN_ANSWER & set(rest) or any(t.isdigit() for t in rest) or (alone and rest):
         return None
     return found.pop()

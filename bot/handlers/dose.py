@@ -101,6 +101,8 @@ async def _confirm(
     result = await services.dosing.confirm(snap, dose_id, site, given_at)
     if result.outcome != Outcome.OK or result.dose is None:
         return _outcome_text(result, snap, context), False
+    if snap.progress.missed_in_phase:  # a dose given after missed ones: their nudge is over
+        await services.safety.missed_streak_ended(snap.patient_id)
     tz = ZoneInfo(snap.plan.timezone)
     given = result.dose.given_at or services.clock()
     stock = snap.monitoring.stock

@@ -56,7 +56,9 @@ async def on_text(update: Update, context: BotContext) -> None:
             return
         draft = None  # a dose reply: the photo question is let go
     if draft is not None and draft.flow == CHECK_IN_FLOW:  # "abit", "v bad": the check-in's answer
-        answer = level_in_words(text) if level is not Level.EMERGENCY else None
+        reading = assessment.reading  # unwell in general words ("feeling a bit off today"): the
+        vague = reading.symptom_like and not reading.signs  # red-flag check, unless only a level
+        answer = level_in_words(text, alone=vague) if level is not Level.EMERGENCY else None
         fresh = services.clock() - draft.updated_at < TYPED_ANSWER_FOR
         if answer is not None and fresh and snap is not None and snap.plan is not None:
             await symptoms.on_typed_level(update, context, snap, dict(draft.data), answer)

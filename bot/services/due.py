@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain.records import ClaimedReminder, DoseView, Outcome, Snapshot
 from bot.domain.status import (
+    MISSED_NUDGE_REASONS,
     MONITORING_REMINDERS,
     OPEN_DOSE_STATUSES,
     DoseStatus,
@@ -66,6 +67,10 @@ class DueEffects:
             nudge = await self.repo.reports.nudge(reminder.nudge_id)
             if nudge is None or nudge.status != NudgeStatus.OPEN:
                 return None
+            if nudge.reason in MISSED_NUDGE_REASONS and nudge.id in await self.safety.missed_streak_ended(
+                snap.patient_id
+            ):
+                return None  # a dose given since: "you've missed 2 in a row" is no longer true
             if snap.paused:  # a hospital stay, say: ask again tomorrow
                 await self.safety.nudge_sent(snap.patient_id, nudge.id)
                 return None

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.records import ReportView, Snapshot
+from bot.domain.status import MISSED_NUDGE_REASONS
 from bot.domain.triage import (
     ALLERGY_SIGNS,
     Level,
@@ -292,6 +293,12 @@ class Safety:
         for nudge_id in await self.repo.reports.open_nudge_ids(patient_id):
             done += await self.contacted(patient_id, nudge_id)
         return done
+
+    async def missed_streak_ended(self, patient_id: int) -> list[int]:
+        """A dose given (or recorded late) after missed ones: the nudge about them is over, for
+        the patient (no more daily repeats) and their caregivers (nothing still queued is sent);
+        the next streak gets a nudge of its own. The nudges closed."""
+        return await self.repo.reports.close_missed_nudges_when_given(patient_id, MISSED_NUDGE_REASONS)
 
     async def check_missed(self, snap: Snapshot) -> int | None:
         """Two missed in a row while doses come more often than weekly (a repletion phase, or a

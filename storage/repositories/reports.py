@@ -14,13 +14,17 @@ from bot.domain.records import (
     ReportView,
 )
 from bot.domain.status import (
+    CLOSED_DOSE_STATUSES,
+    DoseStatus,
     NudgeStatus,
     ReminderKind,
     ReportStatus,
 )
 from storage.models import (
     ClinicianNudge,
+    Dose,
     Patient,
+    Plan,
     Reminder,
     SideEffectReport,
 )
@@ -262,6 +266,41 @@ class ReportRepository(Repository):
             if existing is not None:
                 return None
             return await self._add_nudge(s, patient_id, None, reason, signs, now, due)
+
+    async def close_missed_nudges_when_given(self, patient_id: int, reasons: Sequence[str]) -> list[int]:
+        """Open nudges about missed doses (`reasons`) whose streak has ended (the plan's latest
+        dose that is no longer open was not missed: given on time, recorded late, or skipped)
+        are closed, their reminders with them. The ids closed."""
+        async with self._sessions.begin() as s:
+            ids = list(
+                await s.scalars(
+                    select(ClinicianNudge.id).where(
+                        ClinicianNudge.patient_id == patient_id,
+                        ClinicianNudge.reason.in_(reasons),
+                        ClinicianNudge.status == NudgeStatus.OPEN,
+                    )
+                )
+            )
+            if not ids:
+                return []
+            latest = await s.scalar(
+                select(Dose.status)
+                .join(Plan, Plan.id == Dose.plan_id)
+                .where(
+                    Dose.patient_id == patient_id,
+                    Plan.active.is_(True),
+                    Dose.status.in_(CLOSED_DOSE_STATUSES),
+                )
+                .order_by(Dose.due_at.desc(), Dose.id.desc())
+                .limit(1)
+            )
+            if latest is None or latest == DoseStatus.MISSED:
+                return []
+            await cancel_reminders(s, Reminder.nudge_id.in_(ids))
+            await s.execute(
+                update(ClinicianNudge).where(ClinicianNudge.id.in_(ids)).values(status=NudgeStatus.CLOSED)
+            )
+            return ids
 
     async def open_nudge_ids(self, patient_id: int) -> list[int]:
         async with self._sessions() as s:
