@@ -144,7 +144,8 @@ async def test_a_worried_caregiver_who_types_is_told_what_to_do_now(bot: Harness
     await sam.send("omg is she ok?? what do i do")
     reply = sam.last_reply().text
     assert reply.startswith("If you think Pat needs urgent help now")
-    assert "call 911" in reply  # the number where Sam is
+    assert "and you're with them, call 112." in reply  # where Pat is (Berlin), not 911 where Sam is
+    assert "If you're not, call them or someone near them now." in reply
     assert "their clinician is the one to ask" in reply
 
 

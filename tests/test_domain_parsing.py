@@ -111,6 +111,8 @@ def test_reply_times_in_the_future_or_too_old_are_refused() -> None:
     assert parse_reply("done yesterday 10:00", old, BERLIN).error == ""
     assert parse_reply("snooze 45", NOW, BERLIN).minutes == 45
     assert parse_reply("snooze 1 hour", NOW, BERLIN).minutes == 60
+    for typed, minutes in (("snooze 1hr", 60), ("snooze half an hour", 30), ("snooze 1.5 hours", 90)):
+        assert parse_reply(typed, NOW, BERLIN).minutes == minutes
     assert parse_reply("skip feeling unwell", NOW, BERLIN).reason == "feeling unwell"
 
 

@@ -81,7 +81,7 @@ async def test_eight_weeks_of_the_label_schedule(bot: Harness, api: BotApiFake) 
     monday = [m for m in chat.messages() if m.at == berlin(3, 9)]
     assert len(monday) == 1, "the missed note and today's dose come as one message"
     assert "wasn't recorded, so I've marked it missed" in monday[0].text
-    assert "Please don't double up" in monday[0].text
+    assert "Never take two to make up for it" in monday[0].text
     assert "Dose 5 of 7 in phase 1 of 3" in monday[0].text  # skipped and missed don't count
     await take_dose_with_suggested_site(chat)
 

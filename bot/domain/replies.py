@@ -125,12 +125,20 @@ def parse_reply(text: str, now: datetime, tz: ZoneInfo) -> Intent:
     if m := _SKIP_WORDS.match(text):
         return Intent(IntentKind.SKIP, reason=text[m.end() :].strip())
     if m := _SNOOZE_WORDS.match(text):
-        minutes = re.search(r"\d+", text[m.end() :])
-        value = int(minutes[0]) if minutes else None
-        if value is not None and re.search(r"\b(h|hr|hrs|hour|hours)\b", text, re.IGNORECASE):
-            value *= 60
-        return Intent(IntentKind.SNOOZE, minutes=value)
+        return Intent(IntentKind.SNOOZE, minutes=_snooze_minutes(text[m.end() :].lower()))
     return Intent(IntentKind.UNKNOWN)
+
+
+def _snooze_minutes(text: str) -> int | None:
+    """'30', '30 mins', '1hr', '1.5 hours', 'an hour', 'half an hour' -> minutes."""
+    if re.search(r"\bhalf an? (?:hour|hr)\b", text):
+        return 30
+    if re.search(r"\ban? (?:hour|hr)\b", text):
+        return 60
+    if hours := re.search(r"(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)\b", text):
+        return round(float(hours[1]) * 60)
+    minutes = re.search(r"\d+", text)
+    return int(minutes[0]) if minutes else None
 
 
 def _done_later_on(text: str) -> re.Match[str] | None:

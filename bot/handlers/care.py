@@ -32,6 +32,16 @@ def _gets(link: LinkView) -> tuple[str, ...]:
     return tuple(gets)
 
 
+async def caregiver_help(context: BotContext, links: list[LinkView]) -> str:
+    """What a caregiver who types is told: the emergency number where each patient is."""
+    patients = []
+    for link in links:
+        snap = await context.services.patients.snapshot(link.patient_chat_id)
+        zone = snap.plan.timezone if snap is not None and snap.plan is not None else None
+        patients.append((link.display_name, emergency_number(zone)))
+    return texts.caregiver_help(patients)
+
+
 async def caregiver(update: Update, context: BotContext) -> None:
     """/caregiver: who hears from the bot about the patient, and what (to a caregiver who is not
     a patient: whom they look after)."""
@@ -41,8 +51,7 @@ async def caregiver(update: Update, context: BotContext) -> None:
     if (await services.patients.snapshot(chat.id)) is None and (
         links := await services.care.looked_after(chat.id)
     ):
-        number = emergency_number(links[0].zone)  # the caregiver's own zone
-        await reply(update, texts.caregiver_help([link.display_name for link in links], number))
+        await reply(update, await caregiver_help(context, links))
         return
     snap = await patient_with_plan(update, context)
     if snap is not None:

@@ -11,7 +11,6 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.domain.emergency import emergency_number
 from bot.domain.records import DraftView, Snapshot
 from bot.domain.replies import IntentKind, find_site, parse_reply
 from bot.domain.symptoms import CHECK_IN_FLOW, TYPED_ANSWER_FOR, level_in_words
@@ -112,8 +111,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         await report.on_typed_report(update, context, snap, text, assessment)
         return
     if snap is None and (looked_after := await services.care.looked_after(chat.id)):
-        number = emergency_number(looked_after[0].zone)  # the caregiver's own zone
-        await reply(update, texts.caregiver_help([link.display_name for link in looked_after], number))
+        await reply(update, await care.caregiver_help(context, looked_after))
         return  # a caregiver who is not a patient: what this chat is for
     settled = assessment.reading.settled or assessment.reading.resolved
     if snap is not None and settled and await _closed_settled(update, context, snap, assessment):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -149,8 +149,8 @@ DECLINED = "Okay – nothing was set up, and you won't hear from me about them."
 def ask_zone(name: str) -> str:
     return (
         f"Thank you. I've asked {name} to confirm it's you – you'll hear from me once they have.\n"
-        "Which time zone are you in? I keep quiet at night (22:00–08:00 your time), except in an "
-        "emergency. Tap one, or type a city."
+        "Which time zone are you in? My alerts keep quiet at night (22:00–08:00 your time), except "
+        "an emergency. Tap one, or type a city."
     )
 
 
@@ -181,22 +181,33 @@ def emergencies_off(name: str) -> str:
 
 
 def kept(name: str) -> str:
-    return f"Okay – {name} stays in your circle."
+    return f"Okay – {name} stays as your caregiver."
 
 
 def removed_you(name: str) -> str:
-    return f"{name} has taken you out of their circle: you won't get any more messages about them."
+    return f"{name} has removed you as their caregiver: you won't get any more messages about them."
 
 
-def caregiver_help(names: Iterable[str], emergency_number: str | None) -> str:
-    """A caregiver (not a patient) types something, perhaps worried: what to do now, and what
-    this chat is for."""
-    who = " and ".join(names)
-    call = f"call {emergency_number}" if emergency_number else "call your local emergency number"
+def caregiver_help(patients: Sequence[tuple[str, str | None]]) -> str:
+    """A caregiver (not a patient) types something, perhaps worried: what to do now (with the
+    emergency number where each patient is), and what this chat is for."""
+    who = " and ".join(name for name, _ in patients)
+    numbers = {number for _, number in patients}
+    if len(patients) == 1 and None not in numbers:
+        call = f"call {patients[0][1]}"
+    elif None in numbers:
+        call = "call the emergency number where they are"
+    else:
+        call = (
+            "call the emergency number where they are ("
+            + ", ".join(f"{n}: {num}" for n, num in patients)
+            + ")"
+        )
     return (
         f"If you think {who} needs urgent help now – trouble breathing, swelling of the face, lips "
-        f"or throat, fainting – {call}. For anything else about their injections, their clinician "
-        "is the one to ask.\n\n"
+        f"or throat, fainting – and you're with them, {call}. If you're not, call them or someone "
+        "near them now. For anything else about their injections, their clinician is the one to "
+        "ask.\n\n"
         f"I'll message you here when something about {who} needs you. /stop to stop. "
         "(To set up B12 reminders for yourself, tap /start.)"
     )

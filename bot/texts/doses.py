@@ -74,8 +74,8 @@ NOT_DUE_YET = (
 BAD_GIVEN_TIME_FUTURE = 'That time is in the future, so nothing was recorded. Try e.g. "done 20:15".'
 BAD_GIVEN_TIME_OLD = "That's more than a week ago, so I can't record it here. Nothing was saved."
 MISSED_NOTE = (
-    "Your dose due {due} wasn't recorded, so I've marked it missed. Please don't double up – "
-    "follow your clinician's instructions for missed doses."
+    "Your dose due {due} wasn't recorded, so I've marked it missed. Never take two to make up "
+    "for it – follow your clinician's instructions for missed doses."
 )
 PLAN_FINISHED = (
     "That was the last dose in the plan you entered. Please check with your clinician what comes next."
