@@ -52,17 +52,14 @@ async def on_typed_level(
     intro, answers = str(data.get("intro") or texts.SYMPTOMS_INTRO), str(data.get("answers") or "")
     answers += str(level)
     values = sx.decode(answers)
-    if values is None:  # a conversation from an older version: let it go
-        await context.services.conversations.end(chat.id)
-        await reply(update, texts.STALE_BUTTON)
-        return
+    assert values is not None  # one digit per answer, ended at the last one
     taken = texts.typed_level(len(values) - 1, level)
     if len(values) < len(sx.KEYS):
         text, keyboard = question(intro, answers)
         await reply(update, f"{taken}\n\n{text}", keyboard)
         await context.services.monitor.wait_for_typed_answer(chat.id, intro, answers)
         return
-    await context.services.conversations.end(chat.id)
+    await context.services.monitor.stop_waiting(chat.id)
     await _record(update, context, snap, values, None, taken)
 
 
@@ -89,10 +86,7 @@ async def on_button(update: Update, context: BotContext, callback: kb.Callback) 
         case "skip":
             await query.answer()
             await query.edit_message_text(texts.CHECK_IN_SKIPPED)
-            if (
-                draft := await context.services.conversations.current(chat.id)
-            ) and draft.flow == sx.CHECK_IN_FLOW:
-                await context.services.conversations.end(chat.id)
+            await context.services.monitor.stop_waiting(chat.id)
         case "note" if (checkin_id := callback.int_part(1)) is not None and any(
             c.id == checkin_id for c in await context.services.monitor.check_ins(snap)
         ):
@@ -158,8 +152,7 @@ async def _answer(update: Update, context: BotContext, snap: Snapshot, answers: 
     await query.answer()
     chat_id = query.message.chat.id
     asked_at = query.message.date.astimezone(UTC) if query.message.date else None
-    checkins = await context.services.monitor.check_ins(snap)
-    if asked_at is not None and checkins and checkins[-1].created_at >= asked_at:
+    if asked_at is not None and await context.services.monitor.answered_since(snap, asked_at):
         await reply(update, texts.CHECK_IN_ALREADY)  # answered since this question, by typing
         return
     message_text = getattr(query.message, "text", None) or texts.SYMPTOMS_INTRO
@@ -169,9 +162,7 @@ async def _answer(update: Update, context: BotContext, snap: Snapshot, answers: 
         await query.edit_message_text(text, reply_markup=keyboard)
         await context.services.monitor.wait_for_typed_answer(chat_id, intro, answers)
         return
-    draft = await context.services.conversations.current(chat_id)
-    if draft is not None and draft.flow == sx.CHECK_IN_FLOW:
-        await context.services.conversations.end(chat_id)
+    await context.services.monitor.stop_waiting(chat_id)
     await _record(update, context, snap, values, query.message.message_id, None)
 
 

@@ -35,8 +35,8 @@ from bot.domain.care import (
     emergency_is_new,
     event_key,
 )
-from bot.domain.records import ClaimedReminder, NudgeView
-from bot.domain.status import MISSED_NUDGE_REASONS, NudgeStatus, ReminderState
+from bot.domain.records import ClaimedReminder
+from bot.domain.status import ReminderState
 from bot.domain.triage import OTHER_EMERGENCIES
 from bot.ratelimit import BULK, URGENT, retry_after_seconds
 from bot.services.dosing import Timer
@@ -185,13 +185,6 @@ class CareAlerts:
         except TelegramError:
             log.info("patient not told of a caregiver leaving link_id=%s", link.id)
 
-    async def _still_open(self, patient_id: int, nudge_id: int | None) -> NudgeView | None:
-        """The nudge an alert is about, while it still stands: not confirmed, and for missed
-        doses, none given since."""
-        await self.repo.reports.close_missed_nudges_when_given(patient_id, MISSED_NUDGE_REASONS)
-        nudge = await self.repo.reports.nudge(nudge_id or 0)
-        return nudge if nudge is not None and nudge.status == NudgeStatus.OPEN else None
-
     async def _line(self, alert: AlertView, now: datetime) -> str | None:
         """The alert's words, or None when there is nothing left to say (a nudge confirmed)."""
         link, tz = alert.link, ZoneInfo(alert.link.zone)
@@ -205,13 +198,13 @@ class CareAlerts:
                 allergy = not signs or bool(set(signs) - {str(s) for s in OTHER_EMERGENCIES})
                 text = texts.alert_emergency(name, alert.event_at, tz, now, allergy)
             case Alert.NUDGE:
-                nudge = await self._still_open(link.patient_id, alert.subject_id)
+                nudge = await self.repo.reports.standing_nudge(alert.subject_id or 0)
                 if nudge is None:
                     return None
                 signs = nudge.signs
                 text = texts.alert_nudge(name)
             case Alert.MISSED:
-                nudge = await self._still_open(link.patient_id, alert.subject_id)
+                nudge = await self.repo.reports.standing_nudge(alert.subject_id or 0)
                 if nudge is None:  # a dose given since (waiting for their morning, say)
                     return None
                 text = texts.alert_missed(name, nudge.reason == OVERDUE)

@@ -11,11 +11,9 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain.records import ClaimedReminder, DoseView, Outcome, Snapshot
 from bot.domain.status import (
-    MISSED_NUDGE_REASONS,
     MONITORING_REMINDERS,
     OPEN_DOSE_STATUSES,
     DoseStatus,
-    NudgeStatus,
     ReminderKind,
     ReportStatus,
 )
@@ -64,13 +62,9 @@ class DueEffects:
             await self.repo.reports.mark_asked(report.id, now)  # a typed "same" now answers it
             return composer.follow_up(report)
         if reminder.kind is ReminderKind.NUDGE and reminder.nudge_id is not None:
-            nudge = await self.repo.reports.nudge(reminder.nudge_id)
-            if nudge is None or nudge.status != NudgeStatus.OPEN:
+            nudge = await self.repo.reports.standing_nudge(reminder.nudge_id)
+            if nudge is None:  # confirmed, or (missed doses) a dose given since
                 return None
-            if nudge.reason in MISSED_NUDGE_REASONS and nudge.id in await self.safety.missed_streak_ended(
-                snap.patient_id
-            ):
-                return None  # a dose given since: "you've missed 2 in a row" is no longer true
             if snap.paused:  # a hospital stay, say: ask again tomorrow
                 await self.safety.nudge_sent(snap.patient_id, nudge.id)
                 return None

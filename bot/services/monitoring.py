@@ -54,12 +54,14 @@ class Monitor:
     async def wait_for_typed_answer(self, chat_id: int, intro: str, answers: str) -> None:
         """A check-in question is waiting: a typed level answers it (`CHECK_IN_FLOW`), unless
         another conversation is in progress (that one is not interrupted)."""
-        draft = await self.repo.drafts.draft(chat_id)
-        if draft is None or draft.flow == sx.CHECK_IN_FLOW:
-            data = {"intro": intro, "answers": answers}
-            await self.repo.drafts.save_draft(
-                chat_id, sx.CHECK_IN_FLOW, str(len(answers)), data, self.clock()
-            )
+        data = {"intro": intro, "answers": answers}
+        await self.repo.drafts.save_draft_unless_busy(
+            chat_id, sx.CHECK_IN_FLOW, str(len(answers)), data, self.clock()
+        )
+
+    async def stop_waiting(self, chat_id: int) -> None:
+        """The check-in is answered or skipped: typed levels are read as usual again."""
+        await self.repo.drafts.delete_draft(chat_id, sx.CHECK_IN_FLOW)
 
     def next_check_in(self, snap: Snapshot) -> datetime | None:
         m = snap.monitoring
@@ -81,6 +83,11 @@ class Monitor:
         """After a check-in went out: the one a week later (a claimed reminder is not pending, so
         this leaves the one being sent alone)."""
         await self._remind(snap, ReminderKind.CHECK_IN, at)
+
+    async def answered_since(self, snap: Snapshot, asked_at: datetime) -> bool:
+        """A check-in was recorded after a question asked at `asked_at` (typed, say)."""
+        checkins = await self.repo.monitoring.checkins(snap.patient_id)
+        return bool(checkins) and checkins[-1].created_at >= asked_at
 
     async def record_check_in(
         self, snap: Snapshot, values: Sequence[int], message_id: int | None

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.records import ReportView, Snapshot
-from bot.domain.status import MISSED_NUDGE_REASONS
 from bot.domain.triage import (
     ALLERGY_SIGNS,
     Level,
@@ -298,7 +297,7 @@ class Safety:
         """A dose given (or recorded late) after missed ones: the nudge about them is over, for
         the patient (no more daily repeats) and their caregivers (nothing still queued is sent);
         the next streak gets a nudge of its own. The nudges closed."""
-        return await self.repo.reports.close_missed_nudges_when_given(patient_id, MISSED_NUDGE_REASONS)
+        return await self.repo.reports.close_missed_nudges_when_given(patient_id)
 
     async def check_missed(self, snap: Snapshot) -> int | None:
         """Two missed in a row while doses come more often than weekly (a repletion phase, or a

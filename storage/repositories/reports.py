@@ -15,6 +15,7 @@ from bot.domain.records import (
 )
 from bot.domain.status import (
     CLOSED_DOSE_STATUSES,
+    MISSED_NUDGE_REASONS,
     DoseStatus,
     NudgeStatus,
     ReminderKind,
@@ -267,16 +268,27 @@ class ReportRepository(Repository):
                 return None
             return await self._add_nudge(s, patient_id, None, reason, signs, now, due)
 
-    async def close_missed_nudges_when_given(self, patient_id: int, reasons: Sequence[str]) -> list[int]:
-        """Open nudges about missed doses (`reasons`) whose streak has ended (the plan's latest
-        dose that is no longer open was not missed: given on time, recorded late, or skipped)
-        are closed, their reminders with them. The ids closed."""
+    async def standing_nudge(self, nudge_id: int) -> NudgeView | None:
+        """The nudge while it still stands: open, and for missed doses, none given since."""
+        nudge = await self.nudge(nudge_id)
+        if nudge is None or nudge.status != NudgeStatus.OPEN:
+            return None
+        if nudge.reason in MISSED_NUDGE_REASONS and nudge.id in await self.close_missed_nudges_when_given(
+            nudge.patient_id
+        ):
+            return None
+        return nudge
+
+    async def close_missed_nudges_when_given(self, patient_id: int) -> list[int]:
+        """Open nudges about missed doses whose streak has ended (the plan's latest dose that is
+        no longer open was not missed: given on time, recorded late, or skipped) are closed,
+        their reminders with them. The ids closed."""
         async with self._sessions.begin() as s:
             ids = list(
                 await s.scalars(
                     select(ClinicianNudge.id).where(
                         ClinicianNudge.patient_id == patient_id,
-                        ClinicianNudge.reason.in_(reasons),
+                        ClinicianNudge.reason.in_(MISSED_NUDGE_REASONS),
                         ClinicianNudge.status == NudgeStatus.OPEN,
                     )
                 )

@@ -10,7 +10,7 @@ compile to the right one.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,24 +56,19 @@ class group_array(FunctionElement[str]):
     inherit_cache = True
 
 
-@compiles(group_object)
-def _object_agg(element: group_object, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_object_agg({compiler.process(element.clauses, **kw)})"
+def _aggregate(name: str) -> Callable[..., str]:
+    def compile_(element: FunctionElement[str], compiler: SQLCompiler, **kw: Any) -> str:
+        return f"{name}({compiler.process(element.clauses, **kw)})"
+
+    return compile_
 
 
-@compiles(group_object, "sqlite")
-def _group_object(element: group_object, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_group_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(group_array)
-def _agg(element: group_array, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_agg({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(group_array, "sqlite")
-def _group_array(element: group_array, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+for _element, _postgres, _sqlite in (
+    (group_object, "json_object_agg", "json_group_object"),
+    (group_array, "json_agg", "json_group_array"),
+):
+    compiles(_element)(_aggregate(_postgres))
+    compiles(_element, "sqlite")(_aggregate(_sqlite))
 
 
 def _labelled(table: Table, prefix: str, raw: frozenset[str] = frozenset()) -> list[Label[Any]]:
