@@ -49,11 +49,12 @@ def clock() -> Iterator[time_machine.Coordinates]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Each test gets its own database: an SQLite file, and a fresh PostgreSQL database."""
+    """Each test gets its own database: an SQLite file, and a fresh PostgreSQL database (a copy of
+    one migrated once per process)."""
     if request.param == "sqlite":
         yield sqlite_url(tmp_path)
         return
-    with fresh_postgres_database() as url:
+    with fresh_postgres_database(migrated=True) as url:
         yield url
 
 

@@ -1,7 +1,12 @@
-"""The machine's PostgreSQL for tests: a fresh database per test, or a clear reason to skip."""
+"""The machine's PostgreSQL for tests: a fresh database per test, or a clear reason to skip.
+
+A test that runs the bot gets a copy of a database migrated once per test process
+(`CREATE DATABASE … TEMPLATE`): the bot's own upgrade on start then finds nothing to do, instead
+of running every migration again for each test. Tests of migrations get an empty one."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import uuid
@@ -39,19 +44,41 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _url(name: str) -> str:
+    admin = make_url(POSTGRES_ADMIN_URL)
+    return admin.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+
+
+def _drop(name: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@functools.cache
+def _migrated_template() -> str:
+    """A database at the newest schema, made once per test process, dropped when it ends."""
+    from storage.migrate import upgrade
+
+    name = f"b12tmpl_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    atexit.register(_drop, name)
+    upgrade(_url(name))  # its engine is disposed: nothing stays connected to the template
+    return name
+
+
 @contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """Create a database, yield its DATABASE_URL (asyncpg), drop it afterwards; skip (or, in CI,
-    fail) if there is no server."""
+def fresh_postgres_database(migrated: bool = False) -> Iterator[str]:
+    """Create a database (`migrated`: a copy of one at the newest schema), yield its DATABASE_URL
+    (asyncpg), drop it afterwards; skip (or, in CI, fail) if there is no server."""
     reason = postgres_unavailable()
     if reason:
         skip_or_fail(reason)
     name = f"b12test_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{_migrated_template()}"' if migrated else ""
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{template}')
     try:
-        admin = make_url(POSTGRES_ADMIN_URL)
-        yield admin.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+        yield _url(name)
     finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(name)
